@@ -1,0 +1,117 @@
+"""Reading and writing ``content/articles/<slug>.md``: YAML front matter plus Markdown.
+
+Reading keeps the line of every field, so that the checker can point an editor at
+``path:line``; writing is deterministic, so that ingesting twice changes no byte.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+
+from generator.schema import Article, Problem, article_from_front_matter
+
+_HANDLER = frontmatter.YAMLHandler()
+
+
+def dump_article(article: Article) -> str:
+    """The exact text of an article file."""
+    meta = yaml.dump(
+        article.front_matter(),
+        # SafeDumper quotes any text that YAML would read back as something else
+        # ("No", "1984", "2008-01-01"), so a title always stays a title.
+        Dumper=yaml.SafeDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=100_000,
+    )
+    body = article.body.strip("\n")
+    return f"---\n{meta}---\n\n{body}\n"
+
+
+@dataclass(frozen=True)
+class LoadedArticle:
+    path: Path
+    article: Article | None
+    problems: tuple[Problem, ...]
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, 1)
+
+
+def _line_map(node: yaml.Node, offset: int) -> dict[str, int]:
+    """Map dotted field paths to 1-based file lines, walking the composed YAML tree."""
+    lines: dict[str, int] = {"": offset + node.start_mark.line + 1}
+
+    def walk(n: yaml.Node, prefix: str) -> None:
+        if isinstance(n, yaml.MappingNode):
+            for key_node, value_node in n.value:
+                key = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
+                lines[key] = offset + key_node.start_mark.line + 1
+                walk(value_node, key)
+        elif isinstance(n, yaml.SequenceNode):
+            for i, item in enumerate(n.value):
+                key = f"{prefix}.{i}" if prefix else str(i)
+                lines[key] = offset + item.start_mark.line + 1
+                walk(item, key)
+
+    walk(node, "")
+    return lines
+
+
+def parse_article_text(text: str, display_path: str, slug: str | None) -> LoadedArticle:
+    """Parse article text; never raises on bad input, reports problems instead."""
+    path = Path(display_path)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not _HANDLER.detect(text):
+        problem = Problem(
+            display_path, 1, "front matter", "the file must start with a '---' line of YAML front matter"
+        )
+        return LoadedArticle(path, None, (problem,))
+    try:
+        fm_text, body = _HANDLER.split(text)
+    except ValueError:
+        problem = Problem(
+            display_path, 1, "front matter", "the front matter is not closed by a second '---' line"
+        )
+        return LoadedArticle(path, None, (problem,))
+    # The front matter starts on line 2, after the opening '---'.
+    offset = 1
+    try:
+        node = yaml.compose(fm_text, Loader=yaml.SafeLoader)
+        data: Any = yaml.safe_load(fm_text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line = offset + mark.line + 1 if mark is not None else 1
+        reason = getattr(error, "problem", None) or str(error)
+        problem = Problem(display_path, line, "front matter", f"invalid YAML: {reason}")
+        return LoadedArticle(path, None, (problem,))
+    lines = _line_map(node, offset) if node is not None else {"": 2}
+    article, problems = article_from_front_matter(
+        data, body.strip("\n"), path=display_path, lines=lines, expected_slug=slug
+    )
+    return LoadedArticle(path, article, tuple(problems), lines)
+
+
+def load_article(path: Path, display_path: str | None = None) -> LoadedArticle:
+    shown = display_path or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return LoadedArticle(path, None, (Problem(shown, 1, "file", f"cannot read: {error}"),))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        problem = Problem(shown, line, "file", "is not UTF-8 text; save it as UTF-8")
+        return LoadedArticle(path, None, (problem,))
+    loaded = parse_article_text(text, shown, None)
+    return LoadedArticle(path, loaded.article, loaded.problems, loaded.lines)

@@ -1,0 +1,60 @@
+"""The checker: every article against the schema, every slug unique.
+
+Messages are ``path:line: field: message`` so that editors (and CI logs, and
+editors' tools) can jump to the place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.article_file import LoadedArticle, load_article
+from generator.schema import Article, Problem
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    articles: tuple[Article, ...]
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def article_paths(content: Path) -> list[Path]:
+    return sorted((content / "articles").glob("*.md"))
+
+
+def check_loaded(loaded: Iterable[LoadedArticle]) -> CheckResult:
+    items = list(loaded)
+    owners = {item.path.stem: str(item.path) for item in items}
+    articles: list[Article] = []
+    problems: list[Problem] = []
+    for item in items:
+        problems.extend(item.problems)
+        if item.article is None:
+            continue
+        slug = item.article.slug
+        if slug != item.path.stem:
+            where = (str(item.path), item.line_of("slug"), "slug")
+            if slug in owners:
+                problems.append(Problem(*where, f"duplicate slug {slug!r}: {owners[slug]} has it"))
+            else:
+                problems.append(
+                    Problem(
+                        *where,
+                        f"{slug!r} does not match the file name {item.path.name}; the slug is "
+                        "the article's URL, so rename the file or restore the slug",
+                    )
+                )
+            continue
+        articles.append(item.article)
+    return CheckResult(tuple(articles), tuple(problems))
+
+
+def check_content(content: Path) -> CheckResult:
+    """Load and validate every article in ``content/articles``."""
+    return check_loaded(load_article(path) for path in article_paths(content))

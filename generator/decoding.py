@@ -1,0 +1,76 @@
+"""Raw scrape bytes to clean text: encodings, line endings and invisible junk.
+
+The archive mixes UTF-8 (with and without a BOM), Windows-1252 and Latin-1. UTF-8
+is tried first because it almost never decodes non-UTF-8 bytes by accident; what
+fails is read as Windows-1252, which is a superset of Latin-1's printable range
+(Latin-1's 0x80-0x9F are C1 control codes that real text never holds), so one rule
+gives the right curly quotes, pound signs and accents for both. A statistical
+detector such as charset-normalizer guesses per file and can misread short
+Latin-1 files as other code pages; this rule cannot.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Windows-1252 leaves five bytes undefined; Latin-1 maps them to C1 controls, which
+# the control-character pass below then removes.
+_UNDEFINED_CP1252 = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028\u2029\ufeff]")
+_SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+class NotText(ValueError):
+    """The bytes are not a text scrape (binary, or empty)."""
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+
+
+def _cp1252(data: bytes) -> str:
+    return "".join(
+        chr(b) if b in _UNDEFINED_CP1252 else bytes([b]).decode("cp1252") if b >= 0x80 else chr(b)
+        for b in data
+    )
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode scrape bytes; raise NotText for empty or binary input."""
+    if not data.strip():
+        raise NotText("the file is empty")
+    sample = data[:4096]
+    if b"\x00" in sample:
+        raise NotText("the file is binary (it contains NUL bytes), not a text scrape")
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
+    if controls > len(sample) // 100 + 2:
+        raise NotText("the file is binary (it is full of control bytes), not a text scrape")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return Decoded(data[3:].decode("utf-8", errors="replace"), "utf-8-sig")
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return Decoded(data.decode("cp1252"), "cp1252")
+    except UnicodeDecodeError:
+        return Decoded(_cp1252(data), "cp1252")
+
+
+def clean_lines(text: str) -> list[str]:
+    """Normalise a decoded scrape into stripped lines.
+
+    Line endings (LF, CRLF, CR) become one; non-breaking and other odd spaces become
+    plain spaces and runs collapse, so the same article scraped with other
+    whitespace reads the same; invisible control characters go. Leading
+    whitespace is dropped too: in the scrapes it is layout (timeline bullets,
+    stray NBSPs), never meaning.
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL_RE.sub("", text)
+    return [_SPACES_RE.sub(" ", line).strip() for line in text.split("\n")]

@@ -1,0 +1,51 @@
+"""Scraped text to Markdown that renders as exactly that text, never as markup.
+
+Escaping happens once, here, when ingest writes the Markdown: from then on the
+article file is the editor's, and whatever Markdown the editor adds is theirs to
+mean. The escaping is as light as keeps the file readable: characters that are
+markup anywhere in a line (emphasis, code, links, attribute lists, tables) get a
+backslash; ``<`` and entity-like ``&`` become entities, since Python-Markdown
+cannot backslash-escape them; and a character that would open a block (heading,
+quote, list, rule, fence, table, admonition, definition, HTML) at the start of a
+line is escaped there, where it matters. ``tests/test_escape.py`` renders
+arbitrary text through the site's own Markdown configuration and checks that the
+text comes back unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+
+_INLINE = re.compile(r"([\\`*_{}\[\]|])")
+_ENTITY_LIKE = re.compile(r"&(?=#\d+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
+_ORDERED_LIST = re.compile(r"^(\d+)([.)])")
+# Python-Markdown accepts a backslash before these; the others need an entity.
+_BACKSLASHABLE = set("#>-+*!`_\\{}[]|")
+_BLOCK_START = set("#>-+*=~|:!`_<^ \t")
+
+
+def escape_inline(text: str, *, heading: bool = False) -> str:
+    """Escape text for use inside a Markdown paragraph (or, with heading, a heading)."""
+    text = _ENTITY_LIKE.sub("&amp;", text)
+    text = text.replace("<", "&lt;")
+    text = _INLINE.sub(r"\\\1", text)
+    if heading:
+        # Trailing hashes close an ATX heading and would be dropped.
+        text = text.replace("#", "\\#")
+    return text
+
+
+def escape_line(text: str, *, heading: bool = False) -> str:
+    """Escape one line of text so that it is a plain line wherever it stands."""
+    match = _ORDERED_LIST.match(text)
+    if match:
+        # "1984. That was" must stay a paragraph, not a list starting at 1984.
+        head = f"{match.group(1)}\\{match.group(2)}"
+        return head + escape_inline(text[match.end() :], heading=heading)
+    if text and text[0] in _BLOCK_START:
+        first = text[0]
+        rest = escape_inline(text[1:], heading=heading)
+        if first in _BACKSLASHABLE:
+            return "\\" + first + rest
+        return f"&#{ord(first)};{rest}"
+    return escape_inline(text, heading=heading)

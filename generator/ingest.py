@@ -1,0 +1,304 @@
+"""Ingest: raw scrape files to ``content/articles/<slug>.md``, never clobbering editors.
+
+The path is read (scrape.py) -> merge duplicates -> assign stable slugs -> write
+(markdown_writer.py, article_file.py) -> report. Parsing is the costly step and
+runs in parallel processes when there are many files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.article_file import dump_article
+from generator.atomic import write_atomic
+from generator.markdown_writer import to_article
+from generator.schema import Source
+from generator.scrape import ParsedArticle, ScrapeResult, read_scrape
+from generator.slugs import candidates
+
+PARALLEL_THRESHOLD = 16
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    slug: str
+    path: str
+    status: str  # written, updated, unchanged, kept, overwritten
+    sources: tuple[str, ...]
+
+
+@dataclass
+class IngestReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    files: int = 0
+    dumps: int = 0
+    duplicates: int = 0
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "articles": [
+                {"slug": o.slug, "path": o.path, "sources": list(o.sources), "status": o.status}
+                for o in self.outcomes
+            ],
+            "rejected": [{"file": f, "reason": r} for f, r in self.rejected],
+            "warnings": list(self.warnings),
+            "summary": self.summary_counts(),
+        }
+
+    def summary_counts(self) -> dict[str, int]:
+        return {
+            "files": self.files,
+            "articles": len(self.outcomes),
+            "written": self.count("written"),
+            "updated": self.count("updated"),
+            "unchanged": self.count("unchanged"),
+            "kept_edited": self.count("kept"),
+            "overwritten": self.count("overwritten"),
+            "duplicates_merged": self.duplicates,
+            "rejected": len(self.rejected),
+            "warnings": len(self.warnings),
+        }
+
+    def summary_text(self, max_lines: int = 12) -> str:
+        c = self.summary_counts()
+        lines = [
+            f"ingest: {c['files']} file(s), {c['articles']} article(s): "
+            f"{c['written']} written, {c['updated']} updated with new sources, "
+            f"{c['unchanged']} unchanged, {c['kept_edited']} kept because edited, "
+            f"{c['overwritten']} overwritten (--force)",
+            f"        {c['duplicates_merged']} duplicate(s) merged, {c['rejected']} file(s) "
+            f"rejected, {c['warnings']} warning(s)",
+        ]
+        for file, reason in self.rejected[:max_lines]:
+            lines.append(f"rejected {file}: {reason}")
+        if len(self.rejected) > max_lines:
+            lines.append(f"... and {len(self.rejected) - max_lines} more rejected (see --report)")
+        for outcome in self.outcomes:
+            if outcome.status == "kept":
+                lines.append(
+                    f"kept {outcome.path}: an editor changed it; ingest left it alone "
+                    "(--force overwrites)"
+                )
+        kinds: dict[str, int] = {}
+        for warning in self.warnings:
+            kind = warning.split(": ", 1)[-1]
+            kind = kind.split(" (")[0]
+            kinds[kind] = kinds.get(kind, 0) + 1
+        for kind, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))[:max_lines]:
+            lines.append(f"warning x{n}: {kind}")
+        return "\n".join(lines)
+
+
+class UsageError(Exception):
+    pass
+
+
+def find_files(paths: Iterable[Path]) -> list[Path]:
+    """Every non-hidden regular file under the given files and folders, sorted."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_file():
+            found.append(path)
+        elif path.is_dir():
+            for child in sorted(path.rglob("*")):
+                rel = child.relative_to(path)
+                if child.is_file() and not any(part.startswith(".") for part in rel.parts):
+                    found.append(child)
+        else:
+            raise UsageError(f"{path}: no such file or folder")
+    unique = sorted(set(found), key=lambda p: (p.name, str(p)))
+    return unique
+
+
+def _read_one(path: Path) -> ScrapeResult:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return ScrapeResult(path.name, "", rejected=f"cannot read: {error.strerror or error}")
+    return read_scrape(path.name, data)
+
+
+def read_all(files: list[Path], progress: bool) -> Iterator[ScrapeResult]:
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(files), unit="file", desc="ingest", file=sys.stderr)
+    try:
+        if len(files) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
+            with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
+                chunk = max(1, len(files) // ((os.cpu_count() or 1) * 8))
+                for result in pool.map(_read_one, files, chunksize=chunk):
+                    if bar:
+                        bar.update()
+                    yield result
+        else:
+            for path in files:
+                result = _read_one(path)
+                if bar:
+                    bar.update()
+                yield result
+    finally:
+        if bar:
+            bar.close()
+
+
+@dataclass
+class _Found:
+    parsed: ParsedArticle
+    sources: set[Source] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class _Existing:
+    slug: str
+    issue_date: dt.date | None
+    source_files: frozenset[str]
+    sources: tuple[Source, ...]
+
+
+def _existing_index(articles_dir: Path) -> dict[str, _Existing | None]:
+    """slug -> what identifies the article on disk (None if the file does not parse)."""
+    index: dict[str, _Existing | None] = {}
+    if not articles_dir.is_dir():
+        return index
+    for path in articles_dir.glob("*.md"):
+        index[path.stem] = _read_identity(path)
+    return index
+
+
+def _read_identity(path: Path) -> _Existing | None:
+    try:
+        text = path.read_text("utf-8")
+        if not text.startswith("---"):
+            return None
+        end = text.find("\n---", 3)
+        data = yaml.load(text[3:end], Loader=_Loader)
+        issue = data.get("issue") or {}
+        date = issue.get("date") if isinstance(issue, dict) else None
+        sources = tuple(
+            Source(str(s["file"]), str(s["sha256"]))
+            for s in data.get("sources") or []
+            if isinstance(s, dict) and "file" in s and "sha256" in s
+        )
+        return _Existing(
+            path.stem,
+            date if isinstance(date, dt.date) else None,
+            frozenset(s.file for s in sources),
+            sources,
+        )
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError, TypeError):
+        return None
+
+
+def _is_ours(existing: _Existing | None, found: _Found) -> bool:
+    if existing is None:
+        return False
+    issue = found.parsed.issue
+    if (issue.date if issue else None) != existing.issue_date:
+        return False
+    if issue is None:
+        # A web-only piece has no issue to tell it apart: it must share a source file.
+        return bool(existing.source_files & {s.file for s in found.sources})
+    return True
+
+
+def ingest(
+    paths: list[Path],
+    content: Path,
+    *,
+    force: bool = False,
+    progress: bool = False,
+) -> IngestReport:
+    files = find_files(paths)
+    report = IngestReport(files=len(files))
+    merged: dict[str, _Found] = {}
+    for result in read_all(files, progress):
+        report.warnings.extend(f"{result.file}: {w}" for w in result.warnings)
+        if result.rejected:
+            report.rejected.append((result.file, result.rejected))
+            continue
+        for parsed in result.articles:
+            report.dumps += 1
+            found = merged.get(parsed.fingerprint)
+            if found is None:
+                found = merged[parsed.fingerprint] = _Found(parsed)
+            else:
+                report.duplicates += 1
+            found.sources.add(Source(result.file, result.sha256))
+
+    articles_dir = content / "articles"
+    existing = _existing_index(articles_dir)
+    claimed: set[str] = set()
+    ordered = sorted(
+        merged.values(),
+        key=lambda f: (
+            f.parsed.issue.date if f.parsed.issue else dt.date.max,
+            f.parsed.title,
+            f.parsed.fingerprint,
+        ),
+    )
+    for found in ordered:
+        parsed = found.parsed
+        issue_date = parsed.issue.date if parsed.issue else None
+        for slug in candidates(parsed.title, issue_date):
+            if slug in claimed:
+                continue
+            if slug not in existing or _is_ours(existing[slug], found):
+                break
+        claimed.add(slug)
+        report.outcomes.append(_write(found, slug, articles_dir, existing.get(slug), force))
+        report.warnings.extend(f"{slug}: {w}" for w in parsed.warnings)
+    report.outcomes.sort(key=lambda o: o.slug)
+    return report
+
+
+def _write(
+    found: _Found, slug: str, articles_dir: Path, existing: _Existing | None, force: bool
+) -> Outcome:
+    path = articles_dir / f"{slug}.md"
+    sources = tuple(sorted(found.sources, key=lambda s: (s.file, s.sha256)))
+    new_text = dump_article(to_article(found.parsed, slug, sources))
+    shown = str(path)
+    if not path.exists():
+        write_atomic(path, new_text)
+        return Outcome(slug, shown, "written", tuple(s.file for s in sources))
+    old_text = path.read_bytes().decode("utf-8", errors="replace")
+    if old_text == new_text:
+        return Outcome(slug, shown, "unchanged", tuple(s.file for s in sources))
+    if existing is not None:
+        # Is the file exactly what ingest wrote from its earlier sources? Then nobody
+        # edited it, and it can take the new sources without losing anyone's work.
+        earlier = dump_article(to_article(found.parsed, slug, existing.sources))
+        if earlier == old_text:
+            union = tuple(sorted(set(existing.sources) | found.sources, key=lambda s: (s.file, s.sha256)))
+            union_text = dump_article(to_article(found.parsed, slug, union))
+            if union_text == old_text:
+                return Outcome(slug, shown, "unchanged", tuple(s.file for s in union))
+            write_atomic(path, union_text)
+            return Outcome(slug, shown, "updated", tuple(s.file for s in union))
+    if force:
+        write_atomic(path, new_text)
+        return Outcome(slug, shown, "overwritten", tuple(s.file for s in sources))
+    return Outcome(slug, shown, "kept", tuple(s.file for s in sources))
+
+
+def write_report(report: IngestReport, path: Path) -> None:
+    write_atomic(path, json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
+

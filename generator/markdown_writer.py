@@ -1,0 +1,45 @@
+"""Writer: a ParsedArticle to the editor-owned Article (front matter + Markdown body)."""
+
+from __future__ import annotations
+
+from generator.escape import escape_inline, escape_line
+from generator.schema import Article, Source
+from generator.scrape import BodyPart, ParsedArticle
+
+SECTION_BREAK = "* * *"
+
+
+def body_markdown(parts: tuple[BodyPart, ...]) -> str:
+    """The body as Markdown: paragraphs, '## ' crossheads, section breaks.
+
+    A single newline inside a paragraph is a real line break (the site enables
+    nl2br), which is how inscriptions and verse keep their lines.
+    """
+    chunks: list[str] = []
+    for part in parts:
+        if part.kind == "break":
+            chunks.append(SECTION_BREAK)
+        elif part.kind == "crosshead":
+            chunks.append("## " + escape_inline(part.lines[0], heading=True))
+        else:
+            chunks.append("\n".join(escape_line(line) for line in part.lines))
+    return "\n\n".join(chunks)
+
+
+def to_article(parsed: ParsedArticle, slug: str, sources: tuple[Source, ...]) -> Article:
+    return Article(
+        title=parsed.title,
+        slug=slug,
+        body=body_markdown(parsed.body),
+        standfirst=parsed.standfirst,
+        standfirst_truncated=parsed.standfirst_truncated,
+        authors=parsed.authors,
+        author_bio=parsed.author_bio,
+        issue=parsed.issue,
+        image=parsed.image,
+        credits=parsed.credits,
+        timelines=parsed.timelines,
+        notes=parsed.notes,
+        corrections=parsed.corrections,
+        sources=sources,
+    )

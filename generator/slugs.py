@@ -1,0 +1,33 @@
+"""Article slugs: readable, ASCII, stable once written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from slugify import slugify
+
+MAX_LENGTH = 80
+
+
+def base_slug(title: str) -> str:
+    # python-slugify transliterates ("façade" -> "facade") and cuts at a word boundary.
+    return slugify(title, max_length=MAX_LENGTH, word_boundary=True) or "article"
+
+
+def candidates(title: str, issue_date: dt.date | None) -> Iterator[str]:
+    """Slugs to try in order; the first free (or already ours) one wins.
+
+    The first article with a title gets the plain slug; a later one with the same
+    title gets its issue date, then a counter, so adding an article never renames
+    one that is already published.
+    """
+    base = base_slug(title)
+    yield base
+    stem = f"{base}-{issue_date.isoformat()}" if issue_date else base
+    if issue_date:
+        yield stem
+    n = 2
+    while True:
+        yield f"{stem}-{n}"
+        n += 1
