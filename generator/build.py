@@ -1,0 +1,209 @@
+"""``python -m generator build``: content/ to site/, aside then swapped in.
+
+The steps: ingest the bundled sources (only what is missing or new: editors' files
+are never overwritten), check every article (stop with the checker's messages),
+write the docs tree (only files whose bytes changed, so a live preview rebuilds
+only those), let MkDocs render it, index it for search, then swap the new site in.
+A failure at any step leaves the previous site/ as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from generator.atomic import write_atomic
+from generator.check import check_content
+from generator.edition import Edition, build_edition
+from generator.feed import atom_feed
+from generator.pages import Page, PageWriter, SiteConfig
+
+DEFAULT_INTRO = "A curated digital edition of articles from the New Statesman."
+
+
+class BuildError(Exception):
+    """A build step failed; the message says which and why."""
+
+
+@dataclass
+class BuildTimings:
+    steps: dict[str, float] = field(default_factory=dict)
+
+    def time(self, name: str, started: float) -> None:
+        self.steps[name] = self.steps.get(name, 0.0) + time.perf_counter() - started
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def mkdocs_yml(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "overrides" / "edition"
+
+    def docs_dir(self) -> Path:
+        return self.root / self.mkdocs_config().get("docs_dir", "build/docs")
+
+    def site_dir(self) -> Path:
+        return self.root / self.mkdocs_config().get("site_dir", "site")
+
+    def mkdocs_config(self) -> dict:
+        return yaml.safe_load(self.mkdocs_yml.read_text("utf-8"))
+
+    def site_config(self) -> SiteConfig:
+        cfg = self.mkdocs_config()
+        return SiteConfig(
+            site_name=cfg["site_name"],
+            site_url=cfg.get("site_url") or "http://127.0.0.1:8000/",
+            site_description=cfg.get("site_description", ""),
+        )
+
+
+def load_edition(project: Project) -> Edition:
+    result = check_content(project.content)
+    if result.problems:
+        lines = "\n".join(str(p) for p in result.problems)
+        raise BuildError(
+            f"{lines}\nbuild stopped: {len(result.problems)} problem(s) in the articles above; "
+            "fix them (python -m generator check lists them) and build again"
+        )
+    return build_edition(list(result.articles))
+
+
+def render_pages(project: Project, edition: Edition) -> list[Page]:
+    intro_path = project.content / "home.md"
+    intro = intro_path.read_text("utf-8") if intro_path.exists() else DEFAULT_INTRO
+    writer = PageWriter(edition, project.site_config(), project.templates)
+    return list(writer.all_pages(intro.strip()))
+
+
+def sync_tree(target: Path, files: Iterable[tuple[str, bytes]]) -> tuple[int, int]:
+    """Make ``target`` hold exactly these files; touch only what changed.
+
+    Returns (written, removed).
+    """
+    wanted: dict[str, bytes] = dict(files)
+    written = removed = 0
+    for rel, data in wanted.items():
+        path = target / rel
+        try:
+            if path.read_bytes() == data:
+                continue
+        except OSError:
+            pass
+        write_atomic(path, data)
+        written += 1
+    if target.exists():
+        for path in sorted(target.rglob("*"), reverse=True):
+            rel = path.relative_to(target).as_posix()
+            if path.is_file() and rel not in wanted:
+                path.unlink()
+                removed += 1
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+    return written, removed
+
+
+def source_date_epoch(edition: Edition) -> int:
+    """The build's clock: the newest issue's date, so that the same content gives
+    the same site (sitemap dates, feed dates) whenever it is built."""
+    newest = edition.newest_date() or dt.date(2000, 1, 1)
+    return int(dt.datetime.combine(newest, dt.time(), tzinfo=dt.UTC).timestamp())
+
+
+def write_docs(project: Project, edition: Edition, timings: BuildTimings) -> Path:
+    started = time.perf_counter()
+    pages = render_pages(project, edition)
+    timings.time("generate pages", started)
+    started = time.perf_counter()
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or source_date_epoch(edition))
+    fallback = dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
+    files = [(p.path, p.text.encode("utf-8")) for p in pages]
+    files.append(("feed.xml", atom_feed(edition, project.site_config(), fallback)))
+    docs = project.docs_dir()
+    sync_tree(docs, files)
+    timings.time("write docs tree", started)
+    return docs
+
+
+def run_mkdocs(project: Project, site_dir: Path, *, strict: bool = True) -> None:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    try:
+        config = load_config(str(project.mkdocs_yml), site_dir=str(site_dir), strict=strict)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            mkdocs_build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except MkDocsException as error:
+        raise BuildError(f"MkDocs could not render the site: {error}") from error
+    except SystemExit as error:  # mkdocs aborts strict builds this way
+        raise BuildError("MkDocs stopped the build (see the warnings above)") from error
+
+
+def swap_in(new_site: Path, site: Path) -> None:
+    """Replace site/ by new_site/ with two renames, so readers of site/ never see
+    a half-built tree and a failure before this point leaves the old one."""
+    old = site.with_name(site.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if site.exists():
+        site.rename(old)
+    new_site.rename(site)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def build(project: Project, *, ingest_sources: bool = True, search: bool = True) -> BuildTimings:
+    timings = BuildTimings()
+    if ingest_sources and (project.content / "sources").is_dir():
+        started = time.perf_counter()
+        from generator.ingest import ingest
+
+        report = ingest([project.content / "sources"], project.content)
+        if report.count("written") or report.count("updated") or report.rejected:
+            print(report.summary_text(), file=sys.stderr)
+        timings.time("ingest", started)
+    started = time.perf_counter()
+    edition = load_edition(project)
+    timings.time("load and check", started)
+    write_docs(project, edition, timings)
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(source_date_epoch(edition)))
+    site = project.site_dir()
+    site.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{site.name}.", dir=site.parent))
+    try:
+        started = time.perf_counter()
+        run_mkdocs(project, tmp)
+        timings.time("mkdocs", started)
+        if search:
+            started = time.perf_counter()
+            from generator.search_index import index_site
+
+            index_site(tmp)
+            timings.time("search index", started)
+        swap_in(tmp, site)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return timings

@@ -1,0 +1,327 @@
+"""Generated pages: the edition model to the docs tree that MkDocs renders.
+
+Each page is a Markdown file whose front matter carries what the theme's <head>
+needs and whose body is HTML rendered here, by Jinja templates from
+``overrides/edition/`` with autoescaping on, around the article's own Markdown.
+MkDocs and Material print ``page.meta.title`` and ``page.meta.description``
+without escaping them, so those two are written already HTML-escaped; every other
+value the theme reads sits, raw, under ``edition:`` and is escaped by the
+templates that print it (``|e``, ``|tojson``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import posixpath
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from generator.edition import Edition, Issue, Writer
+from generator.schema import Article, Timeline
+
+PUBLICATION = "New Statesman"
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    site_name: str
+    site_url: str
+    site_description: str
+
+    def absolute(self, url: str) -> str:
+        return self.site_url.rstrip("/") + "/" + url.lstrip("/")
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # relative to the docs dir, e.g. "articles/slug.md"
+    text: str
+
+
+def long_date(date: dt.date) -> str:
+    return f"{date.day} {date:%B %Y}"
+
+
+def event_label(date: str) -> str:
+    """'2008-01-01' -> '1 Jan 2008'; partial dates as printed: 'Jan 2008', '2008'."""
+    parts = date.split("-")
+    if len(parts) == 3:
+        d = dt.date.fromisoformat(date)
+        return f"{d.day} {d:%b %Y}"
+    if len(parts) == 2:
+        return f"{dt.date(int(parts[0]), int(parts[1]), 1):%b %Y}"
+    return date
+
+
+def display_standfirst(article: Article) -> str | None:
+    """A cut-off standfirst ends at its last whole word, with an ellipsis."""
+    text = article.standfirst
+    if not text:
+        return None
+    if article.standfirst_truncated:
+        cut = text.rsplit(" ", 1)[0] if " " in text else text
+        return cut.rstrip(" ,;:–—-") + "…"
+    return text
+
+
+def page_url(path: str) -> str:
+    """docs path -> site URL path (use_directory_urls)."""
+    if path == "index.md":
+        return ""
+    if path.endswith("/index.md"):
+        return path[: -len("index.md")]
+    return path[: -len(".md")] + "/"
+
+
+def relative(from_url: str, to_url: str) -> str:
+    """A link that works from any host or sub-path, and from file://."""
+    base = from_url.rstrip("/") if from_url else ""
+    rel = posixpath.relpath(to_url or ".", base or ".")
+    if to_url.endswith("/") and not rel.endswith("/"):
+        rel += "/"
+    return rel if rel != "./" else "./"
+
+
+class PageWriter:
+    def __init__(self, edition: Edition, config: SiteConfig, templates: Path) -> None:
+        self.edition = edition
+        self.config = config
+        self.env = Environment(
+            loader=FileSystemLoader(templates),
+            autoescape=select_autoescape(["html"]),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters["long_date"] = long_date
+        self.env.filters["event_label"] = event_label
+        self._issue_index = {issue.date: i for i, issue in enumerate(edition.issues)}
+
+    # -- helpers the templates use -------------------------------------------------
+
+    def _context(self, url: str) -> dict[str, Any]:
+        edition = self.edition
+
+        def link(to: str) -> str:
+            return relative(url, to)
+
+        def article_card(slug: str) -> dict[str, Any]:
+            a = edition.articles[slug]
+            return {
+                "title": a.title,
+                "url": link(f"articles/{slug}/"),
+                "standfirst": display_standfirst(a),
+                "writers": [
+                    {"name": n, "url": link(f"authors/{edition.writer_slugs[n]}/")}
+                    for n in a.authors
+                ],
+                "issue_date": a.issue.date if a.issue else None,
+                "minutes": edition.reading_minutes[slug],
+            }
+
+        return {
+            "link": link,
+            "card": article_card,
+            "site": self.config,
+            "edition": edition,
+        }
+
+    def _page(self, path: str, template: str, meta: dict[str, Any], **values: Any) -> Page:
+        url = page_url(path)
+        context = self._context(url) | values
+        body = self.env.get_template(template).render(context)
+        front: dict[str, Any] = {
+            # Escaped here because MkDocs and Material print these two raw.
+            "title": html.escape(meta.pop("title"), quote=True),
+        }
+        if meta.get("description"):
+            front["description"] = html.escape(meta.pop("description"), quote=True)
+        else:
+            meta.pop("description", None)
+        front.update(meta)
+        head = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=100_000)
+        return Page(path, f"---\n{head}---\n\n{body.strip()}\n")
+
+    # -- pages ---------------------------------------------------------------------
+
+    def article(self, slug: str) -> Page:
+        edition = self.edition
+        a = edition.articles[slug]
+        url = f"articles/{slug}/"
+        canonical = self.config.absolute(url)
+        issue = edition.issue_of.get(slug)
+        previous, following = edition.neighbours.get(slug, (None, None))
+        timelines = [
+            {
+                "title": t.title,
+                "credit": t.credit,
+                "id": f"timeline-{i + 1}",
+                "events": sorted(t.events, key=lambda e: e.date),
+            }
+            for i, t in enumerate(a.timelines)
+        ]
+        jsonld: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": a.title,
+            "url": canonical,
+            "mainEntityOfPage": canonical,
+            "inLanguage": "en-GB",
+            "wordCount": len(a.body.split()),
+            "author": [
+                {
+                    "@type": "Person",
+                    "name": n,
+                    "url": self.config.absolute(f"authors/{edition.writer_slugs[n]}/"),
+                }
+                for n in a.authors
+            ],
+            "publisher": {"@type": "Organization", "name": PUBLICATION},
+        }
+        if a.standfirst:
+            jsonld["description"] = display_standfirst(a)
+        if a.issue:
+            jsonld["datePublished"] = a.issue.date.isoformat()
+            jsonld["isPartOf"] = {
+                "@type": "PublicationIssue",
+                "name": a.issue.title,
+                "datePublished": a.issue.date.isoformat(),
+                "url": self.config.absolute(f"issues/{a.issue.date.isoformat()}/"),
+                "isPartOf": {"@type": "Periodical", "name": PUBLICATION},
+            }
+        meta = {
+            "title": a.title,
+            "description": display_standfirst(a) or "",
+            "hide": ["navigation"],
+            "edition": {
+                "kind": "article",
+                "title": a.title,
+                "description": display_standfirst(a) or self.config.site_description,
+                "url": canonical,
+                "og_type": "article",
+                "published": a.issue.date.isoformat() if a.issue else None,
+                "section": a.issue.title if a.issue else None,
+                "authors": list(a.authors),
+                "jsonld": jsonld,
+            },
+        }
+        return self._page(
+            f"articles/{slug}.md",
+            "article.html",
+            meta,
+            article=a,
+            standfirst=display_standfirst(a),
+            issue=issue,
+            previous=previous,
+            following=following,
+            timelines=timelines,
+            minutes=edition.reading_minutes[slug],
+            body=Markup(a.body),
+        )
+
+    def issue(self, issue: Issue) -> Page:
+        meta = self._listing_meta(
+            f"{issue.title}, {long_date(issue.date)}",
+            f"The {long_date(issue.date)} issue of the {PUBLICATION}: {issue.title}.",
+            issue.url,
+        )
+        index = self._issue_index[issue.date]
+        newer = self.edition.issues[index - 1] if index > 0 else None
+        older = self.edition.issues[index + 1] if index + 1 < len(self.edition.issues) else None
+        return self._page(
+            f"issues/{issue.date.isoformat()}.md",
+            "issue.html",
+            meta,
+            issue=issue,
+            newer=newer,
+            older=older,
+        )
+
+    def issues_index(self) -> Page:
+        years: dict[int, list[Issue]] = {}
+        for issue in self.edition.issues:
+            years.setdefault(issue.date.year, []).append(issue)
+        meta = self._listing_meta(
+            "Issues", f"Every issue of the {PUBLICATION} in this edition, by year.", "issues/"
+        )
+        return self._page("issues/index.md", "issues.html", meta, years=years)
+
+    def writer(self, writer: Writer) -> Page:
+        meta = self._listing_meta(
+            writer.name, writer.bio or f"Articles by {writer.name}.", writer.url
+        )
+        return self._page(f"authors/{writer.slug}.md", "writer.html", meta, writer=writer)
+
+    def writers_index(self) -> Page:
+        unattributed = [s for s, a in self.edition.articles.items() if not a.authors]
+        meta = self._listing_meta("Writers", "Everyone who wrote for this edition.", "authors/")
+        return self._page(
+            "authors/index.md", "writers.html", meta, unattributed=sorted(unattributed)
+        )
+
+    def web_only(self) -> Page:
+        meta = self._listing_meta(
+            "Web only", "Pieces published online only, not in a print issue.", "web-only/"
+        )
+        return self._page("web-only/index.md", "web_only.html", meta)
+
+    def timelines(self) -> Page:
+        entries: list[tuple[str, Timeline]] = [
+            (slug, t) for slug, a in self.edition.articles.items() for t in a.timelines
+        ]
+        entries.sort(key=lambda e: (min(ev.date for ev in e[1].events), e[0]))
+        meta = self._listing_meta(
+            "Timelines",
+            "Every timeline printed beside an article, and one chronology of all their events.",
+            "timelines/",
+        )
+        return self._page("timelines/index.md", "timelines.html", meta, timelines=entries)
+
+    def home(self, intro_markdown: str) -> Page:
+        meta = self._listing_meta(self.config.site_name, self.config.site_description, "")
+        meta["hide"] = ["navigation", "toc"]
+        return self._page("index.md", "home.html", meta, intro=Markup(intro_markdown))
+
+    def search(self) -> Page:
+        meta = self._listing_meta("Search", "Search every article of the edition.", "search/")
+        meta["hide"] = ["navigation", "toc"]
+        return self._page("search/index.md", "search.html", meta)
+
+    def _listing_meta(self, title: str, description: str, url: str) -> dict[str, Any]:
+        return {
+            "title": title,
+            "description": description,
+            "edition": {
+                "kind": "listing",
+                "title": title,
+                "description": description,
+                "url": self.config.absolute(url),
+                "og_type": "website",
+                "published": None,
+                "section": None,
+                "authors": [],
+                "jsonld": None,
+            },
+        }
+
+    def all_pages(self, intro_markdown: str) -> Iterator[Page]:
+        yield self.home(intro_markdown)
+        yield self.issues_index()
+        yield self.writers_index()
+        yield self.web_only()
+        yield self.timelines()
+        yield self.search()
+        for issue in self.edition.issues:
+            yield self.issue(issue)
+        for writer in self.edition.writers:
+            yield self.writer(writer)
+        for slug in self.edition.articles:
+            yield self.article(slug)
