@@ -57,6 +57,13 @@ def _build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from generator.build import Project
+    from generator.serve import serve
+
+    return serve(Project(Path(args.root).resolve()), args.address)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -77,6 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--root", default=".", help="the project folder (holds mkdocs.yml)")
     p.add_argument("--no-search", action="store_true", help="skip the search index")
     p.set_defaults(func=_build)
+
+    p = sub.add_parser("serve", help="live preview that follows changes to content/")
+    p.add_argument("--root", default=".", help="the project folder (holds mkdocs.yml)")
+    p.add_argument("--address", default="127.0.0.1:8000")
+    p.set_defaults(func=_serve)
     return parser
 
 
