@@ -45,7 +45,7 @@ FIELDS: tuple[FieldDoc, ...] = (
         "timelines",
         False,
         "list of mappings",
-        "{title, credit, events: [{date: YYYY-MM-DD | YYYY-MM | YYYY, text}]}, source order.",
+        "{title, credit, events: [{date, text}]}; dates YYYY-MM-DD, YYYY-MM or YYYY; source order.",
     ),
     FieldDoc("notes", False, "list of text", "Reader notes printed after the article."),
     FieldDoc("corrections", False, "list of text", "Editorial corrections, shown as a notice."),
@@ -405,3 +405,11 @@ def article_from_front_matter(
     if v.problems:
         return None, v.problems
     return article, []
+
+
+def markdown_table() -> str:
+    """The schema as the Markdown table in docs/front-matter.md (a test keeps them equal)."""
+    rows = ["| field | required | kind | meaning |", "| --- | --- | --- | --- |"]
+    for f in FIELDS:
+        rows.append(f"| `{f.name}` | {'yes' if f.required else 'no'} | {f.kind} | {f.help} |")
+    return "\n".join(rows)
