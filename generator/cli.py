@@ -30,15 +30,20 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from generator.check import check_content
+    from generator.check import check_all
 
-    result = check_content(Path(args.content))
+    result = check_all(Path(args.content))
     for problem in result.problems:
         print(problem)
     if result.problems:
         print(f"check: {len(result.problems)} problem(s) in {args.content}", file=sys.stderr)
         return EXIT_PROBLEMS
-    print(f"check: {len(result.articles)} article(s), no problems", file=sys.stderr)
+    curation = result.curation
+    print(
+        f"check: {len(result.articles)} article(s), {len(curation.collections)} collection(s), "
+        f"{len(curation.topics)} topic(s), {len(curation.issue_notes)} issue file(s), no problems",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
@@ -64,6 +69,20 @@ def _serve(args: argparse.Namespace) -> int:
     return serve(Project(Path(args.root).resolve()), args.address)
 
 
+def _synth(args: argparse.Namespace) -> int:
+    from generator.synth import synthesize
+
+    summary = synthesize(args.n, Path(args.out), args.seed)
+    print(summary, file=sys.stderr)
+    return EXIT_OK
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from generator.bench import main as bench_main
+
+    return bench_main(args.sizes, Path(args.out), args.seed, args.repeats)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -76,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="print only problems")
     p.set_defaults(func=_ingest)
 
-    p = sub.add_parser("check", help="validate every article's front matter")
+    p = sub.add_parser("check", help="validate the articles and the curation files")
     p.add_argument("--content", default="content", metavar="DIR")
     p.set_defaults(func=_check)
 
@@ -89,6 +108,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--root", default=".", help="the project folder (holds mkdocs.yml)")
     p.add_argument("--address", default="127.0.0.1:8000")
     p.set_defaults(func=_serve)
+
+    p = sub.add_parser("synth", help="write a synthetic archive of raw scrapes")
+    p.add_argument("n", type=int, metavar="N", help="distinct articles")
+    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--seed", type=int, default=0, metavar="S")
+    p.set_defaults(func=_synth)
+
+    p = sub.add_parser("bench", help="measure ingest, build and search at archive sizes")
+    p.add_argument("sizes", type=int, nargs="+", metavar="N")
+    p.add_argument("--out", default="bench-results/bench.json", metavar="FILE")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--repeats", type=int, default=3, help="runs of each short step")
+    p.set_defaults(func=_bench)
     return parser
 
 

@@ -19,7 +19,11 @@ from dataclasses import dataclass
 # the control-character pass below then removes.
 _UNDEFINED_CP1252 = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028\u2029\ufeff]")
-_SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# Runs of spacing, but never a lone plain space: matching (and replacing) every
+# ordinary space made this the slowest step of ingest.
+_SPACES_RE = re.compile(
+    r"(?:[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]|  )[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*"
+)
 
 
 class NotText(ValueError):
@@ -73,4 +77,6 @@ def clean_lines(text: str) -> list[str]:
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL_RE.sub("", text)
-    return [_SPACES_RE.sub(" ", line).strip() for line in text.split("\n")]
+    # One pass over the whole text is several times faster than one per line.
+    text = _SPACES_RE.sub(" ", text)
+    return [line.strip() for line in text.split("\n")]

@@ -227,6 +227,12 @@ def ingest(
     progress: bool = False,
 ) -> IngestReport:
     files = find_files(paths)
+    manifest = _Manifest(content / MANIFEST_NAME)
+    inputs = _stats(files)
+    if not force:
+        replayed = manifest.replay(inputs, content)
+        if replayed is not None:
+            return replayed
     report = IngestReport(files=len(files))
     merged: dict[str, _Found] = {}
     for result in read_all(files, progress):
@@ -266,7 +272,58 @@ def ingest(
         report.outcomes.append(_write(found, slug, articles_dir, existing.get(slug), force))
         report.warnings.extend(f"{slug}: {w}" for w in parsed.warnings)
     report.outcomes.sort(key=lambda o: o.slug)
+    manifest.save(inputs, report, content)
     return report
+
+
+MANIFEST_NAME = ".ingest-manifest.json"
+
+
+def _stats(paths: Iterable[Path]) -> dict[str, list[int]]:
+    out = {}
+    for path in paths:
+        st = path.stat()
+        out[str(path.resolve())] = [st.st_size, st.st_mtime_ns]
+    return out
+
+
+@dataclass
+class _Manifest:
+    """What the last ingest read and wrote, so that an ingest of unchanged sources
+    into unchanged articles (every ``make site`` after the first) does no work."""
+
+    path: Path
+
+    def replay(self, inputs: dict[str, list[int]], content: Path) -> IngestReport | None:
+        try:
+            data = json.loads(self.path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        if data.get("version") != 1 or data.get("inputs") != inputs:
+            return None
+        articles = sorted((content / "articles").glob("*.md")) if content.exists() else []
+        if data.get("articles") != _stats(articles):
+            return None
+        saved = data["report"]
+        report = IngestReport(files=saved["summary"]["files"])
+        report.outcomes = [
+            Outcome(a["slug"], a["path"], "unchanged", tuple(a["sources"]))
+            for a in saved["articles"]
+        ]
+        report.rejected = [(r["file"], r["reason"]) for r in saved["rejected"]]
+        report.warnings = list(saved["warnings"])
+        report.duplicates = saved["summary"]["duplicates_merged"]
+        return report
+
+    def save(self, inputs: dict[str, list[int]], report: IngestReport, content: Path) -> None:
+        articles = sorted((content / "articles").glob("*.md"))
+        data = {
+            "version": 1,
+            "inputs": inputs,
+            "articles": _stats(articles),
+            "report": report.to_json(),
+        }
+        write_atomic(self.path, json.dumps(data, ensure_ascii=False))
 
 
 def _write(

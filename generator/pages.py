@@ -23,10 +23,16 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from generator.curation import Collection, Topic
 from generator.edition import Edition, Issue, Writer
 from generator.schema import Article, Timeline
 
 PUBLICATION = "New Statesman"
+# libyaml's emitter: the pure-Python one was a third of page generation's time.
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+# The home page shows this many of a featured collection's articles, then a link to
+# the rest: a collection may grow long, the home page should not.
+FEATURED_MAX = 5
 
 
 @dataclass(frozen=True)
@@ -147,7 +153,9 @@ class PageWriter:
         else:
             meta.pop("description", None)
         front.update(meta)
-        head = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=100_000)
+        head = yaml.dump(
+            front, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=100_000
+        )
         return Page(path, f"---\n{head}---\n\n{body.strip()}\n")
 
     # -- pages ---------------------------------------------------------------------
@@ -225,6 +233,10 @@ class PageWriter:
             timelines=timelines,
             minutes=edition.reading_minutes[slug],
             body=Markup(a.body),
+            topics=[t for n in a.topics if (t := edition.curation.topics.get(n))],
+            collections=[
+                edition.curation.collections[c] for c in edition.collections_of.get(slug, ())
+            ],
         )
 
     def issue(self, issue: Issue) -> Page:
@@ -236,6 +248,7 @@ class PageWriter:
         index = self._issue_index[issue.date]
         newer = self.edition.issues[index - 1] if index > 0 else None
         older = self.edition.issues[index + 1] if index + 1 < len(self.edition.issues) else None
+        note = self.edition.curation.issue_notes.get(issue.date)
         return self._page(
             f"issues/{issue.date.isoformat()}.md",
             "issue.html",
@@ -243,6 +256,7 @@ class PageWriter:
             issue=issue,
             newer=newer,
             older=older,
+            intro=Markup(note.intro) if note and note.intro else None,
         )
 
     def issues_index(self) -> Page:
@@ -288,7 +302,67 @@ class PageWriter:
     def home(self, intro_markdown: str) -> Page:
         meta = self._listing_meta(self.config.site_name, self.config.site_description, "")
         meta["hide"] = ["navigation", "toc"]
-        return self._page("index.md", "home.html", meta, intro=Markup(intro_markdown))
+        return self._page(
+            "index.md", "home.html", meta, intro=Markup(intro_markdown), featured=self._featured()
+        )
+
+    def _featured(self) -> dict[str, Any] | None:
+        chosen = self.edition.curation.settings.featured
+        if chosen is None:
+            return None
+        if chosen.collection:
+            c = self.edition.curation.collections[chosen.collection]
+            return {
+                "title": chosen.title or c.title,
+                "collection": c,
+                "summary": Markup(c.summary),
+                "picks": c.items[:FEATURED_MAX],
+                "more": max(0, len(c.items) - FEATURED_MAX),
+            }
+        return {
+            "title": chosen.title or "From the editors",
+            "collection": None,
+            "summary": None,
+            "picks": chosen.articles,
+            "more": 0,
+        }
+
+    def collection(self, collection: Collection) -> Page:
+        count = len(collection.items)
+        meta = self._listing_meta(
+            collection.title,
+            f"{collection.title}: {count} article{'s' if count != 1 else ''} from the "
+            f"{PUBLICATION}, chosen and introduced by the editors.",
+            collection.url,
+        )
+        return self._page(
+            f"collections/{collection.slug}.md",
+            "collection.html",
+            meta,
+            collection=collection,
+            intro=Markup(collection.intro),
+        )
+
+    def collections_index(self) -> Page:
+        meta = self._listing_meta(
+            "Collections", "Articles gathered and introduced by the editors.", "collections/"
+        )
+        collections = [(c, Markup(c.summary)) for c in self.edition.curation.collections.values()]
+        return self._page(
+            "collections/index.md", "collections.html", meta, collections=collections
+        )
+
+    def topic(self, topic: Topic) -> Page:
+        meta = self._listing_meta(
+            topic.name, topic.description or f"Articles on {topic.name}.", topic.url
+        )
+        slugs = self.edition.topic_articles.get(topic.name, ())
+        return self._page(f"topics/{topic.slug}.md", "topic.html", meta, topic=topic, slugs=slugs)
+
+    def topics_index(self) -> Page:
+        meta = self._listing_meta("Topics", "Every topic in the edition, A to Z.", "topics/")
+        topics = sorted(self.edition.curation.topics.values(), key=lambda t: t.name.casefold())
+        return self._page("topics/index.md", "topics.html", meta, topics=topics)
 
     def search(self) -> Page:
         meta = self._listing_meta("Search", "Search every article of the edition.", "search/")
@@ -319,6 +393,12 @@ class PageWriter:
         yield self.web_only()
         yield self.timelines()
         yield self.search()
+        yield self.collections_index()
+        yield self.topics_index()
+        for collection in self.edition.curation.collections.values():
+            yield self.collection(collection)
+        for topic in self.edition.curation.topics.values():
+            yield self.topic(topic)
         for issue in self.edition.issues:
             yield self.issue(issue)
         for writer in self.edition.writers:

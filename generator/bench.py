@@ -1,0 +1,231 @@
+"""``make bench``: how ingest, build and search cost grow with the archive.
+
+Each measured step runs in its own process (``python -m generator ...``), so peak
+memory is that process's own (``os.wait4``), and nothing cached in this process
+flatters the figures. Short steps are repeated and the median reported: the
+machines are shared and noisy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHORT_RUN_SECONDS = 20.0
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_mb: float
+
+
+@dataclass
+class BenchResult:
+    n: int
+    articles: int
+    ingest_s: float
+    ingest_articles_per_s: float
+    build_s: float
+    build_pages_per_s: float
+    pages: int
+    noop_ingest_s: float
+    rebuild_one_edit_s: float
+    preview_regenerate_s: float
+    peak_mb: float
+    site_mb: float
+    search_query_kb: float | None
+    plain_mkdocs_s: float
+    edition_over_plain: float
+    runs: int
+
+
+def _run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    stderr = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr.decode()[-3000:]}")
+    return Run(seconds, usage.ru_maxrss / 1024)
+
+
+def _median(runs: list[Run]) -> Run:
+    return Run(
+        statistics.median(r.seconds for r in runs), max(r.peak_mb for r in runs)
+    )
+
+
+def _repeat(make_run: object, first: Run, repeats: int) -> Run:
+    runs = [first]
+    if first.seconds < SHORT_RUN_SECONDS:
+        runs += [make_run() for _ in range(repeats - 1)]  # type: ignore[operator]
+    return _median(runs)
+
+
+def _project(work: Path, sources: Path) -> Path:
+    root = work / "project"
+    root.mkdir(parents=True)
+    shutil.copy2(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(ROOT / "overrides", root / "overrides")
+    (root / "content").mkdir()
+    shutil.copy2(ROOT / "content" / "home.md", root / "content" / "home.md")
+    for name in ("topics.yml", "edition.yml"):
+        if (ROOT / "content" / name).exists():
+            shutil.copy2(ROOT / "content" / name, root / "content" / name)
+    sources.rename(root / "content" / "sources")
+    return root
+
+
+def _plain_mkdocs(root: Path, work: Path) -> Run:
+    """MkDocs alone on the same article Markdown, with no generated pages."""
+    plain = work / "plain"
+    docs = plain / "docs"
+    shutil.copytree(root / "content" / "articles", docs / "articles")
+    (docs / "index.md").write_text("# Plain\n", "utf-8")
+    config = {
+        "site_name": "Plain",
+        "site_url": "https://example.org/",
+        "docs_dir": "docs",
+        "site_dir": "site",
+        "theme": {"name": "material", "font": False},
+        "plugins": [],
+        "nav": [{"Home": "index.md"}],
+        "not_in_nav": "/articles/\n",
+        "markdown_extensions": ["toc", "tables", "md_in_html", "nl2br"],
+    }
+    (plain / "mkdocs.yml").write_text(json.dumps(config), "utf-8")
+    return _run([sys.executable, "-m", "mkdocs", "build", "-q"], plain)
+
+
+def _dir_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+
+
+def _query_kb(site: Path) -> float | None:
+    try:
+        from generator.search_index import query_cost_kb
+    except ImportError:
+        return None
+    try:
+        return query_cost_kb(site, "government")
+    except Exception as error:  # a missing browser must not lose the other figures
+        print(f"bench: search cost not measured: {error}", file=sys.stderr)
+        return None
+
+
+def bench_one(n: int, seed: int = 1, repeats: int = 3) -> BenchResult:
+    from generator.synth import synthesize
+
+    py = sys.executable
+    with tempfile.TemporaryDirectory(prefix=f"ns-bench-{n}-") as tmp:
+        work = Path(tmp)
+        synthesize(n, work / "sources", seed)
+        root = _project(work, work / "sources")
+        content = root / "content"
+
+        def ingest_fresh() -> Run:
+            shutil.rmtree(content / "articles", ignore_errors=True)
+            for cache in content.glob(".ingest*"):
+                cache.unlink()
+            return _run([py, "-m", "generator", "ingest", "content/sources", "--quiet"], root)
+
+        ingest = _repeat(ingest_fresh, ingest_fresh(), repeats)
+        articles = len(list((content / "articles").glob("*.md")))
+        noop = _run([py, "-m", "generator", "ingest", "content/sources", "--quiet"], root)
+
+        def full_build() -> Run:
+            shutil.rmtree(root / "site", ignore_errors=True)
+            shutil.rmtree(root / "build", ignore_errors=True)
+            return _run([py, "-m", "generator", "build"], root)
+
+        build = _repeat(full_build, full_build(), repeats)
+        pages = len(list((root / "site").rglob("index.html")))
+
+        edited = sorted((content / "articles").glob("*.md"))[articles // 2]
+        edited.write_text(edited.read_text("utf-8") + "\nAn editor's added paragraph.\n", "utf-8")
+        rebuild = _run([py, "-m", "generator", "build"], root)
+        preview = _run(
+            [py, "-c", "from pathlib import Path; from generator.build import Project; "
+             "from generator.serve import regenerate; regenerate(Project(Path('.').resolve()))"],
+            root,
+        )
+        plain = _plain_mkdocs(root, work)
+        return BenchResult(
+            n=n,
+            articles=articles,
+            ingest_s=round(ingest.seconds, 2),
+            ingest_articles_per_s=round(articles / ingest.seconds, 1),
+            build_s=round(build.seconds, 2),
+            build_pages_per_s=round(pages / build.seconds, 1),
+            pages=pages,
+            noop_ingest_s=round(noop.seconds, 2),
+            rebuild_one_edit_s=round(rebuild.seconds, 2),
+            preview_regenerate_s=round(preview.seconds, 2),
+            peak_mb=round(max(ingest.peak_mb, build.peak_mb, rebuild.peak_mb), 1),
+            site_mb=round(_dir_mb(root / "site"), 1),
+            search_query_kb=_query_kb(root / "site"),
+            plain_mkdocs_s=round(plain.seconds, 2),
+            edition_over_plain=round(build.seconds / plain.seconds, 2),
+            runs=repeats if build.seconds < SHORT_RUN_SECONDS else 1,
+        )
+
+
+COLUMNS = [
+    ("N", "n"),
+    ("articles", "articles"),
+    ("ingest s", "ingest_s"),
+    ("art/s", "ingest_articles_per_s"),
+    ("build s", "build_s"),
+    ("pages/s", "build_pages_per_s"),
+    ("no-op ingest s", "noop_ingest_s"),
+    ("rebuild 1 edit s", "rebuild_one_edit_s"),
+    ("preview s", "preview_regenerate_s"),
+    ("peak MB", "peak_mb"),
+    ("site MB", "site_mb"),
+    ("query KB", "search_query_kb"),
+    ("plain mkdocs s", "plain_mkdocs_s"),
+    ("build/plain", "edition_over_plain"),
+]
+
+
+def table(results: list[BenchResult]) -> str:
+    rows = [[label for label, _ in COLUMNS]]
+    for r in results:
+        rows.append(["-" if getattr(r, key) is None else str(getattr(r, key)) for _, key in COLUMNS])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
+    lines = [" | ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    if len(results) >= 2:
+        small, large = results[0], results[-1]
+        growth = large.build_s / small.build_s
+        lines.append(
+            f"growth: {large.n:,} articles cost {growth:.1f}x the build of {small.n:,} "
+            f"({large.n / small.n:.0f}x the articles)"
+        )
+    return "\n".join(lines)
+
+
+def main(sizes: list[int], out: Path, seed: int = 1, repeats: int = 3) -> int:
+    results = []
+    for n in sizes:
+        print(f"bench: N={n:,} ...", file=sys.stderr)
+        results.append(bench_one(n, seed, repeats))
+        print(table(results), file=sys.stderr)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps([asdict(r) for r in results], indent=2) + "\n", "utf-8")
+    print(table(results))
+    print(f"bench: results written to {out}")
+    return 0
