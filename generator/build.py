@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from generator.atomic import write_atomic
-from generator.check import check_content
+from generator.check import check_all
 from generator.edition import Edition, build_edition
 from generator.feed import atom_feed
 from generator.pages import Page, PageWriter, SiteConfig
@@ -77,14 +77,15 @@ class Project:
 
 
 def load_edition(project: Project) -> Edition:
-    result = check_content(project.content)
+    result = check_all(project.content)
     if result.problems:
         lines = "\n".join(str(p) for p in result.problems)
         raise BuildError(
-            f"{lines}\nbuild stopped: {len(result.problems)} problem(s) in the articles above; "
+            f"{lines}\nbuild stopped: {len(result.problems)} problem(s) in the content above; "
             "fix them (python -m generator check lists them) and build again"
         )
-    return build_edition(list(result.articles))
+    curation = result.curation
+    return build_edition(list(result.articles), curation.issue_orders(), curation)
 
 
 def render_pages(project: Project, edition: Edition) -> list[Page]:

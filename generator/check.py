@@ -1,4 +1,6 @@
-"""The checker: every article against the schema, every slug unique.
+"""The checker: every article against the schema, every slug unique, and the
+editors' curation files (collections, topics, issue files, edition settings)
+against the articles.
 
 Messages are ``path:line: field: message`` so that editors (and CI logs, and
 editors' tools) can jump to the place.
@@ -11,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.article_file import LoadedArticle, load_article
+from generator.curation import Curation, load_curation
+from generator.curation_check import check_references, check_topics
 from generator.schema import Article, Problem
 
 
@@ -58,3 +62,26 @@ def check_loaded(loaded: Iterable[LoadedArticle]) -> CheckResult:
 def check_content(content: Path) -> CheckResult:
     """Load and validate every article in ``content/articles``."""
     return check_loaded(load_article(path) for path in article_paths(content))
+
+
+@dataclass(frozen=True)
+class ContentCheck:
+    """The whole content folder checked: the articles, the curation, every problem."""
+
+    articles: tuple[Article, ...]
+    curation: Curation
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_all(content: Path) -> ContentCheck:
+    """Articles and curation files; what ``check`` prints and what stops a build."""
+    loaded = [load_article(path) for path in article_paths(content)]
+    result = check_loaded(loaded)
+    curation, problems = load_curation(content)
+    problems += check_topics(curation, loaded)
+    problems += check_references(curation, result.articles, (i.path.stem for i in loaded))
+    return ContentCheck(result.articles, curation, result.problems + tuple(problems))

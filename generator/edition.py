@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from slugify import slugify
 
+from generator.curation import Curation
 from generator.schema import Article, Timeline, TimelineEvent
 
 WORDS_PER_MINUTE = 230
@@ -62,6 +63,12 @@ class Edition:
     issue_of: dict[str, Issue] = field(default_factory=dict)
     neighbours: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     reading_minutes: dict[str, int] = field(default_factory=dict)
+    # The editors' curation, and its two indexes built here once rather than
+    # searched for by every page: topic name -> slugs (newest first), and article
+    # slug -> the slugs of the collections it is in.
+    curation: Curation = field(default_factory=Curation)
+    topic_articles: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    collections_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def latest_issue(self) -> Issue | None:
@@ -92,9 +99,12 @@ def running_order_key(article: Article) -> tuple[str, str]:
 
 
 def build_edition(
-    articles: list[Article], issue_orders: dict[dt.date, list[str]] | None = None
+    articles: list[Article],
+    issue_orders: dict[dt.date, list[str]] | None = None,
+    curation: Curation | None = None,
 ) -> Edition:
-    """Group articles. ``issue_orders`` lets editors set an issue's running order."""
+    """Group articles. ``issue_orders`` lets editors set an issue's running order;
+    ``curation`` (checked against the articles) adds collections and topics."""
     by_slug = {a.slug: a for a in sorted(articles, key=lambda a: a.slug)}
     issue_groups: dict[dt.date, list[Article]] = defaultdict(list)
     web_only: list[Article] = []
@@ -164,4 +174,20 @@ def build_edition(
             edition.neighbours[slug] = (previous, following)
     for slug, article in by_slug.items():
         edition.reading_minutes[slug] = reading_minutes(article.body)
+    if curation is not None:
+        _index_curation(edition, curation, sorted(by_slug.values(), key=newest_first))
     return edition
+
+
+def _index_curation(edition: Edition, curation: Curation, newest: list[Article]) -> None:
+    edition.curation = curation
+    topics: dict[str, list[str]] = {name: [] for name in curation.topics}
+    for article in newest:
+        for name in article.topics:
+            topics.setdefault(name, []).append(article.slug)
+    edition.topic_articles = {name: tuple(slugs) for name, slugs in topics.items()}
+    collections_of: dict[str, list[str]] = defaultdict(list)
+    for collection in curation.collections.values():
+        for pick in collection.items:
+            collections_of[pick.slug].append(collection.slug)
+    edition.collections_of = {slug: tuple(c) for slug, c in collections_of.items()}

@@ -196,7 +196,7 @@ def test_home_page_has_intro_latest_issue_and_ways_in(seed_site: Path) -> None:
     latest = page.select_one(".ns-latest")
     assert "Trump's permanent revolution" in latest.h2.get_text()
     ways = {a.get_text() for a in page.select(".ns-ways-in a")}
-    assert ways == {"Issues", "Writers", "Timelines", "Search"}
+    assert ways == {"Issues", "Writers", "Timelines", "Collections", "Topics", "Search"}
 
 
 # -- links and reachability ------------------------------------------------------------

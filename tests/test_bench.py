@@ -1,0 +1,35 @@
+"""`make bench` runs, at a small N, so that it cannot rot (it asserts that it works,
+not how fast: speed targets live in the benchmark's own figures)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.slow
+def test_bench_runs_end_to_end_and_writes_its_table(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "bench", "40", "--repeats", "1", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "build/plain" in result.stdout
+    [row] = json.loads(out.read_text("utf-8"))
+    assert row["n"] == 40
+    assert row["articles"] == 40
+    assert row["pages"] > row["articles"]
+    for key in ("ingest_s", "build_s", "rebuild_one_edit_s", "plain_mkdocs_s", "peak_mb"):
+        assert row[key] > 0, key
+    # A second ingest of unchanged sources replays its report instead of parsing.
+    assert row["noop_ingest_s"] < row["ingest_s"] + 1.0
