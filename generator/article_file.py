@@ -16,6 +16,27 @@ import yaml
 from generator.schema import Article, Problem, article_from_front_matter
 
 _HANDLER = frontmatter.YAMLHandler()
+# libyaml's emitter is ten times faster than PyYAML's pure-Python one; the two
+# write the same text for the plain types the schema uses.
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class TolerantLoader(yaml.SafeLoader):
+    """SafeLoader that reads an impossible date (``2008-02-30``) as text, not a crash.
+
+    PyYAML raises a bare ValueError for a date-shaped scalar that is no date; as
+    text it reaches the schema, which reports it at its line like any bad date.
+    """
+
+
+def timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+TolerantLoader.add_constructor("tag:yaml.org,2002:timestamp", timestamp_or_text)
 
 
 def dump_article(article: Article) -> str:
@@ -24,7 +45,7 @@ def dump_article(article: Article) -> str:
         article.front_matter(),
         # SafeDumper quotes any text that YAML would read back as something else
         # ("No", "1984", "2008-01-01"), so a title always stays a title.
-        Dumper=yaml.SafeDumper,
+        Dumper=_DUMPER,
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=False,
@@ -73,7 +94,10 @@ def parse_article_text(text: str, display_path: str, slug: str | None) -> Loaded
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not _HANDLER.detect(text):
         problem = Problem(
-            display_path, 1, "front matter", "the file must start with a '---' line of YAML front matter"
+            display_path,
+            1,
+            "front matter",
+            "the file must start with a '---' line of YAML front matter",
         )
         return LoadedArticle(path, None, (problem,))
     try:
@@ -83,15 +107,24 @@ def parse_article_text(text: str, display_path: str, slug: str | None) -> Loaded
             display_path, 1, "front matter", "the front matter is not closed by a second '---' line"
         )
         return LoadedArticle(path, None, (problem,))
-    # The front matter starts on line 2, after the opening '---'.
-    offset = 1
+    # fm_text starts right after the opening '---' (its line 0 is the rest of that
+    # line), so a 0-based line in it is that many lines below the opening boundary.
+    opening = _HANDLER.FM_BOUNDARY.search(text)
+    offset = text[: opening.end()].count("\n") if opening else 0
     try:
-        node = yaml.compose(fm_text, Loader=yaml.SafeLoader)
-        data: Any = yaml.safe_load(fm_text)
+        node = yaml.compose(fm_text, Loader=TolerantLoader)
+        data: Any = yaml.load(fm_text, Loader=TolerantLoader)
     except yaml.YAMLError as error:
+        context = getattr(error, "context", None) or ""
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        if context.startswith("while scanning") and getattr(error, "context_mark", None):
+            # An unclosed quote or a line without 'key:' is only noticed lines later;
+            # the place to fix is where the scanner started reading it.
+            mark = error.context_mark
         line = offset + mark.line + 1 if mark is not None else 1
         reason = getattr(error, "problem", None) or str(error)
+        if context and mark is getattr(error, "context_mark", None):
+            reason = f"{context}, {reason}"
         problem = Problem(display_path, line, "front matter", f"invalid YAML: {reason}")
         return LoadedArticle(path, None, (problem,))
     lines = _line_map(node, offset) if node is not None else {"": 2}

@@ -2,7 +2,8 @@
 
 The archive mixes UTF-8 (with and without a BOM), Windows-1252 and Latin-1. UTF-8
 is tried first because it almost never decodes non-UTF-8 bytes by accident; what
-fails is read as Windows-1252, which is a superset of Latin-1's printable range
+fails is read as Windows-1252 (line by line, as one file can run together dumps
+saved in different encodings), which is a superset of Latin-1's printable range
 (Latin-1's 0x80-0x9F are C1 control codes that real text never holds), so one rule
 gives the right curly quotes, pound signs and accents for both. A statistical
 detector such as charset-normalizer guesses per file and can misread short
@@ -18,12 +19,17 @@ from dataclasses import dataclass
 # Windows-1252 leaves five bytes undefined; Latin-1 maps them to C1 controls, which
 # the control-character pass below then removes.
 _UNDEFINED_CP1252 = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028\u2029\ufeff]")
+_CONTROL_RE = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028\u2029\ufeff]"
+)
 # Runs of spacing, but never a lone plain space: matching (and replacing) every
 # ordinary space made this the slowest step of ingest.
 _SPACES_RE = re.compile(
     r"(?:[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]|  )[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*"
 )
+
+
+_LINE_BREAK_RE = re.compile(rb"(\r\n|\r|\n)")
 
 
 class NotText(ValueError):
@@ -53,16 +59,31 @@ def decode(data: bytes) -> Decoded:
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
     if controls > len(sample) // 100 + 2:
         raise NotText("the file is binary (it is full of control bytes), not a text scrape")
-    if data.startswith(b"\xef\xbb\xbf"):
-        return Decoded(data[3:].decode("utf-8", errors="replace"), "utf-8-sig")
+    bom = data.startswith(b"\xef\xbb\xbf")
+    body = data[3:] if bom else data
     try:
-        return Decoded(data.decode("utf-8"), "utf-8")
+        return Decoded(body.decode("utf-8"), "utf-8-sig" if bom else "utf-8")
     except UnicodeDecodeError:
         pass
+    # A file runs page dumps together, and they need not share an encoding: each line
+    # is read as UTF-8 when it is UTF-8, else as Windows-1252, so one stray byte does
+    # not turn every curly quote of the file's UTF-8 dumps into mojibake.
+    lines: list[str] = []
+    utf8_lines = 0
+    for piece in _LINE_BREAK_RE.split(body):
+        try:
+            lines.append(piece.decode("utf-8"))
+            utf8_lines += not piece.isascii()
+        except UnicodeDecodeError:
+            lines.append(_cp1252_text(piece))
+    return Decoded("".join(lines), "utf-8+cp1252" if utf8_lines else "cp1252")
+
+
+def _cp1252_text(data: bytes) -> str:
     try:
-        return Decoded(data.decode("cp1252"), "cp1252")
+        return data.decode("cp1252")
     except UnicodeDecodeError:
-        return Decoded(_cp1252(data), "cp1252")
+        return _cp1252(data)
 
 
 def clean_lines(text: str) -> list[str]:

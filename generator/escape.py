@@ -17,7 +17,9 @@ from __future__ import annotations
 import re
 
 _INLINE = re.compile(r"([\\`*_{}\[\]|])")
-_ENTITY_LIKE = re.compile(r"&(?=#\d+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
+# Any "&" that could start a character reference: browsers also read "&copy", "&#0"
+# and "&pound5" without their semicolon, so only "& " and the like stay bare.
+_ENTITY_LIKE = re.compile(r"&(?=[#A-Za-z])")
 _ORDERED_LIST = re.compile(r"^(\d+)([.)])")
 # Python-Markdown accepts a backslash before these; the others need an entity.
 _BACKSLASHABLE = set("#>-+*!`_\\{}[]|")

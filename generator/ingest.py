@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -19,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from generator.article_file import dump_article
+from generator.article_file import dump_article, timestamp_or_text
 from generator.atomic import write_atomic
 from generator.markdown_writer import to_article
 from generator.schema import Source
@@ -27,7 +28,14 @@ from generator.scrape import ParsedArticle, ScrapeResult, read_scrape
 from generator.slugs import candidates
 
 PARALLEL_THRESHOLD = 16
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """The fast loader, reading an impossible date an editor typed as text."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", timestamp_or_text)
 
 
 @dataclass(frozen=True)
@@ -183,11 +191,21 @@ def _existing_index(articles_dir: Path) -> dict[str, _Existing | None]:
     return index
 
 
+# Listed sources, found line by line: enough to recognise an article whose front
+# matter an editor has broken, so that ingest keeps it (and says so) rather than
+# publishing the article a second time under another slug.
+_SOURCE_FILE_RE = re.compile(r"^[ \t]*-?[ \t]*file:[ \t]*['\"]?(.+?)['\"]?[ \t]*$", re.MULTILINE)
+_SOURCE_SHA_RE = re.compile(r"^[ \t]*sha256:[ \t]*['\"]?([0-9a-f]{64})\b", re.MULTILINE)
+
+
 def _read_identity(path: Path) -> _Existing | None:
     try:
         text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    try:
         if not text.startswith("---"):
-            return None
+            raise ValueError("no front matter")
         end = text.find("\n---", 3)
         data = yaml.load(text[3:end], Loader=_Loader)
         issue = data.get("issue") or {}
@@ -203,20 +221,52 @@ def _read_identity(path: Path) -> _Existing | None:
             frozenset(s.file for s in sources),
             sources,
         )
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError, TypeError):
-        return None
+    except (yaml.YAMLError, AttributeError, TypeError, ValueError):
+        files = frozenset(_SOURCE_FILE_RE.findall(text))
+        shas = tuple(Source("", sha) for sha in _SOURCE_SHA_RE.findall(text))
+        return _Existing(path.stem, None, files, shas) if files or shas else None
 
 
-def _is_ours(existing: _Existing | None, found: _Found) -> bool:
+def _match(existing: _Existing | None, found: _Found) -> int:
+    """How surely the file on disk is this article: 0 not at all, 1 by its issue
+    date alone, 2 by the very bytes of a source it lists, 3 by its issue date and a
+    source file name.
+
+    A shared source outranks the date alone: an editor may correct the issue date,
+    and two articles with one title can come from one issue; neither may take the
+    other's file.
+    """
     if existing is None:
-        return False
+        return 0
     issue = found.parsed.issue
-    if (issue.date if issue else None) != existing.issue_date:
-        return False
-    if issue is None:
-        # A web-only piece has no issue to tell it apart: it must share a source file.
-        return bool(existing.source_files & {s.file for s in found.sources})
-    return True
+    same_issue = (issue.date if issue else None) == existing.issue_date
+    if same_issue and existing.source_files & {s.file for s in found.sources}:
+        return 3
+    if {s.sha256 for s in existing.sources} & {s.sha256 for s in found.sources}:
+        return 2
+    # A web-only piece has no issue to tell it apart: it must share a source file.
+    return 1 if same_issue and issue is not None else 0
+
+
+def _choose_slug(
+    found: _Found, existing: dict[str, _Existing | None], claimed: set[str], *, strong: bool
+) -> str | None:
+    """The existing file that best matches ``found``, else (unless ``strong``, which
+    accepts only a shared source) the first free slug."""
+    issue_date = found.parsed.issue.date if found.parsed.issue else None
+    best, best_rank = None, 0
+    for slug in candidates(found.parsed.title, issue_date):
+        if slug in claimed:
+            continue
+        if slug not in existing:
+            free = slug
+            break
+        rank = _match(existing[slug], found)
+        if rank > best_rank:
+            best, best_rank = slug, rank
+    if best_rank >= 2 or (best_rank == 1 and not strong):
+        return best
+    return None if strong else free
 
 
 def ingest(
@@ -260,17 +310,20 @@ def ingest(
             f.parsed.fingerprint,
         ),
     )
-    for found in ordered:
-        parsed = found.parsed
-        issue_date = parsed.issue.date if parsed.issue else None
-        for slug in candidates(parsed.title, issue_date):
-            if slug in claimed:
-                continue
-            if slug not in existing or _is_ours(existing[slug], found):
-                break
-        claimed.add(slug)
+    # Articles that share a source with a file on disk take it first, so that no
+    # other article with the same title can claim it by its issue date alone.
+    slugs: dict[int, str] = {}
+    for strong in (True, False):
+        for i, found in enumerate(ordered):
+            if i not in slugs:
+                chosen = _choose_slug(found, existing, claimed, strong=strong)
+                if chosen is not None:
+                    slugs[i] = chosen
+                    claimed.add(chosen)
+    for i, found in enumerate(ordered):
+        slug = slugs[i]
         report.outcomes.append(_write(found, slug, articles_dir, existing.get(slug), force))
-        report.warnings.extend(f"{slug}: {w}" for w in parsed.warnings)
+        report.warnings.extend(f"{slug}: {w}" for w in found.parsed.warnings)
     report.outcomes.sort(key=lambda o: o.slug)
     manifest.save(inputs, report, content)
     return report
@@ -344,7 +397,9 @@ def _write(
         # edited it, and it can take the new sources without losing anyone's work.
         earlier = dump_article(to_article(found.parsed, slug, existing.sources))
         if earlier == old_text:
-            union = tuple(sorted(set(existing.sources) | found.sources, key=lambda s: (s.file, s.sha256)))
+            union = tuple(
+                sorted(set(existing.sources) | found.sources, key=lambda s: (s.file, s.sha256))
+            )
             union_text = dump_article(to_article(found.parsed, slug, union))
             if union_text == old_text:
                 return Outcome(slug, shown, "unchanged", tuple(s.file for s in union))

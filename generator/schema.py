@@ -29,7 +29,9 @@ class FieldDoc:
 # Order matters: ingest writes the keys in this order, so diffs stay readable.
 FIELDS: tuple[FieldDoc, ...] = (
     FieldDoc("title", True, "text", "The headline."),
-    FieldDoc("slug", True, "slug", "URL name, [a-z0-9-]+, equal to the file name; never change it."),
+    FieldDoc(
+        "slug", True, "slug", "URL name, [a-z0-9-]+, equal to the file name; never change it."
+    ),
     FieldDoc("standfirst", False, "text or null", "The dek under the headline."),
     FieldDoc(
         "standfirst_truncated", False, "true/false", "The scrape cut the standfirst mid-word."
@@ -37,7 +39,10 @@ FIELDS: tuple[FieldDoc, ...] = (
     FieldDoc("authors", False, "list of text", "Writers' names, as printed. May be empty."),
     FieldDoc("author_bio", False, "text or null", "The closing 'Name is ...' paragraph."),
     FieldDoc(
-        "issue", False, "mapping or null", "{date: YYYY-MM-DD, title: cover title}; null = web-only."
+        "issue",
+        False,
+        "mapping or null",
+        "{date: YYYY-MM-DD, title: cover title}; null = web-only.",
     ),
     FieldDoc("image", False, "mapping or null", "{caption: text or null, credit: text or null}."),
     FieldDoc("credits", False, "list of text", "Inline credits, e.g. ILLUSTRATION BY DAN MURRELL."),
@@ -223,11 +228,13 @@ class _Validator:
 
     def mapping(self, value: Any, where: str, keys: set[str]) -> dict[str, Any] | None:
         if not isinstance(value, dict):
-            self.fail(where, f"must be a mapping with {', '.join(sorted(keys))}, not {_kind(value)}")
+            expected = ", ".join(sorted(keys))
+            self.fail(where, f"must be a mapping with {expected}, not {_kind(value)}")
             return None
         for key in value:
             if key not in keys:
-                self.fail(f"{where}.{key}", f"unknown key; expected one of {', '.join(sorted(keys))}")
+                expected = ", ".join(sorted(keys))
+                self.fail(f"{where}.{key}", f"unknown key; expected one of {expected}")
         return value
 
     def issue(self, value: Any) -> IssueRef | None:

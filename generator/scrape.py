@@ -254,7 +254,8 @@ def _join_lines(lines: list[str]) -> list[list[str]]:
         so_far = " ".join(current)
         open_quotes = so_far.count("“") - so_far.count("”") + so_far.count('"') % 2
         starts_lower = line[:1].islower()
-        if starts_lower or open_quotes > 0 or (not _ends_complete(previous) and len(previous) >= 100):
+        cut_mid_sentence = not _ends_complete(previous) and len(previous) >= 100
+        if starts_lower or open_quotes > 0 or cut_mid_sentence:
             # A scraper wrap: the sentence (or the quotation) goes on.
             current[-1] = f"{previous} {line}"
         elif len(previous) >= 100:
@@ -291,7 +292,12 @@ class _Builder:
             date = _event_date(event.group("date"), pivot) if event else None
             if event and date and event.group("text"):
                 events.append(TimelineEvent(date, event.group("text")))
-            elif i == len(bullets) - 1 and events and _words(rest) <= 6 and not _ends_complete(rest):
+            elif (
+                i == len(bullets) - 1
+                and events
+                and _words(rest) <= 6
+                and not _ends_complete(rest)
+            ):
                 credit = rest
             else:
                 return None
