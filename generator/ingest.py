@@ -320,9 +320,12 @@ def ingest(
                 if chosen is not None:
                     slugs[i] = chosen
                     claimed.add(chosen)
-    for i, found in enumerate(ordered):
-        slug = slugs[i]
-        report.outcomes.append(_write(found, slug, articles_dir, existing.get(slug), force))
+    jobs = [
+        (found, slugs[i], articles_dir, existing.get(slugs[i]), force)
+        for i, found in enumerate(ordered)
+    ]
+    report.outcomes.extend(_write_all(jobs))
+    for found, slug, *_ in jobs:
         report.warnings.extend(f"{slug}: {w}" for w in found.parsed.warnings)
     report.outcomes.sort(key=lambda o: o.slug)
     manifest.save(inputs, report, content)
@@ -377,6 +380,24 @@ class _Manifest:
             "report": report.to_json(),
         }
         write_atomic(self.path, json.dumps(data, ensure_ascii=False))
+
+
+_WriteJob = tuple["_Found", str, Path, "_Existing | None", bool]
+
+
+def _write_job(job: _WriteJob) -> Outcome:
+    return _write(*job)
+
+
+def _write_all(jobs: list[_WriteJob]) -> list[Outcome]:
+    """Render and write the articles; escaping and YAML cost as much as parsing,
+    so with many articles this runs on every core too. Each job writes its own
+    file, so the order of completion does not matter."""
+    if len(jobs) < PARALLEL_THRESHOLD * 4 or (os.cpu_count() or 1) < 2:
+        return [_write_job(job) for job in jobs]
+    workers = os.cpu_count() or 1
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_write_job, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
 
 
 def _write(

@@ -41,6 +41,7 @@ NOTE_RE = re.compile(
     r"this is an edited|an edited version)",
     re.IGNORECASE,
 )
+BULLET_CHARS = "•·▪●◦‣"
 BULLET_RE = re.compile(r"^[•·▪●◦‣]\s*(?P<rest>.*)$")
 EVENT_RE = re.compile(
     r"^(?P<date>\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})|\d{1,2}[./]\d{4}|\d{4})(?=\s|[:,–—-]|$)"
@@ -313,7 +314,8 @@ class _Builder:
 
 
 def _is_bullet_block(block: list[str]) -> bool:
-    return all(BULLET_RE.match(line) for line in block)
+    # The first-character test spares a regex per line of every ordinary paragraph.
+    return block[0][:1] in BULLET_CHARS and all(BULLET_RE.match(line) for line in block)
 
 
 def _is_heading_line(block: list[str]) -> bool:
@@ -351,8 +353,10 @@ def _take_tail(b: _Builder, body: list[list[str]]) -> None:
 def _fingerprint(title: str, blocks: list[list[str]]) -> str:
     # Words only: the same article scraped with other whitespace, wrapping or line
     # endings has the same fingerprint.
-    words = " ".join([title] + [" ".join(b) for b in blocks]).split()
-    return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
+    # clean_lines has already stripped every line and collapsed its spacing, so
+    # joining the lines with single spaces is the word sequence, without a split.
+    text = " ".join([title, *(line for block in blocks for line in block)])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def parse_dump(lines: list[str]) -> ParsedArticle | None:
@@ -388,7 +392,7 @@ def parse_dump(lines: list[str]) -> ParsedArticle | None:
     first = blocks[0]
     title = first[0]
     rest = [first[1:], *blocks[1:]] if len(first) > 1 else blocks[1:]
-    body_words = sum(_words(" ".join(b)) for b in rest)
+    body_words = sum(line.count(" ") + 1 for block in rest for line in block)
     if not (has_marker or provenance) and (len(rest) < 3 or body_words < 120):
         return None
     if not rest:
