@@ -26,6 +26,7 @@ from generator.check import check_all
 from generator.edition import Edition, build_edition
 from generator.feed import atom_feed
 from generator.pages import Page, PageWriter, SiteConfig
+from generator.render import RenderError, render
 
 DEFAULT_INTRO = "A curated digital edition of articles from the New Statesman."
 
@@ -144,24 +145,6 @@ def write_docs(project: Project, edition: Edition, timings: BuildTimings) -> Pat
     return docs
 
 
-def run_mkdocs(project: Project, site_dir: Path, *, strict: bool = True) -> None:
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    try:
-        config = load_config(str(project.mkdocs_yml), site_dir=str(site_dir), strict=strict)
-        config.plugins.on_startup(command="build", dirty=False)
-        try:
-            mkdocs_build(config)
-        finally:
-            config.plugins.on_shutdown()
-    except MkDocsException as error:
-        raise BuildError(f"MkDocs could not render the site: {error}") from error
-    except SystemExit as error:  # mkdocs aborts strict builds this way
-        raise BuildError("MkDocs stopped the build (see the warnings above)") from error
-
-
 def swap_in(new_site: Path, site: Path) -> None:
     """Replace site/ by new_site/ with two renames, so readers of site/ never see
     a half-built tree and a failure before this point leaves the old one."""
@@ -190,12 +173,17 @@ def build(project: Project, *, ingest_sources: bool = True, search: bool = True)
     timings.time("load and check", started)
     write_docs(project, edition, timings)
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(source_date_epoch(edition)))
+    epoch = int(os.environ["SOURCE_DATE_EPOCH"])
     site = project.site_dir()
     site.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{site.name}.", dir=site.parent))
+    work = Path(tempfile.mkdtemp(prefix=".render.", dir=project.docs_dir().parent))
     try:
         started = time.perf_counter()
-        run_mkdocs(project, tmp)
+        try:
+            render(project.mkdocs_yml, project.docs_dir(), tmp, work, epoch)
+        except RenderError as error:
+            raise BuildError(str(error)) from error
         timings.time("mkdocs", started)
         if search:
             started = time.perf_counter()
@@ -207,4 +195,6 @@ def build(project: Project, *, ingest_sources: bool = True, search: bool = True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return timings

@@ -1,0 +1,45 @@
+"""Rendering on both cores gives the very bytes one MkDocs process gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import render
+from generator.build import BuildError, build
+from tests.sitekit import copy_project
+
+
+def _tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+@pytest.mark.slow
+def test_sharded_render_writes_the_same_site_as_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    single = copy_project(tmp_path / "single")
+    build(single, search=False)
+    monkeypatch.setattr(render, "SHARD_MIN_LEAVES", 1)
+    sharded = copy_project(tmp_path / "sharded")
+    build(sharded, search=False)
+    one, two = _tree(single.site_dir()), _tree(sharded.site_dir())
+    assert sorted(one) == sorted(two)
+    assert [name for name in one if one[name] != two[name]] == []
+    # Both shards really rendered pages: the leaf pages are split between them.
+    leaves = [f"articles/{p.stem}.md" for p in (single.content / "articles").glob("*.md")]
+    assert {render.shard_of(leaf) for leaf in leaves} == set(range(render.SHARDS))
+
+
+def test_a_sharded_build_still_reports_a_link_to_no_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(render, "SHARD_MIN_LEAVES", 1)
+    project = copy_project(tmp_path)
+    article = project.content / "articles" / "the-facade-cracks.md"
+    article.write_text(
+        article.read_text("utf-8") + "\nSee [this](no-such-article.md).\n", "utf-8"
+    )
+    with pytest.raises(BuildError, match="no-such-article.md"):
+        build(project, ingest_sources=False, search=False)
