@@ -139,7 +139,9 @@ def parse_article_text(text: str, display_path: str, slug: str | None) -> Loaded
     except yaml.YAMLError as error:
         context = getattr(error, "context", None) or ""
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        if context.startswith("while scanning") and getattr(error, "context_mark", None):
+        if context.startswith(("while scanning", "while parsing a flow")) and getattr(
+            error, "context_mark", None
+        ):
             # An unclosed quote or a line without 'key:' is only noticed lines later;
             # the place to fix is where the scanner started reading it.
             mark = error.context_mark

@@ -51,21 +51,23 @@ class BenchResult:
 
 def _run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     assert proc.stderr is not None
     stderr = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - started
     if proc.returncode not in (0, 1):
-        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr.decode()[-3000:]}")
+        raise RuntimeError(
+            f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr.decode()[-3000:]}"
+        )
     return Run(seconds, usage.ru_maxrss / 1024)
 
 
 def _median(runs: list[Run]) -> Run:
-    return Run(
-        statistics.median(r.seconds for r in runs), max(r.peak_mb for r in runs)
-    )
+    return Run(statistics.median(r.seconds for r in runs), max(r.peak_mb for r in runs))
 
 
 def _repeat(make_run: object, first: Run, repeats: int) -> Run:
@@ -158,8 +160,12 @@ def bench_one(n: int, seed: int = 1, repeats: int = 3) -> BenchResult:
         edited.write_text(edited.read_text("utf-8") + "\nAn editor's added paragraph.\n", "utf-8")
         rebuild = _run([py, "-m", "generator", "build"], root)
         preview = _run(
-            [py, "-c", "from pathlib import Path; from generator.build import Project; "
-             "from generator.serve import regenerate; regenerate(Project(Path('.').resolve()))"],
+            [
+                py,
+                "-c",
+                "from pathlib import Path; from generator.build import Project; "
+                "from generator.serve import regenerate; regenerate(Project(Path('.').resolve()))",
+            ],
             root,
         )
         plain = _plain_mkdocs(root, work)
@@ -204,7 +210,9 @@ COLUMNS = [
 def table(results: list[BenchResult]) -> str:
     rows = [[label for label, _ in COLUMNS]]
     for r in results:
-        rows.append(["-" if getattr(r, key) is None else str(getattr(r, key)) for _, key in COLUMNS])
+        rows.append(
+            ["-" if getattr(r, key) is None else str(getattr(r, key)) for _, key in COLUMNS]
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
     lines = [" | ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
     lines.insert(1, "-+-".join("-" * w for w in widths))

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import yaml
 
+from generator.article_cache import ArticleCache
 from generator.atomic import write_atomic
 from generator.check import check_all
 from generator.edition import Edition, build_edition
@@ -77,8 +78,8 @@ class Project:
         )
 
 
-def load_edition(project: Project) -> Edition:
-    result = check_all(project.content)
+def load_edition(project: Project, cache: ArticleCache | None = None) -> Edition:
+    result = check_all(project.content, cache)
     if result.problems:
         lines = "\n".join(str(p) for p in result.problems)
         raise BuildError(
@@ -89,21 +90,21 @@ def load_edition(project: Project) -> Edition:
     return build_edition(list(result.articles), curation.issue_orders(), curation)
 
 
-def render_pages(project: Project, edition: Edition) -> list[Page]:
+def _intro(project: Project) -> str:
     intro_path = project.content / "home.md"
     intro = intro_path.read_text("utf-8") if intro_path.exists() else DEFAULT_INTRO
+    return intro.strip()
+
+
+def render_pages(project: Project, edition: Edition) -> list[Page]:
     writer = PageWriter(edition, project.site_config(), project.templates)
-    return list(writer.all_pages(intro.strip()))
+    return list(writer.all_pages(_intro(project)))
 
 
-def sync_tree(target: Path, files: Iterable[tuple[str, bytes]]) -> tuple[int, int]:
-    """Make ``target`` hold exactly these files; touch only what changed.
-
-    Returns (written, removed).
-    """
-    wanted: dict[str, bytes] = dict(files)
-    written = removed = 0
-    for rel, data in wanted.items():
+def write_changed(target: Path, files: Iterable[tuple[str, bytes]]) -> int:
+    """Write the files whose bytes differ from what is there; returns how many."""
+    written = 0
+    for rel, data in files:
         path = target / rel
         try:
             if path.read_bytes() == data:
@@ -112,6 +113,17 @@ def sync_tree(target: Path, files: Iterable[tuple[str, bytes]]) -> tuple[int, in
             pass
         write_atomic(path, data)
         written += 1
+    return written
+
+
+def sync_tree(target: Path, files: Iterable[tuple[str, bytes]]) -> tuple[int, int]:
+    """Make ``target`` hold exactly these files; touch only what changed.
+
+    Returns (written, removed).
+    """
+    wanted: dict[str, bytes] = dict(files)
+    written = write_changed(target, wanted.items())
+    removed = 0
     if target.exists():
         for path in sorted(target.rglob("*"), reverse=True):
             rel = path.relative_to(target).as_posix()
@@ -130,9 +142,22 @@ def source_date_epoch(edition: Edition) -> int:
     return int(dt.datetime.combine(newest, dt.time(), tzinfo=dt.UTC).timestamp())
 
 
-def write_docs(project: Project, edition: Edition, timings: BuildTimings) -> Path:
+def write_docs(
+    project: Project,
+    edition: Edition,
+    timings: BuildTimings,
+    only_articles: set[str] | None = None,
+) -> Path:
+    """Write the docs tree. With ``only_articles`` (the live preview after an edit),
+    every listing page is redone but only those article pages, and nothing else in
+    the tree is removed except the pages of articles that no longer exist."""
     started = time.perf_counter()
-    pages = render_pages(project, edition)
+    if only_articles is None:
+        pages = render_pages(project, edition)
+    else:
+        writer = PageWriter(edition, project.site_config(), project.templates)
+        pages = list(writer.listing_pages(_intro(project)))
+        pages += [writer.article(s) for s in sorted(only_articles) if s in edition.articles]
     timings.time("generate pages", started)
     started = time.perf_counter()
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or source_date_epoch(edition))
@@ -140,7 +165,12 @@ def write_docs(project: Project, edition: Edition, timings: BuildTimings) -> Pat
     files = [(p.path, p.text.encode("utf-8")) for p in pages]
     files.append(("feed.xml", atom_feed(edition, project.site_config(), fallback)))
     docs = project.docs_dir()
-    sync_tree(docs, files)
+    if only_articles is None:
+        sync_tree(docs, files)
+    else:
+        write_changed(docs, files)
+        for slug in only_articles - edition.articles.keys():
+            (docs / "articles" / f"{slug}.md").unlink(missing_ok=True)
     timings.time("write docs tree", started)
     return docs
 
@@ -169,7 +199,9 @@ def build(project: Project, *, ingest_sources: bool = True, search: bool = True)
             print(report.summary_text(), file=sys.stderr)
         timings.time("ingest", started)
     started = time.perf_counter()
-    edition = load_edition(project)
+    cache = ArticleCache(project.root / ".cache" / "articles.pickle")
+    edition = load_edition(project, cache)
+    cache.save()
     timings.time("load and check", started)
     write_docs(project, edition, timings)
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(source_date_epoch(edition)))

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.article_cache import ArticleCache
 from generator.article_file import LoadedArticle, load_article
 from generator.curation import Curation, load_curation
 from generator.curation_check import check_references, check_topics
@@ -77,9 +78,17 @@ class ContentCheck:
         return not self.problems
 
 
-def check_all(content: Path) -> ContentCheck:
-    """Articles and curation files; what ``check`` prints and what stops a build."""
-    loaded = [load_article(path) for path in article_paths(content)]
+def check_all(content: Path, cache: ArticleCache | None = None) -> ContentCheck:
+    """Articles and curation files; what ``check`` prints and what stops a build.
+
+    With a cache, only articles whose files changed since it last saw them are parsed.
+    """
+    paths = article_paths(content)
+    if cache is None:
+        loaded = [load_article(path) for path in paths]
+    else:
+        loaded = [cache.load(path) for path in paths]
+        cache.forget_missing({str(p) for p in paths})
     result = check_loaded(loaded)
     curation, problems = load_curation(content)
     problems += check_topics(curation, loaded)

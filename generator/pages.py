@@ -387,6 +387,12 @@ class PageWriter:
         }
 
     def all_pages(self, intro_markdown: str) -> Iterator[Page]:
+        yield from self.listing_pages(intro_markdown)
+        for slug in self.edition.articles:
+            yield self.article(slug)
+
+    def listing_pages(self, intro_markdown: str) -> Iterator[Page]:
+        """Every page but the articles: a few per issue and writer, cheap to redo."""
         yield self.home(intro_markdown)
         yield self.issues_index()
         yield self.writers_index()
@@ -403,5 +409,3 @@ class PageWriter:
             yield self.issue(issue)
         for writer in self.edition.writers:
             yield self.writer(writer)
-        for slug in self.edition.articles:
-            yield self.article(slug)

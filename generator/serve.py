@@ -1,8 +1,12 @@
 """``make serve``: a live preview for editors.
 
-The generator keeps the docs tree up to date as content/ changes (only the pages
-whose bytes change are rewritten), and ``mkdocs serve --dirty`` re-renders just
-those pages and reloads the browser. A broken article prints the checker's
+The generator keeps the docs tree up to date as content/ changes and
+``mkdocs serve --dirty`` re-renders just the pages whose files changed, then
+reloads the browser. After an edit to articles only, the preview re-parses just
+the edited files (an in-memory cache), redoes the listing pages (a few per issue
+and writer) and only the article pages the edit can show on: the article, the
+others of its issue (their previous/next links and the issue's cover title) and
+any article that left or joined. A broken article prints the checker's
 ``path:line: field: message`` and the preview keeps the last good pages.
 """
 
@@ -12,22 +16,66 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
+from dataclasses import dataclass, field
 
+from generator.article_cache import ArticleCache
 from generator.build import BuildError, BuildTimings, Project, load_edition, write_docs
+from generator.edition import Edition
 
 DEBOUNCE_SECONDS = 0.3
 
 
-def regenerate(project: Project) -> bool:
+@dataclass
+class PreviewState:
+    cache: ArticleCache = field(default_factory=ArticleCache)
+    edition: Edition | None = None
+    inputs: dict[str, int] = field(default_factory=dict)  # non-article inputs' mtimes
+
+
+def _other_inputs(project: Project) -> dict[str, int]:
+    """Templates and curation files: a change to any of them redoes every page."""
+    found: dict[str, int] = {}
+    for folder in (project.templates, project.content):
+        for path in folder.rglob("*"):
+            rel = path.relative_to(project.root).as_posix()
+            if path.is_file() and "/articles/" not in f"/{rel}" and "/sources/" not in f"/{rel}":
+                found[rel] = path.stat().st_mtime_ns
+    return found
+
+
+def affected_articles(old: Edition, new: Edition) -> set[str]:
+    """The article pages whose HTML an edit to some articles can change."""
+    changed = {
+        slug
+        for slug in old.articles.keys() | new.articles.keys()
+        if old.articles.get(slug) is not new.articles.get(slug)
+        and old.articles.get(slug) != new.articles.get(slug)
+    }
+    touched = set(changed)
+    for edition in (old, new):
+        for slug in changed:
+            issue = edition.issue_of.get(slug)
+            if issue is not None:
+                touched.update(issue.slugs)
+    return touched
+
+
+def regenerate(project: Project, state: PreviewState | None = None) -> bool:
+    state = state or PreviewState()
     started = time.perf_counter()
     try:
-        edition = load_edition(project)
+        edition = load_edition(project, state.cache)
     except BuildError as error:
         print(f"\n{error}\n(the preview keeps the last good pages)", file=sys.stderr)
         return False
-    write_docs(project, edition, BuildTimings())
-    print(f"preview: pages regenerated in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+    inputs = _other_inputs(project)
+    only = None
+    if state.edition is not None and inputs == state.inputs:
+        only = affected_articles(state.edition, edition)
+    write_docs(project, edition, BuildTimings(), only_articles=only)
+    state.edition, state.inputs = edition, inputs
+    scope = "every page" if only is None else f"{len(only)} article page(s) and the listings"
+    print(f"preview: {scope} regenerated in {time.perf_counter() - started:.1f}s", file=sys.stderr)
     return True
 
 
@@ -35,7 +83,8 @@ def serve(project: Project, address: str = "127.0.0.1:8000") -> int:
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
 
-    regenerate(project)
+    state = PreviewState()
+    regenerate(project, state)
     pending = threading.Event()
 
     class Handler(FileSystemEventHandler):
@@ -60,7 +109,7 @@ def serve(project: Project, address: str = "127.0.0.1:8000") -> int:
             if pending.wait(timeout=0.5):
                 time.sleep(DEBOUNCE_SECONDS)
                 pending.clear()
-                regenerate(project)
+                regenerate(project, state)
     except KeyboardInterrupt:
         pass
     finally:

@@ -107,7 +107,9 @@ def test_image_credit_inline_credit_and_section_breaks(seed_site: Path) -> None:
 
 
 def test_correction_is_a_visible_notice_and_notes_follow_the_text(seed_site: Path) -> None:
-    momentum = article(seed_site, "losing-momentum-how-jeremy-corbyns-support-group-ran-out-of-steam")
+    momentum = article(
+        seed_site, "losing-momentum-how-jeremy-corbyns-support-group-ran-out-of-steam"
+    )
     notice = momentum.select_one(".ns-notice--correction")
     assert notice.h2.get_text() == "Correction"
     assert "originally named Luke Akehurst" in notice.get_text()
@@ -303,7 +305,9 @@ def test_atom_feed_parses_and_lists_the_articles_newest_first(seed_site: Path) -
 
 def test_sitemap_lists_every_article(seed_site: Path) -> None:
     tree = etree.parse(str(seed_site / "sitemap.xml"))
-    locs = tree.xpath("//s:loc/text()", namespaces={"s": "http://www.sitemaps.org/schemas/sitemap/0.9"})
+    locs = tree.xpath(
+        "//s:loc/text()", namespaces={"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    )
     assert {f"https://ns-edition.netlify.app/articles/{s}/" for s in ARTICLES} <= set(locs)
 
 
@@ -314,7 +318,9 @@ def test_nav_lists_sections_never_articles(seed_site: Path) -> None:
     assert not any("articles/" in href for href in nav_links)
 
 
-def test_netlify_toml_publishes_the_build_output_with_security_headers(seed_project: Project) -> None:
+def test_netlify_toml_publishes_the_build_output_with_security_headers(
+    seed_project: Project,
+) -> None:
     config = tomllib.loads((ROOT / "netlify.toml").read_text("utf-8"))
     assert config["build"]["command"] == "make site"
     assert (ROOT / config["build"]["publish"]).resolve() == (ROOT / "site").resolve()
@@ -327,8 +333,13 @@ def test_netlify_toml_publishes_the_build_output_with_security_headers(seed_proj
     assert "frame-ancestors 'none'" in everywhere["Content-Security-Policy"]
     immutable = [f for f, v in headers.items() if "immutable" in v.get("Cache-Control", "")]
     bundle = next((seed_project.site_dir() / "assets" / "javascripts").glob("bundle.*.js"))
-    assert any(re.fullmatch(f.replace(".", r"\.").replace("*", ".*"), "/" + bundle.relative_to(
-        seed_project.site_dir()).as_posix()) for f in immutable)
+    assert any(
+        re.fullmatch(
+            f.replace(".", r"\.").replace("*", ".*"),
+            "/" + bundle.relative_to(seed_project.site_dir()).as_posix(),
+        )
+        for f in immutable
+    )
 
 
 def test_csp_allows_every_inline_script_the_site_has(seed_site: Path) -> None:
@@ -336,11 +347,16 @@ def test_csp_allows_every_inline_script_the_site_has(seed_site: Path) -> None:
     import hashlib
 
     config = tomllib.loads((ROOT / "netlify.toml").read_text("utf-8"))
-    csp = next(h["values"] for h in config["headers"] if h["for"] == "/*")["Content-Security-Policy"]
+    csp = next(h["values"] for h in config["headers"] if h["for"] == "/*")[
+        "Content-Security-Policy"
+    ]
     missing = set()
     for html in seed_site.rglob("*.html"):
         for script in BeautifulSoup(html.read_text("utf-8"), "lxml").find_all("script"):
-            if script.get("src") or script.get("type") in ("application/json", "application/ld+json"):
+            if script.get("src") or script.get("type") in (
+                "application/json",
+                "application/ld+json",
+            ):
                 continue
             digest = base64.b64encode(hashlib.sha256(script.string.encode()).digest()).decode()
             if f"'sha256-{digest}'" not in csp:
@@ -385,7 +401,9 @@ def test_hostile_text_is_shown_never_run_anywhere(tmp_path: Path) -> None:
         page = BeautifulSoup(text, "lxml")
         for script in page.find_all("script"):
             assert "pwned" not in (script.string or "") or script["type"] == "application/ld+json"
-            assert "alert(1)" not in (script.string or "") or script["type"] == "application/ld+json"
+            assert (
+                "alert(1)" not in (script.string or "") or script["type"] == "application/ld+json"
+            )
         assert not page.find("b", string="bold"), html
     page = article(site, "hostile-headline")
     assert page.h1.get_text() == HOSTILE
