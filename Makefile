@@ -6,13 +6,16 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_N ?= 1000 10000
 
-.PHONY: site test serve check lint bench browser clean
+.PHONY: install site test serve check lint bench browser java axe clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+# The venv with the project and its dev tools (CI installs first, then checks).
+install: $(STAMP)
 
 # Ingests the bundled sources when their articles are missing (never overwriting an
 # editor's change), checks every article, then builds site/ aside and swaps it in.
@@ -29,13 +32,32 @@ browser:
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: $(STAMP) browser
+# A Java runtime for the Nu HTML checker (the HTML gate of `make check`). Debian's
+# headless JRE; slim images lack the man folder its post-install script writes to.
+java:
+	@command -v java >/dev/null || { \
+	  echo "installing Debian's default-jre-headless for the Nu HTML checker"; \
+	  mkdir -p /usr/share/man/man1; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
+
+# axe-core for the accessibility gate, exactly as pinned by tools/axe/package-lock.json.
+AXE := tools/axe/node_modules/axe-core/axe.min.js
+$(AXE): tools/axe/package.json tools/axe/package-lock.json
+	@command -v npm >/dev/null || { echo "make axe needs Node.js 18+ and npm"; exit 1; }
+	cd tools/axe && npm ci --no-audit --no-fund --loglevel=error
+	touch $(AXE)
+
+axe: $(AXE)
+
+test: $(STAMP) browser java axe
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests
 
-check: $(STAMP) browser
+# The reader quality gates on site/ (built first when missing): links, HTML,
+# accessibility, page weight. Each names the page and the problem.
+check: $(STAMP) browser java axe
 	$(BIN)/python -m generator quality
 
 bench: $(STAMP)

@@ -1,12 +1,31 @@
-"""``python -m generator``: ingest, check, build, serve, synth, bench."""
+"""``python -m generator``: ingest, check, build, serve, synth, bench, quality."""
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
 from pathlib import Path
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+PROBLEM_LINE = re.compile(r"^(?P<file>[^:\s][^:]*):(?P<line>\d+): (?P<message>.+)$")
+
+
+def _annotated(text: str) -> str:
+    """``text`` with a GitHub Actions annotation after each ``path:line: message`` line
+    when run in Actions, so a pull request shows the problem on the file's line."""
+    if os.environ.get("GITHUB_ACTIONS") != "true":
+        return text
+    out = []
+    for line in text.splitlines():
+        out.append(line)
+        m = PROBLEM_LINE.match(line)
+        if m:
+            message = m["message"].replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            file = m["file"].replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
+            out.append(f"::error file={file},line={m['line']}::{message}")
+    return "\n".join(out)
 
 
 def _ingest(args: argparse.Namespace) -> int:
@@ -34,7 +53,7 @@ def _check(args: argparse.Namespace) -> int:
 
     result = check_all(Path(args.content))
     for problem in result.problems:
-        print(problem)
+        print(_annotated(str(problem)))
     if result.problems:
         print(f"check: {len(result.problems)} problem(s) in {args.content}", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -54,7 +73,7 @@ def _build(args: argparse.Namespace) -> int:
     try:
         timings = build(project, search=not args.no_search)
     except BuildError as error:
-        print(error, file=sys.stderr)
+        print(_annotated(str(error)), file=sys.stderr)
         return EXIT_PROBLEMS
     total = sum(timings.steps.values())
     steps = ", ".join(f"{name} {secs:.1f}s" for name, secs in timings.steps.items())
@@ -81,6 +100,20 @@ def _bench(args: argparse.Namespace) -> int:
     from generator.bench import main as bench_main
 
     return bench_main(args.sizes, Path(args.out), args.seed, args.repeats)
+
+
+def _quality(args: argparse.Namespace) -> int:
+    from generator.build import BuildError, Project
+    from generator.quality.runner import GATES, report, run_gates
+
+    project = Project(Path(args.root).resolve())
+    site = Path(args.site).resolve() if args.site else None
+    try:
+        results = run_gates(project, tuple(args.gate or GATES), site)
+    except BuildError as error:
+        print(_annotated(str(error)), file=sys.stderr)
+        return EXIT_PROBLEMS
+    return report(results)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -121,6 +154,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--repeats", type=int, default=3, help="runs of each short step")
     p.set_defaults(func=_bench)
+
+    p = sub.add_parser("quality", help="the reader quality gates on site/ (make check)")
+    p.add_argument("--root", default=".", help="the project folder (holds mkdocs.yml)")
+    p.add_argument("--site", metavar="DIR", help="check this built site instead of site/")
+    p.add_argument(
+        "--gate",
+        action="append",
+        choices=("links", "html", "accessibility", "weight"),
+        help="run only this gate (repeatable); default: all",
+    )
+    p.set_defaults(func=_quality)
     return parser
 
 
