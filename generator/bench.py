@@ -49,17 +49,15 @@ class BenchResult:
     runs: int
 
 
-def _run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+def _run(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> Run:
     started = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert proc.stderr is not None
     stderr = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - started
-    if proc.returncode not in (0, 1):
+    if proc.returncode not in ok:
         raise RuntimeError(
             f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr.decode()[-3000:]}"
         )
@@ -84,9 +82,8 @@ def _project(work: Path, sources: Path) -> Path:
     shutil.copytree(ROOT / "overrides", root / "overrides")
     (root / "content").mkdir()
     shutil.copy2(ROOT / "content" / "home.md", root / "content" / "home.md")
-    for name in ("topics.yml", "edition.yml"):
-        if (ROOT / "content" / name).exists():
-            shutil.copy2(ROOT / "content" / name, root / "content" / name)
+    # The synthetic archive has no curation: the seeds' collections and featured
+    # block name seed articles that it does not hold.
     sources.rename(root / "content" / "sources")
     return root
 
@@ -110,6 +107,35 @@ def _plain_mkdocs(root: Path, work: Path) -> Run:
     }
     (plain / "mkdocs.yml").write_text(json.dumps(config), "utf-8")
     return _run([sys.executable, "-m", "mkdocs", "build", "-q"], plain)
+
+
+_PREVIEW_SCRIPT = """
+import sys, time
+from pathlib import Path
+from generator.build import Project
+from generator.serve import PreviewState, regenerate
+project, edited = Project(Path(sys.argv[1])), Path(sys.argv[2])
+state = PreviewState()
+regenerate(project, state)
+edited.write_text(edited.read_text("utf-8") + "\\nA second editor's line.\\n", "utf-8")
+started = time.perf_counter()
+regenerate(project, state)
+print(time.perf_counter() - started)
+"""
+
+
+def _preview_latency(root: Path, edited: Path) -> float:
+    """Seconds from saving an edit to the preview's docs tree holding it, with the
+    preview already running (its first, full generation is not counted). MkDocs'
+    --dirty re-render of the one changed page comes on top, about a second."""
+    result = subprocess.run(
+        [sys.executable, "-c", _PREVIEW_SCRIPT, str(root), str(edited)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(result.stdout.strip().splitlines()[-1])
 
 
 def _dir_mb(path: Path) -> float:
@@ -142,11 +168,14 @@ def bench_one(n: int, seed: int = 1, repeats: int = 3) -> BenchResult:
             shutil.rmtree(content / "articles", ignore_errors=True)
             for cache in content.glob(".ingest*"):
                 cache.unlink()
-            return _run([py, "-m", "generator", "ingest", "content/sources", "--quiet"], root)
+            # Exit 1 is expected: the synthetic archive holds a few bad files.
+            return _run(
+                [py, "-m", "generator", "ingest", "content/sources", "--quiet"], root, (0, 1)
+            )
 
         ingest = _repeat(ingest_fresh, ingest_fresh(), repeats)
         articles = len(list((content / "articles").glob("*.md")))
-        noop = _run([py, "-m", "generator", "ingest", "content/sources", "--quiet"], root)
+        noop = _run([py, "-m", "generator", "ingest", "content/sources", "--quiet"], root, (0, 1))
 
         def full_build() -> Run:
             shutil.rmtree(root / "site", ignore_errors=True)
@@ -159,15 +188,7 @@ def bench_one(n: int, seed: int = 1, repeats: int = 3) -> BenchResult:
         edited = sorted((content / "articles").glob("*.md"))[articles // 2]
         edited.write_text(edited.read_text("utf-8") + "\nAn editor's added paragraph.\n", "utf-8")
         rebuild = _run([py, "-m", "generator", "build"], root)
-        preview = _run(
-            [
-                py,
-                "-c",
-                "from pathlib import Path; from generator.build import Project; "
-                "from generator.serve import regenerate; regenerate(Project(Path('.').resolve()))",
-            ],
-            root,
-        )
+        preview_s = _preview_latency(root, edited)
         plain = _plain_mkdocs(root, work)
         return BenchResult(
             n=n,
@@ -179,7 +200,7 @@ def bench_one(n: int, seed: int = 1, repeats: int = 3) -> BenchResult:
             pages=pages,
             noop_ingest_s=round(noop.seconds, 2),
             rebuild_one_edit_s=round(rebuild.seconds, 2),
-            preview_regenerate_s=round(preview.seconds, 2),
+            preview_regenerate_s=round(preview_s, 2),
             peak_mb=round(max(ingest.peak_mb, build.peak_mb, rebuild.peak_mb), 1),
             site_mb=round(_dir_mb(root / "site"), 1),
             search_query_kb=_query_kb(root / "site"),
