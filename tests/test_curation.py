@@ -484,11 +484,6 @@ def test_search_index_offers_every_topic_as_a_filter_that_narrows_results(
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(
-    reason="pending: the search page's UI (issue 4) does not render Pagefind's filters yet; "
-    "the index test above shows the topic filter exists and works",
-    strict=False,
-)
 def test_search_page_lets_a_reader_narrow_results_to_a_topic(page, site_url: str) -> None:
     # Written against what a reader sees (a control named after the topic, results
     # linking to articles), not against the search UI's own class names.
