@@ -7,15 +7,10 @@ costs is counted from the browser's own network events (generator.search_index).
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import gzip
-import http.server
 import json
 import shutil
-import threading
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -326,28 +321,6 @@ def netlify_csp() -> str:
     ]
 
 
-@contextlib.contextmanager
-def serve_with_csp(site: Path, csp: str) -> Iterator[str]:
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def end_headers(self) -> None:
-            self.send_header("Content-Security-Policy", csp)
-            super().end_headers()
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Handler, directory=str(site))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def minimal_csp() -> str:
     """The least the site needs: what search needs (script-src 'self'
     'wasm-unsafe-eval', connect-src 'self'), plus Material's own needs (its inline
@@ -378,7 +351,7 @@ def test_search_works_under_a_strict_csp_without_violations(
             "document.addEventListener('securitypolicyviolation', e =>"
             " window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"
         )
-        with serve_with_csp(seed_site, policy()) as url:
+        with serve(seed_site, {"Content-Security-Policy": policy()}) as url:
             page.goto(url + "search/?q=Juarez")
             assert "Mexico’s disappeared women" in wait_for_results(page)
             assert page.evaluate("window.__violations") == []

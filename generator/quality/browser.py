@@ -87,9 +87,19 @@ class _Body:
 
 
 @contextlib.contextmanager
-def serve(site: Path) -> Iterator[str]:
-    """Serve ``site`` on 127.0.0.1 (a free port); yields its base URL."""
-    handler = functools.partial(SiteHandler, directory=str(site))
+def serve(site: Path, headers: dict[str, str] | None = None) -> Iterator[str]:
+    """Serve ``site`` on 127.0.0.1 (a free port); yields its base URL.
+
+    ``headers`` go on every response, e.g. the Content-Security-Policy of netlify.toml.
+    """
+
+    class Handler(SiteHandler):
+        def end_headers(self) -> None:
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            super().end_headers()
+
+    handler = functools.partial(Handler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
