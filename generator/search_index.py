@@ -14,28 +14,24 @@ makes that bundle byte-identical from build to build (see ``_canonicalise``).
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import gzip
 import hashlib
 import json
 import os
+import re
 import shutil
+import subprocess
 import sys
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
-
-from pagefind.index import IndexConfig, PagefindIndex
 
 from generator.build import BuildError
 
 if TYPE_CHECKING:  # Playwright is a development dependency, used only to measure.
     from playwright.sync_api import Page, Request
-
-T = TypeVar("T")
 
 BUNDLE = "pagefind"
 # Only article pages hold a data-pagefind-body; parsing the listing pages as well
@@ -45,9 +41,19 @@ ARTICLE_GLOB = "articles/*/index.html"
 # The edition is English throughout. Forcing it keeps one index (and one WASM file,
 # with English stemming) even if a page ever lacks or misstates its lang attribute.
 LANGUAGE = "en"
-# Pagefind's Python API talks to a subprocess and has no timeout of its own: if the
-# binary dies, its pending request never resolves. Indexing 10,000 articles takes
-# about three minutes on two cores, so an hour only turns a hang into an error.
+# Pagefind's ready-made interfaces; the search page uses its own (search.js) on
+# pagefind.js, so these 450 kB would be published and never fetched.
+UNUSED_UI_FILES = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+)
+# Indexing 10,000 articles takes under two minutes on two cores, so an hour only
+# turns a hang of the Pagefind program into an error.
 TIMEOUT_SECONDS = float(os.environ.get("NS_SEARCH_INDEX_TIMEOUT", "3600"))
 
 
@@ -73,7 +79,7 @@ def index_site(site: Path) -> SearchStats:
         # A stale bundle would leave chunks no entry file points at.
         shutil.rmtree(out)
     try:
-        pages = _run_async(lambda: asyncio.wait_for(_index(site, out), TIMEOUT_SECONDS))
+        pages = _index(site, out)
     except TimeoutError as error:
         raise SearchIndexError(
             f"Pagefind did not finish indexing {site} within {TIMEOUT_SECONDS:.0f}s"
@@ -83,7 +89,7 @@ def index_site(site: Path) -> SearchStats:
             f"the Pagefind binary is missing ({error}); install the project's "
             "dependencies (pip install -e .) so that pagefind[bin] provides it"
         ) from error
-    except Exception as error:  # Pagefind's service reports its failures as Exception
+    except (RuntimeError, OSError) as error:  # _index says what went wrong
         raise SearchIndexError(f"Pagefind could not index {site}: {error}") from error
     articles = len(list(site.glob(ARTICLE_GLOB)))
     if articles and not pages:
@@ -107,6 +113,8 @@ def index_site(site: Path) -> SearchStats:
         # may change from build to build. Say so rather than fail the build.
         print(f"search index: left as Pagefind wrote it ({error})", file=sys.stderr)
         canonical = False
+    for name in UNUSED_UI_FILES:
+        (out / name).unlink(missing_ok=True)
     files = [p for p in out.rglob("*") if p.is_file()]
     return SearchStats(
         pages=pages,
@@ -129,27 +137,40 @@ def _check_marked(site: Path) -> None:
         )
 
 
-def _run_async(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
-    """Run a coroutine to completion from synchronous code.
+def _index(site: Path, out: Path) -> int:
+    """Run Pagefind's own command-line program (from the pagefind[bin] package).
 
-    asyncio.run refuses to start when this thread already runs an event loop (as
-    Playwright's synchronous API does, e.g. in the tests, or a notebook does); the
-    coroutine then runs on its own loop in a short-lived thread instead."""
+    Not its Python API: that API's service answers the write request before every
+    file is on disk, and closing it then ends the process, which left files cut
+    short (an empty pagefind-entry.json, a truncated UI script) when the machine
+    was busy. The program exits only when its bundle is complete.
+    """
+    from pagefind_bin import get_executable
+
+    command = [
+        str(get_executable()),
+        "--site", str(site),
+        "--glob", ARTICLE_GLOB,
+        "--output-path", str(out),
+        "--force-language", LANGUAGE,
+    ]  # fmt: skip
     try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(make())
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(lambda: asyncio.run(make())).result()
-
-
-async def _index(site: Path, out: Path) -> int:
-    # An absolute output path: a relative one would be resolved against the working
-    # folder of the Pagefind process, not against the site.
-    config = IndexConfig(force_language=LANGUAGE, write_playground=False, output_path=str(out))
-    async with PagefindIndex(config) as index:  # writes the bundle on a clean exit
-        response = await index.add_directory(str(site), glob=ARTICLE_GLOB)
-    return int(response["page_count"])
+        result = subprocess.run(
+            command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False
+        )
+    except subprocess.TimeoutExpired as error:
+        raise TimeoutError(str(error)) from error
+    if result.returncode != 0:
+        raise RuntimeError(
+            f"pagefind exited with {result.returncode}: "
+            f"{(result.stderr or result.stdout).strip()[-2000:]}"
+        )
+    match = re.search(r"Indexed (\d+) pages?", result.stdout)
+    if match is None:
+        raise RuntimeError(
+            f"pagefind did not say how many pages it indexed: {result.stdout[-500:]}"
+        )
+    return int(match.group(1))
 
 
 # --- making the bundle deterministic ---------------------------------------------------
