@@ -91,7 +91,13 @@ def _serve(args: argparse.Namespace) -> int:
 def _synth(args: argparse.Namespace) -> int:
     from generator.synth import synthesize
 
-    summary = synthesize(args.n, Path(args.out), args.seed)
+    try:
+        summary = synthesize(args.n, Path(args.out), args.seed)
+    except (FileExistsError, ValueError) as error:
+        # synth refuses a folder holding files it did not write, so that it can
+        # never mix a synthetic archive into real sources.
+        print(f"synth: {error}", file=sys.stderr)
+        return EXIT_USAGE
     print(summary, file=sys.stderr)
     return EXIT_OK
 
