@@ -362,7 +362,8 @@ def _stats(paths: Iterable[Path]) -> dict[str, list[int]]:
     out = {}
     for path in paths:
         st = path.stat()
-        out[str(path.resolve())] = [st.st_size, st.st_mtime_ns]
+        # ctime too: it moves on every write, even one that restores the mtime.
+        out[str(path.resolve())] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns]
     return out
 
 
@@ -386,7 +387,14 @@ class _Manifest:
         saved = data["report"]
         report = IngestReport(files=saved["summary"]["files"])
         report.outcomes = [
-            Outcome(a["slug"], a["path"], "unchanged", tuple(a["sources"]))
+            Outcome(
+                a["slug"],
+                a["path"],
+                # An article kept because an editor changed it is still kept; what
+                # was written then is unchanged now.
+                "kept" if a["status"] == "kept" else "unchanged",
+                tuple(a["sources"]),
+            )
             for a in saved["articles"]
         ]
         report.rejected = [(r["file"], r["reason"]) for r in saved["rejected"]]
