@@ -7,25 +7,16 @@ be read is simply rebuilt. The live preview keeps one in memory.
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 from pathlib import Path
 
 from generator.article_file import LoadedArticle, load_article
 from generator.atomic import write_atomic
+from generator.code_digest import code_digest
 
-
-def _code_version() -> str:
-    # Any change to the code that parses or types an article invalidates the cache,
-    # so a pickled article never outlives the shape of its class.
-    here = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for name in ("article_file.py", "schema.py", "article_cache.py"):
-        digest.update((here / name).read_bytes())
-    return digest.hexdigest()
-
-
-CACHE_VERSION = _code_version()
+# Any change to the code that parses or types an article invalidates the cache,
+# so a pickled article never outlives the shape of its class.
+CACHE_VERSION = code_digest("article_file.py", "schema.py", "article_cache.py")
 
 
 class ArticleCache:

@@ -8,7 +8,6 @@ runs in parallel processes when there are many files.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import re
@@ -23,6 +22,7 @@ import yaml
 
 from generator.article_file import dump_article, timestamp_or_text
 from generator.atomic import write_atomic
+from generator.code_digest import code_digest
 from generator.markdown_writer import to_article
 from generator.schema import Source
 from generator.scrape import ParsedArticle, ScrapeResult, read_scrape
@@ -336,26 +336,18 @@ def ingest(
 MANIFEST_NAME = ".ingest-manifest.json"
 
 
-def _ingest_code() -> str:
-    """A digest of the code that decides what ingest writes: after a parser fix, the
-    next ingest really runs instead of replaying the old report."""
-    here = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for name in (
-        "decoding.py",
-        "scrape.py",
-        "escape.py",
-        "markdown_writer.py",
-        "article_file.py",
-        "schema.py",
-        "slugs.py",
-        "ingest.py",
-    ):
-        digest.update((here / name).read_bytes())
-    return digest.hexdigest()
-
-
-_INGEST_CODE = _ingest_code()
+# The code that decides what ingest writes: after a parser fix, the next ingest
+# really runs instead of replaying the old report.
+_INGEST_CODE = code_digest(
+    "decoding.py",
+    "scrape.py",
+    "escape.py",
+    "markdown_writer.py",
+    "article_file.py",
+    "schema.py",
+    "slugs.py",
+    "ingest.py",
+)
 
 
 def _stats(paths: Iterable[Path]) -> dict[str, list[int]]:

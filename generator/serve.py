@@ -33,13 +33,22 @@ class PreviewState:
 
 
 def _other_inputs(project: Project) -> dict[str, int]:
-    """Templates and curation files: a change to any of them redoes every page."""
+    """Templates and curation files: a change to any of them redoes every page.
+
+    The article and source folders are not walked: at archive scale they are
+    thousands of files, and the article cache already follows each article.
+    """
+    skip = {project.content / "articles", project.content / "sources"}
     found: dict[str, int] = {}
-    for folder in (project.templates, project.content):
-        for path in folder.rglob("*"):
-            rel = path.relative_to(project.root).as_posix()
-            if path.is_file() and "/articles/" not in f"/{rel}" and "/sources/" not in f"/{rel}":
-                found[rel] = path.stat().st_mtime_ns
+    folders = [project.templates, project.content]
+    while folders:
+        for path in folders.pop().iterdir():
+            if path in skip:
+                continue
+            if path.is_dir():
+                folders.append(path)
+            elif path.is_file():
+                found[path.relative_to(project.root).as_posix()] = path.stat().st_mtime_ns
     return found
 
 

@@ -152,16 +152,14 @@ def site_url(seed_site: Path) -> Any:
 
 @pytest.fixture(scope="session")
 def browser() -> Any:
-    from tests.sitekit import CHROMIUM, CHROMIUM_ARGS, chromium_available
+    from generator.quality.browser import chromium
+    from generator.quality.common import GateError
 
-    if not chromium_available():
-        pytest.fail(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    try:
+        with chromium() as b:
+            yield b
+    except GateError as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture

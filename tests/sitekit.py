@@ -28,7 +28,3 @@ def build_copy(dest: Path, **kwargs: object) -> Project:
     project = copy_project(dest)
     build(project, **kwargs)  # type: ignore[arg-type]
     return project
-
-
-def chromium_available() -> bool:
-    return Path(CHROMIUM).exists()
