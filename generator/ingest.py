@@ -1,8 +1,11 @@
 """Ingest: raw scrape files to ``content/articles/<slug>.md``, never clobbering editors.
 
 The path is read (scrape.py) -> merge duplicates -> assign stable slugs -> write
-(markdown_writer.py, article_file.py) -> report. Parsing is the costly step and
-runs in parallel processes when there are many files.
+(markdown_writer.py, article_file.py) -> report. Reading and writing are the costly
+steps; with many files they run in worker processes (shards.py), each of which
+owns a share of the files from reading to writing: a parsed article stays in the
+process that parsed it, and the main process, which merges duplicates and chooses
+slugs, sees only a few fields of it.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,8 +26,9 @@ from generator.article_file import dump_article, timestamp_or_text
 from generator.atomic import write_atomic
 from generator.code_digest import code_digest
 from generator.markdown_writer import to_article
-from generator.schema import Source
+from generator.schema import IssueRef, Source
 from generator.scrape import ParsedArticle, ScrapeResult, read_scrape
+from generator.shards import ShardPool
 from generator.slugs import candidates
 
 PARALLEL_THRESHOLD = 16
@@ -143,34 +146,93 @@ def _read_one(path: Path) -> ScrapeResult:
     return read_scrape(path.name, data)
 
 
-def read_all(files: list[Path], progress: bool) -> Iterator[ScrapeResult]:
+@dataclass(frozen=True)
+class _Dump:
+    """One page dump as the merge sees it; the parsed article stays in its shard."""
+
+    fingerprint: str
+    title: str = ""
+    issue: IssueRef | None = None
+    warnings: tuple[str, ...] = ()
+    # False when the shard had read the same article before: a duplicate, which
+    # can never be the copy that is written, carries only its fingerprint.
+    first: bool = True
+
+
+@dataclass(frozen=True)
+class _FileResult:
+    """A ScrapeResult without the parsed articles: what travels between processes."""
+
+    file: str
+    sha256: str
+    dumps: tuple[_Dump, ...] = ()
+    rejected: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+class _Shard:
+    """One process's share of the files: it reads them, keeps the first copy of each
+    article it finds, and later writes the ones the merge gives it.
+
+    A shard reads its files in archive order, so an article it has seen before is
+    never the archive's first copy (the one ingest writes); it is not kept.
+    """
+
+    def __init__(self) -> None:
+        self.parsed: dict[str, ParsedArticle] = {}
+
+    def read(self, path: Path) -> _FileResult:
+        result = _read_one(path)
+        dumps: list[_Dump] = []
+        for parsed in result.articles:
+            fingerprint = parsed.fingerprint
+            if fingerprint in self.parsed:
+                dumps.append(_Dump(fingerprint, first=False))
+            else:
+                self.parsed[fingerprint] = parsed
+                dumps.append(_Dump(fingerprint, parsed.title, parsed.issue, parsed.warnings))
+        return _FileResult(
+            result.file, result.sha256, tuple(dumps), result.rejected, result.warnings
+        )
+
+    def write(self, job: _WriteJob) -> Outcome:
+        fingerprint, slug, sources, articles_dir, existing, force = job
+        return _write(self.parsed.pop(fingerprint), slug, sources, articles_dir, existing, force)
+
+
+def _workers(files: list[Path]) -> int:
+    if len(files) < PARALLEL_THRESHOLD:
+        return 1
+    return os.cpu_count() or 1
+
+
+def read_all(files: list[Path], progress: bool, pool: ShardPool) -> Iterator[_FileResult]:
+    """Every file's result, in the order of ``files``. File ``i`` goes to shard
+    ``i % workers``: each shard reads its files in archive order, and interleaving
+    shares the big files and the first copies (the writing) out evenly."""
     bar = None
     if progress:
         from tqdm import tqdm
 
         bar = tqdm(total=len(files), unit="file", desc="ingest", file=sys.stderr)
+    workers = pool.workers
+    results: list[list[_FileResult]] = [[] for _ in range(workers)]
     try:
-        if len(files) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
-            with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
-                chunk = max(1, len(files) // ((os.cpu_count() or 1) * 8))
-                for result in pool.map(_read_one, files, chunksize=chunk):
-                    if bar:
-                        bar.update()
-                    yield result
-        else:
-            for path in files:
-                result = _read_one(path)
-                if bar:
-                    bar.update()
-                yield result
+        for k, batch in pool.run("read", [files[k::workers] for k in range(workers)]):
+            results[k].extend(batch)
+            if bar:
+                bar.update(len(batch))
     finally:
         if bar:
             bar.close()
+    for i in range(len(files)):
+        yield results[i % workers][i // workers]
 
 
 @dataclass
 class _Found:
-    parsed: ParsedArticle
+    dump: _Dump
+    shard: int  # the worker that read the first copy, and so writes the article
     sources: set[Source] = field(default_factory=set)
 
 
@@ -239,7 +301,7 @@ def _match(existing: _Existing | None, found: _Found) -> int:
     """
     if existing is None:
         return 0
-    issue = found.parsed.issue
+    issue = found.dump.issue
     same_issue = (issue.date if issue else None) == existing.issue_date
     if same_issue and existing.source_files & {s.file for s in found.sources}:
         return 3
@@ -254,9 +316,9 @@ def _choose_slug(
 ) -> str | None:
     """The existing file that best matches ``found``, else (unless ``strong``, which
     accepts only a shared source) the first free slug."""
-    issue_date = found.parsed.issue.date if found.parsed.issue else None
+    issue_date = found.dump.issue.date if found.dump.issue else None
     best, best_rank = None, 0
-    for slug in candidates(found.parsed.title, issue_date):
+    for slug in candidates(found.dump.title, issue_date):
         if slug in claimed:
             continue
         if slug not in existing:
@@ -285,17 +347,34 @@ def ingest(
         if replayed is not None:
             return replayed
     report = IngestReport(files=len(files))
+    with ShardPool(_Shard, _workers(files)) as pool:
+        _read_and_write(files, content, force, progress, pool, report)
+    manifest.save(inputs, report, content)
+    return report
+
+
+def _read_and_write(
+    files: list[Path],
+    content: Path,
+    force: bool,
+    progress: bool,
+    pool: ShardPool,
+    report: IngestReport,
+) -> None:
     merged: dict[str, _Found] = {}
-    for result in read_all(files, progress):
+    workers = pool.workers
+    for i, result in enumerate(read_all(files, progress, pool)):
         report.warnings.extend(f"{result.file}: {w}" for w in result.warnings)
         if result.rejected:
             report.rejected.append((result.file, result.rejected))
             continue
-        for parsed in result.articles:
+        for dump in result.dumps:
             report.dumps += 1
-            found = merged.get(parsed.fingerprint)
+            found = merged.get(dump.fingerprint)
             if found is None:
-                found = merged[parsed.fingerprint] = _Found(parsed)
+                # Files come in archive order, so this is the first copy.
+                assert dump.first, "a shard dropped an article's first copy"
+                found = merged[dump.fingerprint] = _Found(dump, i % workers)
             else:
                 report.duplicates += 1
             found.sources.add(Source(result.file, result.sha256))
@@ -306,9 +385,9 @@ def ingest(
     ordered = sorted(
         merged.values(),
         key=lambda f: (
-            f.parsed.issue.date if f.parsed.issue else dt.date.max,
-            f.parsed.title,
-            f.parsed.fingerprint,
+            f.dump.issue.date if f.dump.issue else dt.date.max,
+            f.dump.title,
+            f.dump.fingerprint,
         ),
     )
     # Articles that share a source with a file on disk take it first, so that no
@@ -321,16 +400,17 @@ def ingest(
                 if chosen is not None:
                     slugs[i] = chosen
                     claimed.add(chosen)
-    jobs = [
-        (found, slugs[i], articles_dir, existing.get(slugs[i]), force)
-        for i, found in enumerate(ordered)
-    ]
-    report.outcomes.extend(_write_all(jobs))
-    for found, slug, *_ in jobs:
-        report.warnings.extend(f"{slug}: {w}" for w in found.parsed.warnings)
+    shares: list[list[_WriteJob]] = [[] for _ in range(workers)]
+    for i, found in enumerate(ordered):
+        slug = slugs[i]
+        shares[found.shard].append(
+            (found.dump.fingerprint, slug, found.sources, articles_dir, existing.get(slug), force)
+        )
+    for outcomes in pool.run_all("write", shares):
+        report.outcomes.extend(outcomes)
+    for i, found in enumerate(ordered):
+        report.warnings.extend(f"{slugs[i]}: {w}" for w in found.dump.warnings)
     report.outcomes.sort(key=lambda o: o.slug)
-    manifest.save(inputs, report, content)
-    return report
 
 
 MANIFEST_NAME = ".ingest-manifest.json"
@@ -347,6 +427,7 @@ _INGEST_CODE = code_digest(
     "schema.py",
     "slugs.py",
     "ingest.py",
+    "shards.py",
 )
 
 
@@ -405,30 +486,21 @@ class _Manifest:
         write_atomic(self.path, json.dumps(data, ensure_ascii=False))
 
 
-_WriteJob = tuple["_Found", str, Path, "_Existing | None", bool]
-
-
-def _write_job(job: _WriteJob) -> Outcome:
-    return _write(*job)
-
-
-def _write_all(jobs: list[_WriteJob]) -> list[Outcome]:
-    """Render and write the articles; escaping and YAML cost as much as parsing,
-    so with many articles this runs on every core too. Each job writes its own
-    file, so the order of completion does not matter."""
-    if len(jobs) < PARALLEL_THRESHOLD * 4 or (os.cpu_count() or 1) < 2:
-        return [_write_job(job) for job in jobs]
-    workers = os.cpu_count() or 1
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_write_job, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
+# fingerprint, slug, sources, articles folder, the file there now, --force
+_WriteJob = tuple[str, str, "set[Source]", Path, "_Existing | None", bool]
 
 
 def _write(
-    found: _Found, slug: str, articles_dir: Path, existing: _Existing | None, force: bool
+    parsed: ParsedArticle,
+    slug: str,
+    found_sources: set[Source],
+    articles_dir: Path,
+    existing: _Existing | None,
+    force: bool,
 ) -> Outcome:
     path = articles_dir / f"{slug}.md"
-    sources = tuple(sorted(found.sources, key=lambda s: (s.file, s.sha256)))
-    new_text = dump_article(to_article(found.parsed, slug, sources))
+    sources = tuple(sorted(found_sources, key=lambda s: (s.file, s.sha256)))
+    new_text = dump_article(to_article(parsed, slug, sources))
     shown = str(path)
     if not path.exists():
         write_atomic(path, new_text)
@@ -439,12 +511,12 @@ def _write(
     if existing is not None:
         # Is the file exactly what ingest wrote from its earlier sources? Then nobody
         # edited it, and it can take the new sources without losing anyone's work.
-        earlier = dump_article(to_article(found.parsed, slug, existing.sources))
+        earlier = dump_article(to_article(parsed, slug, existing.sources))
         if earlier == old_text:
             union = tuple(
-                sorted(set(existing.sources) | found.sources, key=lambda s: (s.file, s.sha256))
+                sorted(set(existing.sources) | found_sources, key=lambda s: (s.file, s.sha256))
             )
-            union_text = dump_article(to_article(found.parsed, slug, union))
+            union_text = dump_article(to_article(parsed, slug, union))
             if union_text == old_text:
                 return Outcome(slug, shown, "unchanged", tuple(s.file for s in union))
             write_atomic(path, union_text)
