@@ -15,7 +15,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from generator.atomic import write_atomic
 from generator.code_digest import code_digest
 from generator.markdown_writer import to_article
 from generator.schema import IssueRef, Source
-from generator.scrape import ParsedArticle, ScrapeResult, read_scrape
+from generator.scrape import KnownArticle, ParsedArticle, ScrapeResult, read_scrape
 from generator.shards import ShardPool
 from generator.slugs import candidates
 
@@ -138,12 +138,12 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
     return unique
 
 
-def _read_one(path: Path) -> ScrapeResult:
+def _read_one(path: Path, known: Container[str]) -> ScrapeResult:
     try:
         data = path.read_bytes()
     except OSError as error:
         return ScrapeResult(path.name, "", rejected=f"cannot read: {error.strerror or error}")
-    return read_scrape(path.name, data)
+    return read_scrape(path.name, data, known)
 
 
 @dataclass(frozen=True)
@@ -182,11 +182,11 @@ class _Shard:
         self.parsed: dict[str, ParsedArticle] = {}
 
     def read(self, path: Path) -> _FileResult:
-        result = _read_one(path)
+        result = _read_one(path, self.parsed)
         dumps: list[_Dump] = []
         for parsed in result.articles:
             fingerprint = parsed.fingerprint
-            if fingerprint in self.parsed:
+            if isinstance(parsed, KnownArticle) or fingerprint in self.parsed:
                 dumps.append(_Dump(fingerprint, first=False))
             else:
                 self.parsed[fingerprint] = parsed
