@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.escape import escape_inline, escape_line
+from generator.escape import escape_inline, escape_lines
 from generator.schema import Article, Source
 from generator.scrape import BodyPart, ParsedArticle
 
@@ -15,14 +15,21 @@ def body_markdown(parts: tuple[BodyPart, ...]) -> str:
     A single newline inside a paragraph is a real line break (the site enables
     nl2br), which is how inscriptions and verse keep their lines.
     """
+    # Every paragraph line is escaped in one call (escape_lines is cheaper per line
+    # the more lines it gets), then the lines are dealt back to their paragraphs.
+    escaped = iter(
+        escape_lines([line for part in parts if part.kind == "paragraph" for line in part.lines])
+    )
     chunks: list[str] = []
     for part in parts:
         if part.kind == "break":
             chunks.append(SECTION_BREAK)
         elif part.kind == "crosshead":
             chunks.append("## " + escape_inline(part.lines[0], heading=True))
+        elif len(part.lines) == 1:
+            chunks.append(next(escaped))
         else:
-            chunks.append("\n".join(escape_line(line) for line in part.lines))
+            chunks.append("\n".join(next(escaped) for _ in part.lines))
     return "\n\n".join(chunks)
 
 

@@ -14,8 +14,10 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import scrape
+from generator import escape, scrape
 from generator.decoding import clean_lines
+from generator.markdown_writer import SECTION_BREAK, body_markdown
+from generator.scrape import BodyPart
 
 # --- clean_lines ----------------------------------------------------------------------
 
@@ -121,3 +123,69 @@ def test_a_line_outside_the_start_characters_is_no_cue(line: str) -> None:
     ):
         if pattern.match(line):
             assert line[:1] in starts and line, (pattern.pattern, line)
+
+
+# --- escaping ---------------------------------------------------------------------------
+
+_INLINE = re.compile(r"([\\`*_{}\[\]|])")
+_ENTITY_LIKE = re.compile(r"&(?=[#A-Za-z])")
+
+
+def reference_escape_inline(text: str, *, heading: bool = False) -> str:
+    text = _ENTITY_LIKE.sub("&amp;", text)
+    text = text.replace("<", "&lt;")
+    text = _INLINE.sub(r"\\\1", text)
+    if heading:
+        text = text.replace("#", "\\#")
+    return text
+
+
+markdown_text = st.lists(
+    st.one_of(
+        st.sampled_from([*"\\`*_{}[]|&<#>-+=~:!^ \t\n1234567890.)", "&amp", "&#1", "\\\\"]),
+        st.sampled_from(["١٢.", "²", "a", "Z", "é", "“"]),
+        st.text(max_size=5),
+    ),
+    max_size=25,
+).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(text=markdown_text, heading=st.booleans())
+def test_escape_inline_is_the_plain_version(text: str, heading: bool) -> None:
+    assert escape.escape_inline(text, heading=heading) == reference_escape_inline(
+        text, heading=heading
+    )
+
+
+@settings(max_examples=800, deadline=None)
+@given(lines=st.lists(markdown_text, max_size=8))
+def test_escape_lines_is_escape_line_of_each(lines: list[str]) -> None:
+    assert escape.escape_lines(lines) == [escape.escape_line(line) for line in lines]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    parts=st.lists(
+        st.one_of(
+            st.builds(
+                BodyPart,
+                st.just("paragraph"),
+                st.lists(markdown_text, min_size=1, max_size=3).map(tuple),
+            ),
+            st.builds(BodyPart, st.just("crosshead"), markdown_text.map(lambda t: (t,))),
+            st.just(BodyPart("break")),
+        ),
+        max_size=8,
+    )
+)
+def test_body_markdown_is_the_plain_version(parts: list[BodyPart]) -> None:
+    chunks = []
+    for part in parts:
+        if part.kind == "break":
+            chunks.append(SECTION_BREAK)
+        elif part.kind == "crosshead":
+            chunks.append("## " + reference_escape_inline(part.lines[0], heading=True))
+        else:
+            chunks.append("\n".join(escape.escape_line(line) for line in part.lines))
+    assert body_markdown(tuple(parts)) == "\n\n".join(chunks)
