@@ -159,7 +159,7 @@ def _dir_mb(path: Path) -> float:
 
 def _query_kb(site: Path) -> float | None:
     try:
-        from generator.search_index import query_cost_kb
+        from generator.search_cost import query_cost_kb
     except ImportError:
         return None
     try:

@@ -3,7 +3,9 @@
 The steps: ingest the bundled sources (only what is missing or new: editors' files
 are never overwritten), check every article (stop with the checker's messages),
 write the docs tree (only files whose bytes changed, so a live preview rebuilds
-only those), let MkDocs render it, index it for search, then swap the new site in.
+only those), let MkDocs render it while the search index is written beside it
+(from the same edition model, not from the rendered HTML), then swap the new
+site in.
 A failure at any step leaves the previous site/ as it was.
 """
 
@@ -39,6 +41,9 @@ class BuildError(Exception):
 @dataclass
 class BuildTimings:
     steps: dict[str, float] = field(default_factory=dict)
+    # Steps that ran at the same time as another (the search index, beside
+    # MkDocs): their own duration, not part of the build's sum.
+    beside: dict[str, float] = field(default_factory=dict)
 
     def time(self, name: str, started: float) -> None:
         self.steps[name] = self.steps.get(name, 0.0) + time.perf_counter() - started
@@ -210,21 +215,33 @@ def build(project: Project, *, ingest_sources: bool = True, search: bool = True)
     site.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{site.name}.", dir=site.parent))
     work = Path(tempfile.mkdtemp(prefix=".render.", dir=project.docs_dir().parent))
+    search_job = None
     try:
+        if search:
+            from generator.search_index import BUNDLE, SearchIndexJob
+
+            search_job = SearchIndexJob(edition, work / BUNDLE)
         started = time.perf_counter()
         try:
             render(project.mkdocs_yml, project.docs_dir(), tmp, work, epoch)
         except RenderError as error:
             raise BuildError(str(error)) from error
         timings.time("mkdocs", started)
-        if search:
-            started = time.perf_counter()
-            from generator.search_index import index_site
+        if search_job is not None:
+            from generator.search_index import SearchIndexError
 
-            index_site(tmp)
+            started = time.perf_counter()
+            try:
+                _, seconds = search_job.wait()
+            except SearchIndexError as error:
+                raise BuildError(str(error)) from error
+            (work / BUNDLE).rename(tmp / BUNDLE)
             timings.time("search index", started)
+            timings.beside["search index"] = seconds
         swap_in(tmp, site)
     except BaseException:
+        if search_job is not None:
+            search_job.cancel()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:

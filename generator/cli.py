@@ -77,7 +77,8 @@ def _build(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     total = sum(timings.steps.values())
     steps = ", ".join(f"{name} {secs:.1f}s" for name, secs in timings.steps.items())
-    print(f"build: site/ ready in {total:.1f}s ({steps})", file=sys.stderr)
+    beside = "".join(f"; {name} {secs:.1f}s beside it" for name, secs in timings.beside.items())
+    print(f"build: site/ ready in {total:.1f}s ({steps}{beside})", file=sys.stderr)
     return EXIT_OK
 
 

@@ -1,477 +1,414 @@
-"""The client-side search index: Pagefind, run on the built site.
+"""The client-side search index, written from the edition model into ``search-index/``.
 
-Pagefind splits the index into small compressed chunks that the browser fetches on
-demand, so what a reader downloads for one query grows with the query, not with
-the archive (Material's lunr search would ship the whole index to every reader).
+The browser fetches only what a query needs: a tiny metadata file, the postings of
+the query's terms, the records of the results it shows and, after them, the
+facets' data. Nothing fetched grows with the archive except a term's own postings
+(a word in every article lists every article), unlike Pagefind's metadata file,
+which lists every page and is fetched by every query (docs/search.md measures both;
+``make bench`` keeps measuring Pagefind on the same site, see search_pagefind.py).
 
-What is indexed is declared in the templates, not here: article pages carry
-``data-pagefind-body`` (listing pages do not, so Pagefind leaves them out) with
-``data-pagefind-filter`` (issue, year, writer, topic), ``-sort`` (date) and ``-meta``
-(title, standfirst, date) on the elements that hold those values. This module
-points Pagefind at the built site, writes its bundle into ``site/pagefind/``, then
-makes that bundle byte-identical from build to build (see ``_canonicalise``).
+The bundle:
+
+- ``meta.json``: format version, number of documents and of shards, and the
+  folder that holds everything else, ``v/<digest>/``, named by a digest of its
+  content: those files can be cached for good, and a reader whose page loaded the
+  meta.json of an older build fails to fetch instead of reading the wrong shards.
+- ``t/<shard>.json``: ``{term: [idf, docs, impacts]}`` for the terms whose hash
+  lands in that shard; a common term's entry is a number ``n`` and its postings are
+  in ``w/<shard>-<n>.json`` alone, so that a query for a rare word never downloads
+  a common one's list.
+- ``r/<doc>.json``: what a result shows (URL, title, date, standfirst, writers) and
+  the article's text, from which the browser cuts the excerpt.
+- ``facets.json``: each facet's values and each document's, for filters and counts.
+
+Documents are numbered in date order (web-only pieces first, as the oldest), so an
+order by date is an order by number. A term is a word (search_text.terms) or a pair
+of neighbouring words ("lashkar e"): a phrase is found as its pairs, a fetch per
+pair, instead of storing every position of every word. A posting's impact is its
+BM25 weight without the idf, in 1..63; the term's idf, x1000, heads its entry.
+
+Counting runs on NumPy arrays: a 10,000-article archive holds about 45 million
+words, too many to touch one by one in Python within the build's budget.
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
-import os
-import re
+import math
+import multiprocessing
+import multiprocessing.process
 import shutil
-import subprocess
-import sys
-from collections.abc import Sequence
+import time
+import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING
-from urllib.parse import urlencode, urlsplit
 
-from generator.build import BuildError
+import numpy as np
 
-if TYPE_CHECKING:  # Playwright is a development dependency, used only to measure.
-    from playwright.sync_api import Page, Request
+from generator.edition import Edition
+from generator.pages import display_standfirst, long_date
+from generator.search_text import article_fields, term, words
 
-BUNDLE = "pagefind"
-# Only article pages hold a data-pagefind-body; parsing the listing pages as well
-# would cost time (thousands of issue and writer pages at archive scale) to find
-# nothing. The templates' attributes stay the definition of what is indexed.
-ARTICLE_GLOB = "articles/*/index.html"
-# The edition is English throughout. Forcing it keeps one index (and one WASM file,
-# with English stemming) even if a page ever lacks or misstates its lang attribute.
-LANGUAGE = "en"
-# Pagefind's ready-made interfaces; the search page uses its own (search.js) on
-# pagefind.js, so these 450 kB would be published and never fetched.
-UNUSED_UI_FILES = (
-    "pagefind-ui.js",
-    "pagefind-ui.css",
-    "pagefind-modular-ui.js",
-    "pagefind-modular-ui.css",
-    "pagefind-component-ui.js",
-    "pagefind-component-ui.css",
-    "pagefind-highlight.js",
-)
-# Indexing 10,000 articles takes under two minutes on two cores, so an hour only
-# turns a hang of the Pagefind program into an error.
-TIMEOUT_SECONDS = float(os.environ.get("NS_SEARCH_INDEX_TIMEOUT", "3600"))
+FORMAT_VERSION = 1
+BUNDLE = "search-index"
+FACETS = ("topic", "year", "writer", "issue")
+# How much a word counts where it stands: the headline says what an article is
+# about more than its twelfth paragraph does.
+FIELD_WEIGHTS = {"title": 4.0, "standfirst": 2.0, "writers": 2.0, "body": 1.0, "timeline": 1.0}
+K1, B = 1.2, 0.75  # BM25's usual constants
+IMPACT_LEVELS = 63  # two digits in JSON, and finer than ranking can tell apart
+# Postings per shard file on average (about 6 kB compressed), and the size above
+# which a term gets a file of its own.
+SHARD_POSTINGS = 4000
+OWN_FILE_POSTINGS = 1500
+_PAIR_MIX = 0x9E3779B1  # spreads pairs of words over the shards (search-engine.js: pairShard)
+_LOW32 = (1 << 32) - 1
 
 
-class SearchIndexError(BuildError):
-    """Pagefind could not index the site; the message says why (and the build, a
-    BuildError, stops with it rather than with a traceback)."""
+@dataclass(frozen=True)
+class SearchDocument:
+    """What search knows of an article besides its text."""
+
+    slug: str
+    title: str
+    date: str  # the issue's ISO date; "" for a web-only piece
+    date_label: str | None  # "8 December 2008"
+    standfirst: str | None
+    writers: tuple[str, ...]
+    topics: tuple[str, ...]
+    issue: str | None  # the facet's value: "8 December 2008: After the Terror"
+
+    @property
+    def url(self) -> str:
+        return f"articles/{self.slug}/"
+
+    @property
+    def year(self) -> str | None:
+        return self.date[:4] or None
+
+    def facet_values(self, facet: str) -> tuple[str, ...]:
+        value = {"topic": self.topics, "writer": self.writers}.get(facet)
+        if value is not None:
+            return value
+        single = self.year if facet == "year" else self.issue
+        return (single,) if single else ()
+
+
+@dataclass(frozen=True)
+class Postings:
+    """Every (term, document) pair of the archive, as parallel arrays."""
+
+    terms: list[str]  # term id -> term
+    keys: np.ndarray  # int64: a term id, or (first id + 1) << 32 | second id for a pair
+    docs: np.ndarray  # int32: document number, ascending within a key's run
+    weights: np.ndarray  # float32: how often the term occurs there, by field weight
+    lengths: np.ndarray  # float32: each document's length in words
 
 
 @dataclass(frozen=True)
 class SearchStats:
-    pages: int  # article pages in the index
-    files: int  # files in site/pagefind/
-    bytes: int  # their total size: what the site serves, not what a query fetches
-    canonical: bool  # the bundle was made byte-identical for identical content
+    documents: int
+    terms: int  # distinct words and pairs
+    shards: int
+    files: int
+    bytes: int
 
 
-def index_site(site: Path) -> SearchStats:
-    """Index the article pages of the built site in ``site`` into ``site/pagefind/``."""
-    site = site.resolve()
-    out = site / BUNDLE
-    _check_marked(site)
-    if out.exists():
-        # A stale bundle would leave chunks no entry file points at.
-        shutil.rmtree(out)
-    try:
-        pages = _index(site, out)
-    except TimeoutError as error:
-        raise SearchIndexError(
-            f"Pagefind did not finish indexing {site} within {TIMEOUT_SECONDS:.0f}s"
-        ) from error
-    except FileNotFoundError as error:
-        raise SearchIndexError(
-            f"the Pagefind binary is missing ({error}); install the project's "
-            "dependencies (pip install -e .) so that pagefind[bin] provides it"
-        ) from error
-    except (RuntimeError, OSError) as error:  # _index says what went wrong
-        raise SearchIndexError(f"Pagefind could not index {site}: {error}") from error
-    articles = len(list(site.glob(ARTICLE_GLOB)))
-    if articles and not pages:
-        # Most likely the article template lost its data-pagefind-body: a site whose
-        # search finds nothing must not be published.
-        raise SearchIndexError(
-            f"Pagefind indexed none of the {articles} article pages: check the "
-            "data-pagefind-body attributes in overrides/edition/article.html"
+def search_documents(edition: Edition) -> list[SearchDocument]:
+    """Every article, in date order (web-only pieces first), then by slug."""
+    documents = []
+    for slug, article in edition.articles.items():
+        issue = article.issue
+        topics = tuple(
+            t.name for name in article.topics if (t := edition.curation.topics.get(name))
         )
-    if pages < articles:
-        print(
-            f"search index: {articles - pages} of {articles} article pages have no "
-            "indexable text and are not searchable",
-            file=sys.stderr,
-        )
-    try:
-        _canonicalise(out)
-        canonical = True
-    except _UnexpectedBundle as error:
-        # The index still works as Pagefind wrote it; only its filter file names
-        # may change from build to build. Say so rather than fail the build.
-        print(f"search index: left as Pagefind wrote it ({error})", file=sys.stderr)
-        canonical = False
-    for name in UNUSED_UI_FILES:
-        (out / name).unlink(missing_ok=True)
-    files = [p for p in out.rglob("*") if p.is_file()]
-    return SearchStats(
-        pages=pages,
-        files=len(files),
-        bytes=sum(p.stat().st_size for p in files),
-        canonical=canonical,
-    )
-
-
-def _check_marked(site: Path) -> None:
-    """Article pages must mark their text with data-pagefind-body. Without it,
-    Pagefind indexes every page whole, header and navigation included, and every
-    excerpt would read "Home Issues Writers…": so stop, naming the template. One
-    page is enough to look at: every article page comes from the same template."""
-    first = next(iter(sorted(site.glob(ARTICLE_GLOB))), None)
-    if first is not None and b"data-pagefind-body" not in first.read_bytes():
-        raise SearchIndexError(
-            f"{first.relative_to(site)} has no data-pagefind-body: the article template "
-            "(overrides/edition/article.html) must mark what search indexes"
-        )
-
-
-def _index(site: Path, out: Path) -> int:
-    """Run Pagefind's own command-line program (from the pagefind[bin] package).
-
-    Not its Python API: that API's service answers the write request before every
-    file is on disk, and closing it then ends the process, which left files cut
-    short (an empty pagefind-entry.json, a truncated UI script) when the machine
-    was busy. The program exits only when its bundle is complete.
-    """
-    from pagefind_bin import get_executable
-
-    command = [
-        str(get_executable()),
-        "--site", str(site),
-        "--glob", ARTICLE_GLOB,
-        "--output-path", str(out),
-        "--force-language", LANGUAGE,
-    ]  # fmt: skip
-    try:
-        result = subprocess.run(
-            command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False
-        )
-    except subprocess.TimeoutExpired as error:
-        raise TimeoutError(str(error)) from error
-    if result.returncode != 0:
-        raise RuntimeError(
-            f"pagefind exited with {result.returncode}: "
-            f"{(result.stderr or result.stdout).strip()[-2000:]}"
-        )
-    match = re.search(r"Indexed (\d+) pages?", result.stdout)
-    if match is None:
-        raise RuntimeError(
-            f"pagefind did not say how many pages it indexed: {result.stdout[-500:]}"
-        )
-    return int(match.group(1))
-
-
-# --- making the bundle deterministic ---------------------------------------------------
-#
-# Pagefind 1.5.2 collects filter values in a Rust HashMap, whose iteration order is
-# seeded at random in every process, and writes them in that order: each filter
-# file, and the list of filter files in the metadata file, come out shuffled, so
-# their content-hash names change on every build even when nothing else does
-# (upstream: Pagefind/pagefind#638, "Other files will still change, such as the
-# filter/metadata indexes"; the source carried "TODO: Change filter indexes to
-# BTree to give them a stable hash", since done on its main branch by sorting).
-# Everything else (word chunks, fragments, sort orders) is already stable, given
-# the same page numbering: Pagefind numbers pages in the order the file system
-# lists them, the same for the same files on one machine, not across machines.
-#
-# So after Pagefind writes, the filter values and the filter list are sorted, as
-# later Pagefind versions do, and the files renamed with Pagefind's own naming
-# (SHA-1 of the CBOR, "{lang}_" + 7 hex digits; 10 for the metadata file). The
-# files are CBOR behind a "pagefind_dcd" signature, gzipped. Nothing is rewritten
-# unless every file decodes to exactly the expected shape and re-encodes to exactly
-# its original bytes, so a change of format in a later Pagefind leaves its output
-# untouched rather than corrupted.
-
-_SIGNATURE = b"pagefind_dcd"
-
-
-class _UnexpectedBundle(Exception):
-    """The bundle is not in the format this module knows how to canonicalise."""
-
-
-def _canonicalise(out: Path) -> None:
-    entry_path = out / "pagefind-entry.json"
-    entry_text = entry_path.read_text("utf-8")
-    entry = json.loads(entry_text)
-    if _entry_json(entry) != entry_text:
-        raise _UnexpectedBundle("pagefind-entry.json is not in the expected form")
-    writes: dict[Path, bytes] = {}
-    removals: set[Path] = set()
-    for language, info in entry.get("languages", {}).items():
-        old_meta_path = out / f"pagefind.{info['hash']}.pf_meta"
-        meta = _read_cbor(old_meta_path)
-        if not (isinstance(meta, list) and len(meta) == 6 and isinstance(meta[3], list)):
-            raise _UnexpectedBundle(f"{old_meta_path.name} is not a Pagefind 1.5 index")
-        filters: list[list[object]] = []
-        taken: set[str] = set()
-        for item in sorted(meta[3], key=_filter_name):
-            name, old_hash = _filter_name(item), item[1]  # type: ignore[index]
-            old_path = out / "filter" / f"{old_hash}.pf_filter"
-            data = _read_cbor(old_path)
-            if not (
-                isinstance(data, list)
-                and len(data) == 2
-                and data[0] == name
-                and isinstance(data[1], list)
-                and all(_is_filter_value(v) for v in data[1])
-            ):
-                raise _UnexpectedBundle(f"{old_path.name} is not a Pagefind 1.5 filter")
-            encoded = _cbor(
-                [name, sorted(data[1], key=lambda v: v[0])]  # type: ignore[no-any-return]
+        documents.append(
+            SearchDocument(
+                slug=slug,
+                title=article.title,
+                date=issue.date.isoformat() if issue else "",
+                date_label=long_date(issue.date) if issue else None,
+                standfirst=display_standfirst(article),
+                writers=tuple(article.authors),
+                topics=topics,
+                issue=f"{long_date(issue.date)}: {issue.title}" if issue else None,
             )
-            new_hash = _short_name(language, _pagefind_hash(encoded), 7, taken)
-            removals.add(old_path)
-            writes[out / "filter" / f"{new_hash}.pf_filter"] = _pack(encoded)
-            filters.append([name, new_hash])
-        meta[3] = filters
-        encoded_meta = _cbor(meta)
-        new_meta_hash = f"{language}_{_pagefind_hash(encoded_meta)[: len(language) + 8]}"
-        removals.add(old_meta_path)
-        writes[out / f"pagefind.{new_meta_hash}.pf_meta"] = _pack(encoded_meta)
-        info["hash"] = new_meta_hash
-    for path in removals - set(writes):
-        path.unlink()
-    for path, data in writes.items():
-        path.write_bytes(data)
-    entry_path.write_text(_entry_json(entry), "utf-8")
+        )
+    documents.sort(key=lambda d: (d.date, d.slug))
+    return documents
 
 
-def _entry_json(entry: object) -> str:
-    return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+class _TermIds(dict[str, int]):
+    """Written word -> term id (-1 for a word with no term), computed once per
+    distinct word and shared by every word that folds to the same term."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.terms: list[str] = []
+        self._ids: dict[str, int] = {}
+
+    def __missing__(self, word: str) -> int:
+        t = term(word)
+        if not t:
+            self[word] = -1
+            return -1
+        tid = self._ids.get(t)
+        if tid is None:
+            tid = self._ids[t] = len(self.terms)
+            self.terms.append(t)
+        self[word] = tid
+        return tid
 
 
-def _filter_name(item: object) -> str:
-    if not (isinstance(item, list) and len(item) == 2 and all(isinstance(s, str) for s in item)):
-        raise _UnexpectedBundle("a filter entry in the metadata is not [name, hash]")
-    return str(item[0])
-
-
-def _is_filter_value(value: object) -> bool:
-    return (
-        isinstance(value, list)
-        and len(value) == 2
-        and isinstance(value[0], str)
-        and isinstance(value[1], list)
-        and all(isinstance(n, int) for n in value[1])
+def count_terms(texts: Iterable[dict[str, list[str]]]) -> Postings:
+    """The postings of documents given as their fields' paragraphs, in order."""
+    ids_of = _TermIds()
+    keys, weights, counts, lengths = [], [], [], []
+    for fields in texts:
+        parts, part_weights = [], []
+        length = 0
+        for field, weight in FIELD_WEIGHTS.items():
+            paragraphs = fields.get(field)
+            if not paragraphs:
+                continue
+            written = words("\n".join(paragraphs))
+            ids = np.fromiter(map(ids_of.__getitem__, written), np.int64, len(written))
+            ids = ids[ids >= 0]
+            length += len(ids)
+            pairs = ((ids[:-1] + 1) << 32) | ids[1:]
+            parts += (ids, pairs)
+            part_weights.append(np.full(len(ids) + len(pairs), weight, np.float32))
+        lengths.append(length)
+        if not parts:
+            counts.append(0)
+            continue
+        unique, inverse = np.unique(np.concatenate(parts), return_inverse=True)
+        keys.append(unique)
+        weights.append(np.bincount(inverse, np.concatenate(part_weights)).astype(np.float32))
+        counts.append(len(unique))
+    return Postings(
+        terms=ids_of.terms,
+        keys=np.concatenate(keys) if keys else np.zeros(0, np.int64),
+        docs=np.repeat(np.arange(len(counts), dtype=np.int32), counts),
+        weights=np.concatenate(weights) if weights else np.zeros(0, np.float32),
+        lengths=np.array(lengths, np.float32),
     )
 
 
-def _pagefind_hash(data: bytes) -> str:
-    # Pagefind formats each SHA-1 byte with "{:x?}", which drops leading zeros; the
-    # names must match its own or a file would get a different name from Pagefind.
-    return "".join(format(b, "x") for b in hashlib.sha1(data).digest())
+def _shards_of(keys: np.ndarray, terms: list[str], shards: int) -> np.ndarray:
+    """The shard of each key: CRC-32 of a word's UTF-8, mod the number of shards;
+    for a pair, the two words' CRCs mixed (search-engine.js computes the same)."""
+    crc = np.fromiter((zlib.crc32(t.encode("utf-8")) for t in terms), np.uint64, len(terms))
+    is_pair = keys >= (1 << 32)
+    first = np.where(is_pair, (keys >> 32) - 1, keys)
+    second = keys & _LOW32
+    mixed = crc[first] ^ ((crc[second] * np.uint64(_PAIR_MIX)) & np.uint64(_LOW32))
+    return (np.where(is_pair, mixed, crc[first]) % np.uint64(shards)).astype(np.int64)
 
 
-def _short_name(language: str, digest: str, length: int, taken: set[str]) -> str:
-    # As Pagefind does: lengthen the name by a digit while it collides.
-    for size in range(length, len(digest) + 1):
-        name = f"{language}_{digest[:size]}"
-        if name not in taken:
-            taken.add(name)
-            return name
-    raise _UnexpectedBundle("two filter files have the same content")
+def _term_text(key: int, terms: list[str]) -> str:
+    if key >= 1 << 32:
+        return f"{terms[(key >> 32) - 1]} {terms[key & _LOW32]}"
+    return terms[key]
 
 
-def _read_cbor(path: Path) -> object:
-    try:
-        raw = gzip.decompress(path.read_bytes())
-    except (OSError, EOFError, gzip.BadGzipFile) as error:
-        raise _UnexpectedBundle(f"{path.name}: {error}") from error
-    if not raw.startswith(_SIGNATURE):
-        raise _UnexpectedBundle(f"{path.name} lacks Pagefind's signature")
-    body = raw[len(_SIGNATURE) :]
-    value, end = _cbor_decode(body, 0)
-    if end != len(body) or _cbor(value) != body:
-        raise _UnexpectedBundle(f"{path.name} does not round-trip through CBOR")
-    return value
+def _json(value: object) -> bytes:
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return text.encode("utf-8")
 
 
-def _pack(encoded: bytes) -> bytes:
-    # mtime=0 so the gzip header carries no build time.
-    return gzip.compress(_SIGNATURE + encoded, compresslevel=9, mtime=0)
+class _Bundle:
+    """The bundle's files, written into a new folder that is named by their digest
+    once complete (the build writes the whole site aside and swaps it in, so
+    readers never see half an index)."""
+
+    def __init__(self, out: Path) -> None:
+        if out.exists():
+            shutil.rmtree(out)
+        self.out = out
+        self.data = out / "v" / "new"
+        for folder in ("t", "w", "r"):
+            (self.data / folder).mkdir(parents=True)
+        self.files = self.bytes = 0
+        self._digest = hashlib.sha256()
+
+    def dump(self, path: str, value: object) -> None:
+        raw = _json(value)
+        (self.data / path).write_bytes(raw)
+        self._digest.update(f"{path}\0{len(raw)}\0".encode())
+        self._digest.update(raw)
+        self.files += 1
+        self.bytes += len(raw)
+
+    def finish(self, meta: dict[str, object]) -> None:
+        name = self._digest.hexdigest()[:16]
+        self.data.rename(self.out / "v" / name)
+        meta = {"version": FORMAT_VERSION, "data": f"v/{name}/", **meta}
+        (self.out / "meta.json").write_bytes(_json(meta))
 
 
-# The subset of CBOR (RFC 8949) that Pagefind's filter and metadata files use:
-# integers, text and byte strings, definite-length arrays, shortest-form heads.
-
-
-def _cbor_decode(buf: bytes, pos: int) -> tuple[object, int]:
-    if pos >= len(buf):
-        raise _UnexpectedBundle("truncated CBOR")
-    major, info = buf[pos] >> 5, buf[pos] & 0x1F
-    pos += 1
-    if info < 24:
-        arg = info
-    elif info <= 27:
-        size = 1 << (info - 24)
-        if pos + size > len(buf):
-            raise _UnexpectedBundle("truncated CBOR")
-        arg = int.from_bytes(buf[pos : pos + size], "big")
-        pos += size
+def write_postings(bundle: _Bundle, postings: Postings) -> tuple[int, int]:
+    """Write the shards and common terms' own files; returns (terms, shards)."""
+    n = len(postings.lengths)
+    order = np.argsort(postings.keys, kind="stable")  # documents stay ascending
+    keys = postings.keys[order]
+    docs = postings.docs[order]
+    tf = postings.weights[order]
+    del order
+    if len(keys):
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
     else:
-        raise _UnexpectedBundle(f"unsupported CBOR item {buf[pos - 1]:#x}")
-    if major == 0:
-        return arg, pos
-    if major == 1:
-        return -1 - arg, pos
-    if major in (2, 3):
-        if pos + arg > len(buf):
-            raise _UnexpectedBundle("truncated CBOR")
-        raw = buf[pos : pos + arg]
-        try:
-            return (bytes(raw) if major == 2 else raw.decode("utf-8")), pos + arg
-        except UnicodeDecodeError as error:
-            raise _UnexpectedBundle("invalid UTF-8 in CBOR text") from error
-    if major == 4:
-        items = []
-        for _ in range(arg):
-            item, pos = _cbor_decode(buf, pos)
-            items.append(item)
-        return items, pos
-    raise _UnexpectedBundle(f"unsupported CBOR major type {major}")
+        starts = np.zeros(0, np.int64)
+    ends = np.r_[starts[1:], len(keys)].astype(np.int64)
+    unique = keys[starts]
+    del keys
+    df = ends - starts
+    idf = np.rint(1000 * np.log(1 + (n - df + 0.5) / (df + 0.5))).astype(np.int64)
+    mean = max(float(postings.lengths.mean()) if n else 1.0, 1.0)
+    norm = K1 * (1 - B + B * postings.lengths[docs] / np.float32(mean))
+    tf /= tf + norm  # BM25's tf part, tf (k1 + 1) / (tf + norm), divided by k1 + 1
+    del norm
+    impacts = np.clip(np.rint(tf * IMPACT_LEVELS), 1, IMPACT_LEVELS).astype(np.uint8)
+    del tf
+    gaps = docs.copy()
+    gaps[1:] -= docs[:-1]
+    gaps[starts] = docs[starts]
+    del docs
+
+    own = df > OWN_FILE_POSTINGS
+    shard_count = max(1, math.ceil(int(df[~own].sum()) / SHARD_POSTINGS))
+    shard = _shards_of(unique, postings.terms, shard_count)
+    entries: list[dict[str, object]] = [{} for _ in range(shard_count)]
+    own_files = [0] * shard_count
+    # Plain lists: indexing NumPy arrays one item at a time is slower than Python's.
+    starts_list, ends_list, own_list = starts.tolist(), ends.tolist(), own.tolist()
+    idf_list, shard_list, key_list = idf.tolist(), shard.tolist(), unique.tolist()
+    for i in np.lexsort((unique, shard)).tolist():
+        s, lo, hi = shard_list[i], starts_list[i], ends_list[i]
+        entry = [idf_list[i], gaps[lo:hi].tolist(), impacts[lo:hi].tolist()]
+        text = _term_text(key_list[i], postings.terms)
+        if own_list[i]:
+            bundle.dump(f"w/{s}-{own_files[s]}.json", entry)
+            entries[s][text] = own_files[s]
+            own_files[s] += 1
+        else:
+            entries[s][text] = entry
+    for s, shard_entries in enumerate(entries):
+        bundle.dump(f"t/{s}.json", shard_entries)
+    return len(unique), shard_count
 
 
-def _cbor_head(major: int, arg: int) -> bytes:
-    if arg < 24:
-        return bytes([major << 5 | arg])
-    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
-        if arg < 1 << (8 * size):
-            return bytes([major << 5 | info]) + arg.to_bytes(size, "big")
-    raise _UnexpectedBundle("integer too large for CBOR")
+def _record(doc: SearchDocument, fields: dict[str, list[str]]) -> dict[str, object]:
+    return {
+        "url": doc.url,
+        "title": doc.title,
+        "date": doc.date_label,
+        "standfirst": doc.standfirst,
+        "writers": list(doc.writers),
+        "text": fields["body"] + fields["timeline"],
+    }
 
 
-def _cbor(value: object) -> bytes:
-    if isinstance(value, bool):
-        raise _UnexpectedBundle("unexpected boolean in CBOR")
-    if isinstance(value, int):
-        return _cbor_head(0, value) if value >= 0 else _cbor_head(1, -1 - value)
-    if isinstance(value, bytes):
-        return _cbor_head(2, len(value)) + value
-    if isinstance(value, str):
-        raw = value.encode("utf-8")
-        return _cbor_head(3, len(raw)) + raw
-    if isinstance(value, list):
-        return _cbor_head(4, len(value)) + b"".join(_cbor(v) for v in value)
-    raise _UnexpectedBundle(f"unexpected {type(value).__name__} in CBOR")
+def _facets(documents: list[SearchDocument]) -> dict[str, object]:
+    """Per facet, its values (sorted) and each document's: an index, a list of
+    indexes when it has several, or -1 when it has none."""
+    facets: dict[str, object] = {}
+    for facet in FACETS:
+        values = sorted({v for d in documents for v in d.facet_values(facet)})
+        index = {v: i for i, v in enumerate(values)}
+        per_doc: list[object] = []
+        for d in documents:
+            mine = [index[v] for v in d.facet_values(facet)]
+            per_doc.append(mine[0] if len(mine) == 1 else (mine or -1))
+        facets[facet] = {"values": values, "docs": per_doc}
+    return facets
 
 
-# --- what one query costs a reader ---------------------------------------------------
+def build_search_index(edition: Edition, out: Path) -> SearchStats:
+    """Write the index of ``edition`` into ``out`` (replaced if it exists)."""
+    documents = search_documents(edition)
+    bundle = _Bundle(out)
+
+    def texts() -> Iterator[dict[str, list[str]]]:
+        # Each article's text is made once and dropped once its record is written
+        # and its terms counted: an archive's text is far more than its postings.
+        for number, doc in enumerate(documents):
+            fields = article_fields(edition.articles[doc.slug])
+            bundle.dump(f"r/{number}.json", _record(doc, fields))
+            yield fields
+
+    postings = count_terms(texts())
+    terms, shards = write_postings(bundle, postings)
+    bundle.dump("facets.json", _facets(documents))
+    bundle.finish({"documents": len(documents), "shards": shards, "levels": IMPACT_LEVELS})
+    return SearchStats(
+        documents=len(documents), terms=terms, shards=shards, files=bundle.files, bytes=bundle.bytes
+    )
+
+
+class SearchIndexError(Exception):
+    """The index could not be written; the message says why."""
 
 
 @dataclass(frozen=True)
-class QueryCost:
-    query: str
-    status: str  # what the search page said: "2 articles match …" or "No articles …"
-    titles: tuple[str, ...]  # the results shown, in order
-    fetched: tuple[tuple[str, int], ...]  # (path, bytes) of each search request
-
-    @property
-    def bytes(self) -> int:
-        """Everything the search fetched, facets included."""
-        return sum(size for _, size in self.fetched)
-
-    @property
-    def first_results_bytes(self) -> int:
-        """What it fetched until the first results were shown: search.js fetches the
-        filter files (for the facets) only after that, for an unfiltered query."""
-        return sum(size for path, size in self.fetched if f"/{BUNDLE}/filter/" not in path)
+class _Outcome:
+    stats: SearchStats | None
+    seconds: float
+    error: str | None
 
 
-def is_search_request(url: str) -> bool:
-    """The search's own files: its script and everything of Pagefind's bundle (its
-    code, WebAssembly, entry and metadata files, filters, index chunks, fragments).
-    The page around it (HTML, Material's CSS and JS) is the same on every page."""
-    path = urlsplit(url).path
-    return f"/{BUNDLE}/" in path or path.endswith("/assets/javascripts/search.js")
+class SearchIndexJob:
+    """Writes the index in a forked process while MkDocs renders, the build's other
+    long step: the child inherits the edition model instead of having it pickled.
+    Where fork is not offered (Windows, macOS by default), it runs on ``wait()``."""
 
+    def __init__(self, edition: Edition, out: Path) -> None:
+        self._edition, self._out = edition, out
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._receive: Connection | None = None
+        if "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            self._receive, send = context.Pipe(duplex=False)
+            self._process = context.Process(target=self._run, args=(send,), daemon=True)
+            self._process.start()
+            send.close()
 
-def _response_bytes(request: Request) -> int:
-    size = int(request.sizes()["responseBodySize"])
-    response = request.response()
-    if not size and response is not None:
-        # Chromium reports no body size for a worker's own script; the server's
-        # Content-Length (compressed size, if it compressed) is the same figure.
-        size = int(response.headers.get("content-length") or 0)
-    return size
+    def _run(self, send: Connection) -> None:
+        send.send(self._index())
+        send.close()
 
+    def _index(self) -> _Outcome:
+        started = time.perf_counter()
+        try:
+            stats = build_search_index(self._edition, self._out)
+        except Exception as error:  # reported by the parent, which stops the build
+            return _Outcome(None, time.perf_counter() - started, f"{type(error).__name__}: {error}")
+        return _Outcome(stats, time.perf_counter() - started, None)
 
-def measure_query(page: Page, search_url: str, query: str, timeout_ms: float = 60_000) -> QueryCost:
-    """Open the search page at ``search_url`` with ``?q=query`` in a fresh ``page``
-    (empty cache) and count what the search fetched until its results were shown."""
-    fetched: list[tuple[str, int]] = []
-
-    def finished(request: Request) -> None:
-        if is_search_request(request.url):
-            fetched.append((urlsplit(request.url).path, _response_bytes(request)))
-
-    page.on("requestfinished", finished)
-    try:
-        page.goto(f"{search_url}?{urlencode({'q': query})}")
-        # search.js marks its root "results" once the results are on the page, then
-        # "ready" once the facets are too ("error" if the search could not load).
-        page.wait_for_selector(
-            "#ns-search[data-state='ready'], #ns-search[data-state='error']",
-            state="attached",
-            timeout=timeout_ms,
-        )
-        page.wait_for_load_state("networkidle")
-        status = page.inner_text("#ns-search-status")
-        titles = tuple(page.locator(".ns-result__title").all_inner_texts())
-    finally:
-        page.remove_listener("requestfinished", finished)
-    return QueryCost(query, status, titles, tuple(fetched))
-
-
-def query_costs(site: Path, queries: Sequence[str]) -> list[QueryCost]:
-    """Each query in a fresh browser context, against ``site`` served on 127.0.0.1
-    compressed as Netlify serves it (gzip for text; Pagefind's files are already)."""
-    from generator.quality.browser import chromium, serve
-
-    costs = []
-    with serve(site) as base, chromium() as browser:
-        for query in queries:
-            context = browser.new_context()
+    def wait(self) -> tuple[SearchStats, float]:
+        """The index's figures and how long writing it took; raises
+        SearchIndexError if it failed."""
+        if self._process is None or self._receive is None:
+            outcome = self._index()
+        else:
             try:
-                costs.append(measure_query(context.new_page(), base + "search/", query))
-            finally:
-                context.close()
-    return costs
+                outcome = self._receive.recv()
+            except EOFError:
+                outcome = None
+            self._process.join()
+            if outcome is None:
+                raise SearchIndexError(
+                    f"the search index process died (exit code {self._process.exitcode}); "
+                    "if the machine ran out of memory, build with --no-search to preview"
+                )
+        if outcome.error or outcome.stats is None:
+            raise SearchIndexError(f"the search index could not be written: {outcome.error}")
+        return outcome.stats, outcome.seconds
 
-
-def query_cost_kb(site: Path, query: str) -> float:
-    """What one query transfers until its first results are shown, in kB (1,000
-    bytes), the measure of the search issue's budget: for ``make bench``."""
-    return round(query_costs(site, [query])[0].first_results_bytes / 1000, 1)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m generator.search_index SITE QUERY...``: what each query costs."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) < 2:
-        print("usage: python -m generator.search_index SITE QUERY...", file=sys.stderr)
-        return 2
-    for cost in query_costs(Path(args[0]), args[1:]):
-        print(
-            f"{cost.query!r}: {cost.first_results_bytes / 1000:.1f} kB until the first "
-            f"results, {cost.bytes / 1000:.1f} kB with the facets, {len(cost.fetched)} requests"
-        )
-        print(f"  {cost.status}")
-        for path, size in sorted(cost.fetched, key=lambda f: -f[1]):
-            print(f"  {size / 1000:8.1f} kB  {path}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    def cancel(self) -> None:
+        if self._process is not None and self._process.is_alive():
+            self._process.kill()
+            self._process.join()

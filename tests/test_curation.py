@@ -456,13 +456,14 @@ def test_a_broken_collection_stops_the_build_with_the_checkers_message(tmp_path:
 
 # -- search: the topic filter, in Chromium ---------------------------------------------
 
-PAGEFIND_TOPIC_QUERY = """async (topic) => {
+ENGINE_TOPIC_QUERY = """async (topic) => {
   const root = document.querySelector('[data-bundle]');
-  const bundle = new URL(root ? root.dataset.bundle : '../pagefind/', location.href);
-  const pagefind = await import(new URL('pagefind.js', bundle).href);
-  await pagefind.init();
-  const filters = await pagefind.filters();
-  const search = await pagefind.search(null, {filters: {topic: topic}});
+  const engine = await import(new URL(root.dataset.engine, location.href).href);
+  await engine.options({bundlePath: new URL(root.dataset.bundle, location.href).href,
+                        baseUrl: new URL('../', location.href).pathname});
+  await engine.init();
+  const filters = await engine.filters();
+  const search = await engine.search(null, {filters: {topic: {any: [topic]}}});
   const pages = await Promise.all(search.results.map((r) => r.data()));
   return {topics: filters.topic || {}, urls: pages.map((p) => p.url)};
 }"""
@@ -473,7 +474,7 @@ def test_search_index_offers_every_topic_as_a_filter_that_narrows_results(
     page, site_url: str
 ) -> None:
     page.goto(site_url + "search/")
-    result = page.evaluate(PAGEFIND_TOPIC_QUERY, "Women's rights")
+    result = page.evaluate(ENGINE_TOPIC_QUERY, "Women's rights")
     counts: dict[str, int] = {}
     for names in seed_topics().values():
         for name in names:

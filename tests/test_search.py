@@ -1,13 +1,12 @@
 """Search, tested as a reader uses it: headless Chromium on the built seeds site.
 
 The browser tests type into the real search page served on 127.0.0.1 and read what
-it shows; the others read the Pagefind bundle the build wrote. What one query
-costs is counted from the browser's own network events (generator.search_index).
+it shows; the others read the index the build wrote (search-index/). What one
+query costs is counted from the browser's own network events (search_cost.py).
 """
 
 from __future__ import annotations
 
-import gzip
 import json
 import shutil
 import tomllib
@@ -16,16 +15,10 @@ from typing import Any
 
 import pytest
 
-from generator.build import build
-from generator.search_index import (
-    SearchIndexError,
-    _canonicalise,
-    _cbor,
-    _cbor_decode,
-    _UnexpectedBundle,
-    index_site,
-    measure_query,
-)
+from generator.build import BuildError, Project, build, load_edition
+from generator.search_cost import measure_query
+from generator.search_index import BUNDLE, build_search_index
+from generator.search_text import terms
 from tests.sitekit import ROOT, copy_project, serve
 
 BUDGET_BYTES = 300_000  # one query, search code included (issue 4)
@@ -40,99 +33,130 @@ ARTICLE_SLUGS = {
 ARTICLES_2011 = {"I am every woman", "Mexico’s disappeared women"}
 
 
-# --- the bundle ------------------------------------------------------------------------
+# --- the index -------------------------------------------------------------------------
 
 
-def fragments(site: Path) -> list[dict[str, Any]]:
-    """Every page record in the index (Pagefind's fragments: gzip, a signature, JSON)."""
-    records = []
-    for path in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
-        raw = gzip.decompress(path.read_bytes())
-        assert raw.startswith(b"pagefind_dcd"), path
-        records.append(json.loads(raw[len(b"pagefind_dcd") :]))
-    return records
+class Index:
+    """The bundle read back in Python, the way search-engine.js reads it."""
+
+    def __init__(self, site: Path) -> None:
+        self.root = site / BUNDLE
+        self.meta = json.loads((self.root / "meta.json").read_text("utf-8"))
+        self.data = self.root / self.meta["data"]
+
+    def json(self, path: str) -> Any:
+        return json.loads((self.data / path).read_text("utf-8"))
+
+    def records(self) -> dict[str, dict[str, Any]]:
+        """slug -> record"""
+        found = (self.json(f"r/{n}.json") for n in range(self.meta["documents"]))
+        return {r["url"].split("/")[1]: r | {"n": n} for n, r in enumerate(found)}
+
+    def docs(self, key: str) -> set[int]:
+        """The documents holding ``key`` (a term, or two separated by a space)."""
+        shards = {}
+        for path in (self.data / "t").glob("*.json"):
+            shards.update({k: (path.stem, v) for k, v in self.json(f"t/{path.name}").items()})
+        if key not in shards:
+            return set()
+        shard, entry = shards[key]
+        if isinstance(entry, int):
+            entry = self.json(f"w/{shard}-{entry}.json")
+        _, gaps, impacts = entry
+        assert len(gaps) == len(impacts) and all(1 <= i <= self.meta["levels"] for i in impacts)
+        docs, at = set(), 0
+        for gap in gaps:
+            at += gap
+            docs.add(at)
+        return docs
 
 
 def bundle_bytes(site: Path) -> dict[str, bytes]:
-    bundle = site / "pagefind"
+    bundle = site / BUNDLE
     files = (p for p in bundle.rglob("*") if p.is_file())
     return {p.relative_to(bundle).as_posix(): p.read_bytes() for p in files}
 
 
-def test_the_index_covers_the_article_pages_and_nothing_else(seed_site: Path) -> None:
-    urls = {record["url"] for record in fragments(seed_site)}
-    assert urls == {f"/articles/{slug}/" for slug in ARTICLE_SLUGS}
-    entry = json.loads((seed_site / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
-    assert entry["languages"]["en"]["page_count"] == len(ARTICLE_SLUGS)
+def test_the_index_holds_every_article_and_nothing_else(seed_site: Path) -> None:
+    index = Index(seed_site)
+    assert index.meta["documents"] == len(ARTICLE_SLUGS)
+    assert set(index.records()) == ARTICLE_SLUGS
+    # Numbered by date, so that ordering by date is ordering by number.
+    dates = [r["date"] for r in sorted(index.records().values(), key=lambda r: r["n"])]
+    assert [d.split()[-1] for d in dates] == ["2008", "2008", "2010", "2011", "2011", "2017"]
 
 
-def test_each_article_carries_its_meta_filters_and_text(seed_site: Path) -> None:
-    records = {record["url"].split("/")[2]: record for record in fragments(seed_site)}
+def test_each_record_carries_what_a_result_shows(seed_site: Path) -> None:
+    index = Index(seed_site)
+    records = index.records()
     pariah = records["becoming-a-pariah-state"]
-    assert pariah["meta"]["title"] == "Becoming a pariah state"
-    assert pariah["meta"]["date"] == "8 December 2008"
-    assert pariah["meta"]["standfirst"].startswith("Even if none of the Mumbai attackers")
-    assert pariah["filters"]["year"] == ["2008"]
-    assert pariah["filters"]["issue"] == ["8 December 2008: After the Terror"]
-    assert pariah["filters"]["writer"] == ["Richard Watson"]
-    # Title, standfirst, writer, body and the timeline sidebar are all searchable text;
-    # the page's furniture (kicker, "First appeared in…", reading time) is not.
-    text = pariah["content"]
-    for words in ("Becoming a pariah state", "radicalised young men", "Richard Watson",
-                  "Lashkar-e-Toiba", "India under siege"):
-        assert words in text, words
-    assert "min read" not in text and "First appeared" not in text
-    mexico = records["mexicos-disappeared-women"]
-    assert "writer" not in mexico["filters"]  # no writer named: no writer filter
-    assert "Writer not named" not in mexico["content"]
-    assert {r["meta"]["title"] for r in records.values() if r["filters"]["year"] == ["2011"]} == (
-        ARTICLES_2011
-    )
+    assert pariah["url"] == "articles/becoming-a-pariah-state/"
+    assert pariah["title"] == "Becoming a pariah state"
+    assert pariah["date"] == "8 December 2008"
+    assert pariah["standfirst"].startswith("Even if none of the Mumbai attackers")
+    assert pariah["writers"] == ["Richard Watson"]
+    assert any("the only terrorist left alive" in p for p in pariah["text"])
+    # The timeline sidebar's events are text an excerpt can come from.
+    assert any("Lashkar-e-Toiba" in p for p in pariah["text"])
+    facets = index.json("facets.json")
+
+    def values(facet: str, slug: str) -> list[str]:
+        got = facets[facet]["docs"][records[slug]["n"]]
+        got = [] if got == -1 else [got] if isinstance(got, int) else got
+        return [facets[facet]["values"][i] for i in got]
+
+    assert values("year", "becoming-a-pariah-state") == ["2008"]
+    assert values("issue", "becoming-a-pariah-state") == ["8 December 2008: After the Terror"]
+    assert values("writer", "becoming-a-pariah-state") == ["Richard Watson"]
+    assert values("writer", "mexicos-disappeared-women") == []  # no writer named
+    assert {s for s in records if values("year", s) == ["2011"]} == {
+        "i-am-every-woman",
+        "mexicos-disappeared-women",
+    }
+
+
+def test_title_standfirst_writer_text_and_timeline_are_searchable(seed_site: Path) -> None:
+    index = Index(seed_site)
+    pariah = index.records()["becoming-a-pariah-state"]["n"]
+    for words in ("Becoming a pariah state", "Mumbai attackers", "Richard Watson",
+                  "terrorist left alive", "Lashkar-e-Toiba", "India under siege"):
+        found = terms(words)
+        keys = found if len(found) == 1 else [f"{a} {b}" for a, b in zip(found, found[1:])]
+        for key in keys:
+            assert pariah in index.docs(key), (words, key)
+    # Accents and plurals folded: "Juárez" is held as "juarez", "attackers" as "attacker".
+    assert index.docs("juarez") and index.docs("attacker") and not index.docs("attackers")
+    # The page's furniture ("First appeared in…", "8 min read") is not text.
+    assert pariah not in index.docs("min read")
+    assert pariah not in index.docs("first appeared")
 
 
 def test_indexing_again_gives_the_same_bundle_byte_for_byte(
-    seed_site: Path, tmp_path: Path
+    seed_site: Path, seed_project: Project, tmp_path: Path
 ) -> None:
-    # Pagefind 1.5.2 writes filter values in a random (per-process) order; the bundle
-    # is made canonical after it. Two more runs, each a new Pagefind process, must
-    # reproduce the build's bundle exactly.
-    copy = tmp_path / "site"
-    shutil.copytree(seed_site, copy)
-    for _ in range(2):
-        stats = index_site(copy)
-        assert stats.canonical
-        assert stats.pages == len(ARTICLE_SLUGS)
-        assert bundle_bytes(copy) == bundle_bytes(seed_site)
+    edition = load_edition(seed_project)
+    for run in range(2):
+        out = tmp_path / str(run) / BUNDLE
+        build_search_index(edition, out)
+        assert bundle_bytes(out.parent) == bundle_bytes(seed_site)
 
 
-def test_an_unknown_bundle_format_is_left_as_pagefind_wrote_it(
-    seed_site: Path, tmp_path: Path
+def test_a_failing_index_stops_the_build_and_keeps_the_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    bundle = tmp_path / "pagefind"
-    shutil.copytree(seed_site / "pagefind", bundle)
-    victim = sorted((bundle / "filter").glob("*.pf_filter"))[0]
-    # A filter file in some other shape: [1, 2, 3] instead of [name, [[value, pages]]].
-    victim.write_bytes(gzip.compress(b"pagefind_dcd" + _cbor([1, 2, 3])))
-    before = {p: p.read_bytes() for p in bundle.rglob("*") if p.is_file()}
-    with pytest.raises(_UnexpectedBundle):
-        _canonicalise(bundle)
-    assert {p: p.read_bytes() for p in bundle.rglob("*") if p.is_file()} == before
-
-
-def test_a_template_that_marks_nothing_for_search_stops_the_build(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
-    template = project.templates / "article.html"
-    template.write_text(template.read_text("utf-8").replace(" data-pagefind-body", ""), "utf-8")
-    with pytest.raises(SearchIndexError, match="has no data-pagefind-body"):
+    build(project, ingest_sources=False)
+    before = bundle_bytes(project.site_dir())
+
+    def broken(*args: object) -> None:
+        raise OSError("disk full")
+
+    # The index is written in a forked process, which inherits the patch.
+    monkeypatch.setattr("generator.search_index.write_postings", broken)
+    with pytest.raises(BuildError, match="search index could not be written: OSError: disk full"):
         build(project, ingest_sources=False)
-    assert not project.site_dir().exists()  # nothing half-made was published
-
-
-def test_cbor_subset_round_trips() -> None:
-    for value in (0, 23, 24, 255, 256, 65_535, 65_536, 2**32, -1, -500, "", "Juárez",
-                  "x" * 300, [], [1, ["a", [2, 3]], "b"], b"\x00\xff"):
-        encoded = _cbor(value)
-        assert _cbor_decode(encoded, 0) == (value, len(encoded)), value
+    assert bundle_bytes(project.site_dir()) == before
+    assert not list(project.site_dir().parent.glob(".site.*"))  # nothing half-made left
 
 
 # --- in the browser --------------------------------------------------------------------
@@ -303,10 +327,11 @@ def test_one_query_fetches_at_most_300_kb(page: Any, site_url: str) -> None:
     cost = measure_query(page, site_url + "search/", "Lashkar-e-Toiba")
     assert cost.titles[0] == "Becoming a pariah state"
     paths = [path for path, _ in cost.fetched]
-    # Counted: the search code, Pagefind's code and WebAssembly, index and fragment.
-    for wanted in ("/assets/javascripts/search.js", "/pagefind/pagefind.js", ".pagefind",
-                   ".pf_meta", ".pf_index", ".pf_fragment"):
-        assert any(p.endswith(wanted) for p in paths), (wanted, paths)
+    # Counted: the page's script and the engine, the index's metadata, the
+    # postings of the query's terms and the records of the results.
+    for wanted in ("/assets/javascripts/search.js", "/assets/javascripts/search-engine.js",
+                   "/search-index/meta.json", "/t/", "/r/"):
+        assert any(wanted in p for p in paths), (wanted, paths)
     assert all(size > 0 for _, size in cost.fetched), cost.fetched
     assert cost.bytes <= BUDGET_BYTES, f"{cost.bytes:,} bytes: {sorted(cost.fetched)}"
 
@@ -322,13 +347,13 @@ def netlify_csp() -> str:
 
 
 def minimal_csp() -> str:
-    """The least the site needs: what search needs (script-src 'self'
-    'wasm-unsafe-eval', connect-src 'self'), plus Material's own needs (its inline
-    bootstrap scripts by hash, as netlify.toml lists them; its icons as data: URLs)."""
+    """The least the site needs: what search needs (script-src 'self', connect-src
+    'self'), plus Material's own needs (its inline bootstrap scripts by hash, as
+    netlify.toml lists them; its icons as data: URLs)."""
     hashes = [part for part in netlify_csp().split() if part.startswith("'sha256-")]
     return "; ".join([
         "default-src 'none'",
-        "script-src 'self' 'wasm-unsafe-eval' " + " ".join(hashes),
+        "script-src 'self' " + " ".join(hashes),
         "style-src 'self'",
         "img-src 'self' data:",
         "connect-src 'self'",

@@ -2,16 +2,15 @@
  * The search page (loaded by overrides/edition/search.html; the header box on every
  * page is assets/javascripts/search-box.js).
  *
- * A small UI on Pagefind's JavaScript API rather than Pagefind's own UI, because
- * the results need what the edition's readers navigate by (standfirst, issue date,
- * writers), facet counts that stay useful while a facet is selected, a choice of
- * order, and markup styled like the rest of the site; and because Pagefind's UI
- * bundles cost readers 32-39 kB compressed, this file 6 kB.
+ * The page: the query, results, facets and order. The searching is done by the
+ * engine at data-engine (assets/javascripts/search-engine.js, on the edition's
+ * index at data-bundle), whose API is the part of Pagefind's this page uses, so
+ * that the benchmark can run this same page on a Pagefind bundle to compare.
  *
  * Content-Security-Policy: this file is loaded by <script src>, builds the page
  * with DOM methods only (no inline script, no inline handler, no eval, no HTML
- * strings from the index put into the page unparsed), and Pagefind needs
- * script-src 'self' 'wasm-unsafe-eval' and connect-src 'self' (no worker: below).
+ * strings from the index put into the page unparsed); the engine needs only
+ * connect-src 'self' for its fetches.
  */
 (function () {
   "use strict";
@@ -40,6 +39,7 @@
   // site works from any host and any sub-path; result URLs are made relative to
   // the site's root, which is the bundle's parent folder.
   var bundle = new URL(root.getAttribute("data-bundle"), window.location.href);
+  var engineUrl = new URL(root.getAttribute("data-engine"), window.location.href);
   var siteRoot = new URL("../", bundle);
 
   var state = readState();
@@ -48,7 +48,7 @@
   var shown = 0;
   var expanded = {}; // facet -> show every value, not only the first few
   var lastCounts = {};
-  var pagefind = null;
+  var engine = null;
 
   root.hidden = false;
   // On a phone the facets sit above the results: folded, they leave the results in
@@ -90,15 +90,14 @@
     window.history.replaceState(null, "", url);
   }
 
-  function loadPagefind() {
-    if (!pagefind) {
-      pagefind = import(new URL("pagefind.js", bundle).href).then(function (api) {
-        // noWorker: Pagefind 1.5 searches in a Web Worker by default, which costs
-        // every reader 12 kB more (its script, compressed) for a smoother page while
-        // large chunks decode; at this archive's size the bytes matter more (the
-        // budget is 300 kB a query), and the page needs no worker-src in its CSP.
+  function loadEngine() {
+    if (!engine) {
+      engine = import(engineUrl.href).then(function (api) {
+        // noWorker is for Pagefind (the benchmark's comparison): its Web Worker
+        // would cost 12 kB more a query and a worker-src in the CSP.
         return api.options({
           baseUrl: siteRoot.pathname,
+          bundlePath: bundle.href,
           excerptLength: 36,
           noWorker: true,
         }).then(function () {
@@ -107,15 +106,15 @@
           return api;
         });
       }).catch(function (error) {
-        pagefind = null; // a later search tries again (the network may be back)
+        engine = null; // a later search tries again (the network may be back)
         throw error;
       });
     }
-    return pagefind;
+    return engine;
   }
 
-  // Phones turn typed quotes into curly ones; Pagefind's exact-phrase search
-  // needs straight ones around the whole query.
+  // Phones turn typed quotes into curly ones; exact-phrase search needs straight
+  // ones (the edition's engine reads both; Pagefind, only straight ones).
   function normaliseQuery(text) {
     return text.replace(/[\u201C\u201D\u201E\u201F\u00AB\u00BB]/g, "\"").trim();
   }
@@ -167,7 +166,7 @@
       more.hidden = true;
       say("");
       root.setAttribute("data-state", "searching");
-      return loadPagefind().then(function (api) {
+      return loadEngine().then(function (api) {
         return countFacets(api, null, mine);
       }).catch(function (error) {
         failed(error, mine);
@@ -178,7 +177,7 @@
     // once the facets are too.
     root.setAttribute("data-state", "searching");
     var query = term || null;
-    return loadPagefind().then(function (api) {
+    return loadEngine().then(function (api) {
       var options = { filters: activeFilters() };
       var sort = sortOption(term);
       if (sort) options.sort = sort;
@@ -206,8 +205,8 @@
     root.setAttribute("data-state", "error");
   }
 
-  // The facets come after the results: their data (every filter's values, about
-  // 75 kB at 10,000 articles) is fetched once, while the reader reads the results,
+  // The facets come after the results: their data (every facet's values and each
+  // article's, 40 kB at 10,000 articles) is fetched once, while the reader reads the results,
   // so it does not delay them. Searches again are cheap: the chunks are cached.
   var filtersLoaded = null;
   function countFacets(api, query, mine) {
@@ -218,7 +217,7 @@
       if (query === null && !hasFilters()) return [{ filters: totals }];
       // Each selected facet's counts come from a search without that facet's own
       // selection, so its other values say what choosing them as well would add
-      // (Pagefind's counts for a filtered search would show them all as 0).
+      // (the counts of a filtered search would show them all as 0).
       var searches = [api.search(query, { filters: activeFilters() })];
       FACETS.forEach(function (facet) {
         if (state.filters[facet].length) {
@@ -309,7 +308,7 @@
     return item;
   }
 
-  // Pagefind's excerpt is HTML: text with <mark> around the matched words. It is
+  // The excerpt is HTML: text with <mark> around the matched words. It is
   // parsed in an inert document and only its text and <mark> elements are copied,
   // so nothing from the index can add markup, links or scripts to the page.
   function appendExcerpt(target, html) {

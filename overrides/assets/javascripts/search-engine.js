@@ -1,0 +1,313 @@
+/*
+ * The edition's search engine, in the reader's browser (loaded by search.js).
+ *
+ * It reads the index that generator/search_index.py writes into search-index/ and
+ * fetches only what a query needs: meta.json (tiny, and naming the folder of the
+ * rest, search-index/v/<digest>/), the postings of the query's
+ * terms, the records of the results shown, and the facets' data once they are
+ * asked for. Its API is the part of Pagefind's that search.js uses (options, init,
+ * search, filters), so the benchmark can run the same page on a Pagefind bundle.
+ *
+ * fold, term and terms are the twins of generator/search_text.py, and crc32 and
+ * pairShard of generator/search_index.py: tests/test_search_text.py runs both
+ * sides on the same text and requires the same terms and shards.
+ *
+ * Content-Security-Policy: no eval, no inline anything; it only fetches JSON from
+ * its own site (connect-src 'self').
+ */
+
+const MARK_RANGES = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f";
+const WORD = new RegExp("[\\p{L}\\p{N}_" + MARK_RANGES + "]+", "gu");
+const MARKS = new RegExp("[" + MARK_RANGES + "]", "gu");
+const NOT_ALNUM = /[^\p{L}\p{N}]+/gu;
+const SPELLED = {
+  "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
+  "ħ": "h", "Ħ": "H", "ı": "i", "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
+  "þ": "th", "Þ": "TH",
+};
+const SPELLED_LETTERS = new RegExp("[" + Object.keys(SPELLED).join("") + "]", "g");
+const PAIR_MIX = 0x9E3779B1;
+const QUOTES = /[\u201C\u201D\u201E\u201F\u00AB\u00BB]/g;
+
+// --- text to terms (generator/search_text.py) -------------------------------------
+
+export function fold(text) {
+  return text.replace(SPELLED_LETTERS, (c) => SPELLED[c])
+    .normalize("NFKD").replace(MARKS, "").toLowerCase();
+}
+
+export function stem(word) {
+  if (word.length > 3 && word.endsWith("s")) {
+    if (word.endsWith("ies") && !word.endsWith("eies") && !word.endsWith("aies")) {
+      return word.slice(0, -3) + "y";
+    }
+    if (word.endsWith("es") && !/(aes|ees|oes)$/.test(word)) return word.slice(0, -1);
+    if (!/(us|ss|is)$/.test(word)) return word.slice(0, -1);
+  }
+  return word;
+}
+
+export function term(word) {
+  return stem(fold(word).replace(NOT_ALNUM, ""));
+}
+
+export function terms(text) {
+  return (text.match(WORD) || []).map(term).filter(Boolean);
+}
+
+// --- terms to shards (generator/search_index.py) ----------------------------------
+
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xEDB88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+const UTF8 = new TextEncoder();
+
+export function crc32(text) {
+  let crc = 0xFFFFFFFF;
+  for (const byte of UTF8.encode(text)) crc = CRC_TABLE[(crc ^ byte) & 0xFF] ^ (crc >>> 8);
+  return (crc ^ 0xFFFFFFFF) >>> 0;
+}
+
+export function shardOf(key, shards) {
+  const space = key.indexOf(" ");
+  if (space === -1) return crc32(key) % shards;
+  const mixed = (crc32(key.slice(0, space)) ^ Math.imul(crc32(key.slice(space + 1)), PAIR_MIX)) >>> 0;
+  return mixed % shards;
+}
+
+// --- the query ---------------------------------------------------------------------
+
+// A query is groups of terms: each word alone, except that a quoted phrase, or a
+// word that is several terms ("Lashkar-e-Toiba", "Mexico's"), is one group whose
+// terms must stand together. A group of one term needs that term; a longer one,
+// each pair of neighbours in it, which the index holds as terms of their own.
+export function parseQuery(query) {
+  const parts = query.replace(QUOTES, "\"").split("\"");
+  const groups = [];
+  parts.forEach((part, index) => {
+    const quoted = index % 2 === 1 && index < parts.length - 1;
+    const chunks = quoted ? [part] : part.split(/\s+/);
+    chunks.forEach((chunk) => {
+      const found = terms(chunk);
+      if (found.length) groups.push(found);
+    });
+  });
+  return groups;
+}
+
+function requiredKeys(groups) {
+  const keys = new Set();
+  groups.forEach((group) => {
+    if (group.length === 1) keys.add(group[0]);
+    for (let i = 0; i + 1 < group.length; i++) keys.add(group[i] + " " + group[i + 1]);
+  });
+  return [...keys];
+}
+
+// --- the index ---------------------------------------------------------------------
+
+let bundle = null; // URL of search-index/
+let data = null; // URL of search-index/v/<digest>/, named in meta.json
+let baseUrl = "/";
+let excerptWords = 30;
+let meta = null;
+const files = new Map(); // path -> Promise of its JSON, so a file is fetched once
+let facetData = null;
+
+export async function options(settings) {
+  if (settings.bundlePath) bundle = new URL(settings.bundlePath, document.baseURI);
+  if (settings.baseUrl) baseUrl = settings.baseUrl;
+  if (settings.excerptLength) excerptWords = settings.excerptLength;
+}
+
+function load(path, base) {
+  if (!files.has(path)) {
+    const promise = fetch(new URL(path, base || data)).then((response) => {
+      if (!response.ok) throw new Error("search index: " + path + ": HTTP " + response.status);
+      return response.json();
+    });
+    promise.catch(() => files.delete(path)); // fetched again next time
+    files.set(path, promise);
+  }
+  return files.get(path);
+}
+
+export async function init() {
+  if (!bundle) bundle = new URL("../../search-index/", import.meta.url);
+  if (!meta) {
+    const found = await load("meta.json", bundle);
+    if (found.version !== 1) throw new Error("search index: unknown format " + found.version);
+    data = new URL(found.data, bundle);
+    meta = found;
+  }
+}
+
+async function postings(key) {
+  const shard = shardOf(key, meta.shards);
+  const entries = await load("t/" + shard + ".json");
+  let entry = Object.prototype.hasOwnProperty.call(entries, key) ? entries[key] : null;
+  if (typeof entry === "number") entry = await load("w/" + shard + "-" + entry + ".json");
+  return entry;
+}
+
+async function loadFacets() {
+  if (!facetData) facetData = load("facets.json");
+  return facetData;
+}
+
+function valuesOf(facet, doc) {
+  const value = facet.docs[doc];
+  if (value === -1) return [];
+  return typeof value === "number" ? [value] : value;
+}
+
+// Facet -> Set of value indexes chosen (any of them), or null when nothing is.
+function chosen(facets, filters) {
+  const wanted = {};
+  let any = false;
+  Object.keys(filters || {}).forEach((name) => {
+    const facet = facets[name];
+    const list = filters[name] && (filters[name].any || [].concat(filters[name]));
+    if (!facet || !list || !list.length) return;
+    wanted[name] = new Set(list.map((value) => facet.values.indexOf(value)));
+    any = true;
+  });
+  return any ? wanted : null;
+}
+
+function passes(facets, wanted, doc) {
+  for (const name in wanted) {
+    if (!valuesOf(facets[name], doc).some((v) => wanted[name].has(v))) return false;
+  }
+  return true;
+}
+
+function counts(facets, docs) {
+  const result = {};
+  for (const name in facets) {
+    const facet = facets[name];
+    const tally = new Uint32Array(facet.values.length);
+    docs.forEach((doc) => valuesOf(facet, doc).forEach((v) => { tally[v]++; }));
+    const named = {};
+    facet.values.forEach((value, i) => { named[value] = tally[i]; });
+    result[name] = named;
+  }
+  return result;
+}
+
+export async function filters() {
+  await init();
+  const facets = await loadFacets();
+  const all = [];
+  for (let doc = 0; doc < meta.documents; doc++) all.push(doc);
+  return counts(facets, all);
+}
+
+export async function search(query, settings) {
+  await init();
+  settings = settings || {};
+  const groups = query === null ? null : parseQuery(query);
+  let docs;
+  let scores = null;
+  if (groups === null) {
+    docs = [];
+    for (let doc = 0; doc < meta.documents; doc++) docs.push(doc);
+  } else {
+    const keys = requiredKeys(groups);
+    const lists = await Promise.all(keys.map(postings));
+    docs = [];
+    if (keys.length && lists.every(Boolean)) {
+      const hits = new Uint16Array(meta.documents);
+      scores = new Float64Array(meta.documents);
+      lists.forEach(([idf, gaps, impacts]) => {
+        let doc = 0;
+        for (let i = 0; i < gaps.length; i++) {
+          doc += gaps[i];
+          hits[doc]++;
+          scores[doc] += idf * impacts[i];
+        }
+      });
+      for (let doc = 0; doc < meta.documents; doc++) {
+        if (hits[doc] === keys.length) docs.push(doc);
+      }
+    }
+  }
+  const unfiltered = docs.length;
+  const facetsWanted = settings.filters && Object.keys(settings.filters).length > 0;
+  let facets = null;
+  if (facetsWanted || facetData) facets = await loadFacets();
+  const wanted = facets && chosen(facets, settings.filters);
+  if (wanted) docs = docs.filter((doc) => passes(facets, wanted, doc));
+
+  const order = settings.sort && settings.sort.date;
+  if (order === "asc") docs.sort((a, b) => a - b);
+  else if (order === "desc" || !scores) docs.sort((a, b) => b - a);
+  else docs.sort((a, b) => scores[b] - scores[a] || b - a);
+
+  const highlight = new Set(groups ? groups.flat() : []);
+  return {
+    results: docs.map((doc) => ({
+      id: String(doc),
+      score: scores ? scores[doc] / 1000 : 0,
+      data: () => record(doc, highlight),
+    })),
+    unfilteredResultCount: unfiltered,
+    filters: facets ? counts(facets, docs) : {},
+  };
+}
+
+// --- a result -------------------------------------------------------------------
+
+async function record(doc, highlight) {
+  const rec = await load("r/" + doc + ".json");
+  return {
+    url: baseUrl + rec.url,
+    meta: { title: rec.title, date: rec.date || "", standfirst: rec.standfirst || "" },
+    filters: { writer: rec.writers },
+    excerpt: excerpt(rec.text, highlight),
+  };
+}
+
+const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" };
+function escapeHtml(text) {
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+}
+
+// The passage of excerptWords words with the most of the query's terms, as HTML:
+// the text escaped, the matched words in <mark>. Without a match in the text (the
+// query matched the headline), the opening words.
+export function excerpt(paragraphs, highlight) {
+  let best = null;
+  paragraphs.forEach((text, index) => {
+    const found = [...text.matchAll(WORD)];
+    const hits = [];
+    found.forEach((match, position) => {
+      if (highlight.has(term(match[0]))) hits.push(position);
+    });
+    if (best === null) best = { index, found, start: 0, score: 0 };
+    for (let i = 0; i < hits.length; i++) {
+      let j = i;
+      while (j < hits.length && hits[j] < hits[i] + excerptWords) j++;
+      if (j - i > best.score) {
+        const start = Math.max(0, Math.min(hits[i] - 3, found.length - excerptWords));
+        best = { index, found, start, score: j - i };
+      }
+    }
+  });
+  if (best === null || !best.found.length) return "";
+  const text = paragraphs[best.index];
+  const words = best.found.slice(best.start, best.start + excerptWords);
+  let html = "";
+  words.forEach((match, i) => {
+    if (i > 0) html += escapeHtml(text.slice(words[i - 1].index + words[i - 1][0].length, match.index));
+    const word = escapeHtml(match[0]);
+    html += highlight.has(term(match[0])) ? "<mark>" + word + "</mark>" : word;
+  });
+  return html;
+}
