@@ -49,6 +49,11 @@ class BenchResult:
     search_query_kb: float | None
     plain_mkdocs_s: float
     edition_over_plain: float
+    build_no_search_s: float  # the same build with --no-search
+    search_adds: float  # what the search index adds to the build, as a fraction
+    pagefind_index_s: float | None  # Pagefind on the same built site, for comparison
+    pagefind_peak_mb: float | None
+    pagefind_query_kb: float | None
     runs: int
     build_steps: str = ""
     rebuild_steps: str = ""
@@ -157,6 +162,19 @@ def _dir_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
 
 
+def _pagefind(site: Path, work: Path) -> tuple[Run | None, float | None]:
+    """Pagefind, the search issue's first candidate, on a copy of the same built
+    site (hard links: only its bundle and the search page are new)."""
+    copy = work / "pagefind-site"
+    subprocess.run(["cp", "-al", str(site), str(copy)], check=True)
+    try:
+        run = _run([sys.executable, "-m", "generator.search_pagefind", str(copy)], ROOT)
+    except RuntimeError as error:  # a missing Pagefind must not lose the other figures
+        print(f"bench: Pagefind not measured: {error}", file=sys.stderr)
+        return None, None
+    return run, _query_kb(copy)
+
+
 def _query_kb(site: Path) -> float | None:
     try:
         from generator.search_cost import query_cost_kb
@@ -199,6 +217,16 @@ def bench_one(n: int, seed: int = 1, repeats: int = 3) -> BenchResult:
 
         build = _repeat(full_build, full_build(), repeats)
         pages = len(list((root / "site").rglob("index.html")))
+        query_kb = _query_kb(root / "site")
+        pagefind, pagefind_kb = _pagefind(root / "site", work)
+
+        def build_no_search() -> Run:
+            shutil.rmtree(root / "site", ignore_errors=True)
+            shutil.rmtree(root / "build", ignore_errors=True)
+            return _run([py, "-m", "generator", "build", "--no-search"], root)
+
+        no_search = _repeat(build_no_search, build_no_search(), repeats)
+        full_build()  # the site again, with its index, for the edit below
 
         edited = sorted((content / "articles").glob("*.md"))[articles // 2]
         edited.write_text(edited.read_text("utf-8") + "\nAn editor's added paragraph.\n", "utf-8")
@@ -218,9 +246,14 @@ def bench_one(n: int, seed: int = 1, repeats: int = 3) -> BenchResult:
             preview_regenerate_s=round(preview_s, 2),
             peak_mb=round(max(ingest.peak_mb, build.peak_mb, rebuild.peak_mb), 1),
             site_mb=round(_dir_mb(root / "site"), 1),
-            search_query_kb=_query_kb(root / "site"),
+            search_query_kb=query_kb,
             plain_mkdocs_s=round(plain.seconds, 2),
             edition_over_plain=round(build.seconds / plain.seconds, 2),
+            build_no_search_s=round(no_search.seconds, 2),
+            search_adds=round(build.seconds / no_search.seconds - 1, 3),
+            pagefind_index_s=round(pagefind.seconds, 2) if pagefind else None,
+            pagefind_peak_mb=round(pagefind.peak_mb, 1) if pagefind else None,
+            pagefind_query_kb=pagefind_kb,
             runs=repeats if build.seconds < SHORT_RUN_SECONDS else 1,
             build_steps=build.steps,
             rebuild_steps=rebuild.steps,
@@ -242,6 +275,11 @@ COLUMNS = [
     ("query KB", "search_query_kb"),
     ("plain mkdocs s", "plain_mkdocs_s"),
     ("build/plain", "edition_over_plain"),
+    ("no-search build s", "build_no_search_s"),
+    ("search adds", "search_adds"),
+    ("pagefind s", "pagefind_index_s"),
+    ("pagefind MB", "pagefind_peak_mb"),
+    ("pagefind KB", "pagefind_query_kb"),
 ]
 
 

@@ -8,8 +8,8 @@ query costs is counted from the browser's own network events (search_cost.py).
 from __future__ import annotations
 
 import json
-import shutil
 import tomllib
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +121,7 @@ def test_title_standfirst_writer_text_and_timeline_are_searchable(seed_site: Pat
     for words in ("Becoming a pariah state", "Mumbai attackers", "Richard Watson",
                   "terrorist left alive", "Lashkar-e-Toiba", "India under siege"):
         found = terms(words)
-        keys = found if len(found) == 1 else [f"{a} {b}" for a, b in zip(found, found[1:])]
+        keys = found if len(found) == 1 else [f"{a} {b}" for a, b in pairwise(found)]
         for key in keys:
             assert pariah in index.docs(key), (words, key)
     # Accents and plurals folded: "Juárez" is held as "juarez", "attackers" as "attacker".
