@@ -30,8 +30,8 @@ SCHEMES = ("light", "dark")
 # Tab stops to walk: the header and navigation of a page hold fewer than this, so
 # the search box is within it, and the focus check sees every kind of control.
 TAB_STOPS = 40
-# How long the search page may take to show its results (Pagefind loads its index
-# and WebAssembly on the first query).
+# How long the search page may take to show its results (the first query loads
+# the engine and the index's files).
 SEARCH_TIMEOUT_MS = 10_000
 
 
