@@ -8,6 +8,7 @@ same.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 
@@ -15,8 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import escape, scrape
+from generator.article_file import _yaml_dump, front_matter_yaml
 from generator.decoding import clean_lines
 from generator.markdown_writer import SECTION_BREAK, body_markdown
+from generator.schema import Article, Image, IssueRef, Source, Timeline, TimelineEvent
 from generator.scrape import BodyPart
 
 # --- clean_lines ----------------------------------------------------------------------
@@ -189,3 +192,66 @@ def test_body_markdown_is_the_plain_version(parts: list[BodyPart]) -> None:
         else:
             chunks.append("\n".join(escape.escape_line(line) for line in part.lines))
     assert body_markdown(tuple(parts)) == "\n\n".join(chunks)
+
+
+# --- front matter -----------------------------------------------------------------------
+
+yaml_text = st.one_of(
+    st.text(max_size=30),
+    st.lists(
+        st.one_of(
+            st.sampled_from([*":#-?&*!|>'\"%@`,[]{} \t\n\x85\u2028\ufeff", ": ", " #", "..."]),
+            st.sampled_from(["yes", "No", "null", "1984", "2008-05", "2008-05-13", "0x1f", "~"]),
+            st.sampled_from(["Gaza", "a", "é", "“", "😀", "\u00a0", "\u3000", "\ue000", "\ufffd"]),
+            st.text(alphabet="abcXYZ 19.", min_size=1, max_size=10),
+        ),
+        max_size=10,
+    ).map("".join),
+)
+optional_text = st.none() | yaml_text
+dates = st.dates(min_value=dt.date(1, 1, 1))
+articles = st.builds(
+    Article,
+    title=yaml_text,
+    slug=yaml_text,
+    body=st.just(""),
+    standfirst=optional_text,
+    standfirst_truncated=st.booleans(),
+    authors=st.lists(yaml_text, max_size=3).map(tuple),
+    author_bio=optional_text,
+    issue=st.none() | st.builds(IssueRef, dates, yaml_text),
+    image=st.none() | st.builds(Image, optional_text, optional_text),
+    credits=st.lists(yaml_text, max_size=2).map(tuple),
+    timelines=st.lists(
+        st.builds(
+            Timeline,
+            yaml_text,
+            optional_text,
+            st.lists(
+                st.builds(
+                    TimelineEvent,
+                    st.one_of(dates.map(dt.date.isoformat), st.sampled_from(["2008", "2008-05"])),
+                    yaml_text,
+                ),
+                max_size=3,
+            ).map(tuple),
+        ),
+        max_size=2,
+    ).map(tuple),
+    notes=st.lists(yaml_text, max_size=2).map(tuple),
+    corrections=st.lists(yaml_text, max_size=2).map(tuple),
+    topics=st.lists(yaml_text, max_size=2).map(tuple),
+    sources=st.lists(st.builds(Source, yaml_text, yaml_text), max_size=3).map(tuple),
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(article=articles)
+def test_front_matter_yaml_is_yaml_dump(article: Article) -> None:
+    data = article.front_matter()
+    assert front_matter_yaml(data) == _yaml_dump(data)
+
+
+def test_front_matter_yaml_takes_long_text_to_yaml_dump() -> None:
+    data = {"title": "word " * 30_000, "notes": ["x" * 120_000]}
+    assert front_matter_yaml(data) == _yaml_dump(data)
