@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import os
 import re
+import stat
 import sys
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from generator.markdown_writer import to_article
 from generator.schema import IssueRef, Source
 from generator.scrape import KnownArticle, ParsedArticle, ScrapeResult, read_scrape
 from generator.shards import ShardPool
-from generator.slugs import candidates
+from generator.slugs import base_slug, candidates_from
 
 PARALLEL_THRESHOLD = 16
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -154,6 +155,9 @@ class _Dump:
     title: str = ""
     issue: IssueRef | None = None
     warnings: tuple[str, ...] = ()
+    # The title's base slug: python-slugify costs a tenth of a millisecond a
+    # title, which the workers pay in parallel rather than the main process alone.
+    base_slug: str = ""
     # False when the shard had read the same article before: a duplicate, which
     # can never be the copy that is written, carries only its fingerprint.
     first: bool = True
@@ -190,7 +194,15 @@ class _Shard:
                 dumps.append(_Dump(fingerprint, first=False))
             else:
                 self.parsed[fingerprint] = parsed
-                dumps.append(_Dump(fingerprint, parsed.title, parsed.issue, parsed.warnings))
+                dumps.append(
+                    _Dump(
+                        fingerprint,
+                        parsed.title,
+                        parsed.issue,
+                        parsed.warnings,
+                        base_slug(parsed.title),
+                    )
+                )
         return _FileResult(
             result.file, result.sha256, tuple(dumps), result.rejected, result.warnings
         )
@@ -318,7 +330,7 @@ def _choose_slug(
     accepts only a shared source) the first free slug."""
     issue_date = found.dump.issue.date if found.dump.issue else None
     best, best_rank = None, 0
-    for slug in candidates(found.dump.title, issue_date):
+    for slug in candidates_from(found.dump.base_slug, issue_date):
         if slug in claimed:
             continue
         if slug not in existing:
@@ -433,10 +445,23 @@ _INGEST_CODE = code_digest(
 
 def _stats(paths: Iterable[Path]) -> dict[str, list[int]]:
     out = {}
+    # Path.resolve walks every component of every path (a tenth of a second at
+    # 1,000 files); a file that is no symbolic link resolves to its resolved folder
+    # and its name, and the files share a few folders.
+    folders: dict[str, str] = {}
     for path in paths:
-        st = path.stat()
+        st = os.lstat(path)
+        if stat.S_ISLNK(st.st_mode):
+            st = path.stat()
+            key = str(path.resolve())
+        else:
+            folder = os.path.dirname(path)
+            real = folders.get(folder)
+            if real is None:
+                real = folders[folder] = os.path.realpath(folder)
+            key = os.path.join(real, path.name)
         # ctime too: it moves on every write, even one that restores the mtime.
-        out[str(path.resolve())] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+        out[key] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns]
     return out
 
 

@@ -22,7 +22,11 @@ def candidates(title: str, issue_date: dt.date | None) -> Iterator[str]:
     title gets its issue date, then a counter, so adding an article never renames
     one that is already published.
     """
-    base = base_slug(title)
+    return candidates_from(base_slug(title), issue_date)
+
+
+def candidates_from(base: str, issue_date: dt.date | None) -> Iterator[str]:
+    """``candidates`` for a title whose ``base_slug`` is ``base``."""
     yield base
     stem = f"{base}-{issue_date.isoformat()}" if issue_date else base
     if issue_date:

@@ -11,13 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import escape, scrape
 from generator.article_file import _yaml_dump, front_matter_yaml
 from generator.decoding import clean_lines
+from generator.ingest import _stats
 from generator.markdown_writer import SECTION_BREAK, body_markdown
 from generator.schema import Article, Image, IssueRef, Source, Timeline, TimelineEvent
 from generator.scrape import BodyPart
@@ -255,3 +258,26 @@ def test_front_matter_yaml_is_yaml_dump(article: Article) -> None:
 def test_front_matter_yaml_takes_long_text_to_yaml_dump() -> None:
     data = {"title": "word " * 30_000, "notes": ["x" * 120_000]}
     assert front_matter_yaml(data) == _yaml_dump(data)
+
+
+# --- the manifest's file keys -------------------------------------------------------------
+
+
+def test_stats_keys_are_resolved_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "a.txt").write_text("a", "utf-8")
+    (tmp_path / "elsewhere.txt").write_text("b", "utf-8")
+    (tmp_path / "real" / "link.txt").symlink_to(tmp_path / "elsewhere.txt")
+    (tmp_path / "linked").symlink_to(tmp_path / "real")
+    monkeypatch.chdir(tmp_path)
+    paths = [
+        Path("linked/a.txt"),
+        Path("linked/link.txt"),
+        Path("real/a.txt"),
+        Path("linked/../elsewhere.txt"),
+    ]
+    expected = {}
+    for path in paths:
+        st = path.stat()
+        expected[str(path.resolve())] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+    assert _stats(paths) == expected
