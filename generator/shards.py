@@ -23,7 +23,12 @@ from typing import Any
 _BATCH = 16
 
 
-def _serve(conn: Connection, make_state: Callable[[], Any]) -> None:
+def _serve(conn: Connection, make_state: Callable[[], Any], inherited: list[Connection]) -> None:
+    # A forked worker holds copies of the main process's ends of every pipe made
+    # before it. Closed, they let the main process's death reach the workers as a
+    # broken pipe, instead of leaving them blocked on a pipe nobody reads.
+    for other in inherited:
+        other.close()
     state = make_state()
     try:
         while True:
@@ -39,9 +44,9 @@ def _serve(conn: Connection, make_state: Callable[[], Any]) -> None:
                     conn.send(("part", batch))
                     batch = []
             conn.send(("done", batch))
-    except KeyboardInterrupt:
-        # The main process got the same Ctrl-C and reports it; a traceback from
-        # every worker would only bury that message.
+    except (KeyboardInterrupt, BrokenPipeError, EOFError):
+        # The main process got the same Ctrl-C and reports it, or it is gone; a
+        # traceback from every worker would only bury its message.
         return
     except BaseException as error:  # every failure must reach the main process
         try:
@@ -65,7 +70,9 @@ class ShardPool:
         if workers > 1:
             for _ in range(workers):
                 mine, theirs = multiprocessing.Pipe()
-                proc = multiprocessing.Process(target=_serve, args=(theirs, make_state))
+                proc = multiprocessing.Process(
+                    target=_serve, args=(theirs, make_state, [*self._conns, mine])
+                )
                 proc.daemon = True
                 proc.start()
                 theirs.close()
