@@ -20,6 +20,8 @@ The bundle:
 - ``r/<doc>.json``: what a result shows (URL, title, date, standfirst, writers) and
   the article's text, from which the browser cuts the excerpt.
 - ``facets.json``: each facet's values and each document's, for filters and counts.
+- ``p/<n>.json``: words by their first three letters, for a last word still being
+  typed ("Lashk" finds "Lashkar").
 
 Documents are numbered in date order (web-only pieces first, as the oldest), so an
 order by date is an order by number. A term is a word (search_text.terms) or a pair
@@ -64,6 +66,10 @@ IMPACT_LEVELS = 63  # two digits in JSON, and finer than ranking can tell apart
 # which a term gets a file of its own.
 SHARD_POSTINGS = 4000
 OWN_FILE_POSTINGS = 1500
+# A word not in the archive is read as the start of one: by its first three
+# letters, among about 2,000 words a file.
+PREFIX_LENGTH = 3
+PREFIX_WORDS = 2000
 _PAIR_MIX = 0x9E3779B1  # spreads pairs of words over the shards (search-engine.js: pairShard)
 _LOW32 = (1 << 32) - 1
 
@@ -230,7 +236,7 @@ class _Bundle:
             shutil.rmtree(out)
         self.out = out
         self.data = out / "v" / "new"
-        for folder in ("t", "w", "r"):
+        for folder in ("t", "w", "r", "p"):
             (self.data / folder).mkdir(parents=True)
         self.files = self.bytes = 0
         self._digest = hashlib.sha256()
@@ -250,8 +256,9 @@ class _Bundle:
         (self.out / "meta.json").write_bytes(_json(meta))
 
 
-def write_postings(bundle: _Bundle, postings: Postings) -> tuple[int, int]:
-    """Write the shards and common terms' own files; returns (terms, shards)."""
+def write_postings(bundle: _Bundle, postings: Postings) -> tuple[int, int, int]:
+    """Write the shards, common terms' own files and the prefix files; returns how
+    many terms, shards and prefix files."""
     n = len(postings.lengths)
     order = np.argsort(postings.keys, kind="stable")  # documents stay ascending
     keys = postings.keys[order]
@@ -298,7 +305,31 @@ def write_postings(bundle: _Bundle, postings: Postings) -> tuple[int, int]:
             entries[s][text] = entry
     for s, shard_entries in enumerate(entries):
         bundle.dump(f"t/{s}.json", shard_entries)
-    return len(unique), shard_count
+    words = unique < (1 << 32)
+    prefix_files = _write_prefixes(
+        bundle, postings.terms, unique[words].tolist(), df[words].tolist()
+    )
+    return len(unique), shard_count, prefix_files
+
+
+def _write_prefixes(bundle: _Bundle, terms: list[str], keys: list[int], df: list[int]) -> int:
+    """The words of the archive by their first letters, most common first, so that
+    a word that is not in the archive can be read as the start of one (the reader
+    is still typing it): ``p/<n>.json`` is ``{prefix: [[word, articles], ...]}``
+    for the prefixes whose CRC-32 falls in file n."""
+    by_prefix: dict[str, list[tuple[int, str]]] = {}
+    for key, count in zip(keys, df, strict=True):
+        word = terms[key]
+        if len(word) >= PREFIX_LENGTH:
+            by_prefix.setdefault(word[:PREFIX_LENGTH], []).append((-count, word))
+    files = max(1, math.ceil(len(keys) / PREFIX_WORDS))
+    contents: list[dict[str, list[list[object]]]] = [{} for _ in range(files)]
+    for prefix, found in by_prefix.items():
+        found.sort()
+        contents[zlib.crc32(prefix.encode("utf-8")) % files][prefix] = [[w, -c] for c, w in found]
+    for n, content in enumerate(contents):
+        bundle.dump(f"p/{n}.json", content)
+    return files
 
 
 def _record(doc: SearchDocument, fields: dict[str, list[str]]) -> dict[str, object]:
@@ -341,9 +372,17 @@ def build_search_index(edition: Edition, out: Path) -> SearchStats:
             yield fields
 
     postings = count_terms(texts())
-    terms, shards = write_postings(bundle, postings)
+    terms, shards, prefixes = write_postings(bundle, postings)
     bundle.dump("facets.json", _facets(documents))
-    bundle.finish({"documents": len(documents), "shards": shards, "levels": IMPACT_LEVELS})
+    bundle.finish(
+        {
+            "documents": len(documents),
+            "shards": shards,
+            "prefixes": prefixes,
+            "prefix_length": PREFIX_LENGTH,
+            "levels": IMPACT_LEVELS,
+        }
+    )
     return SearchStats(
         documents=len(documents), terms=terms, shards=shards, files=bundle.files, bytes=bundle.bytes
     )

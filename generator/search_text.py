@@ -149,11 +149,13 @@ def markdown_paragraphs(body: str) -> list[str]:
         body = _TAG.sub("", body)
     if "{:" in body:
         body = _ATTR_LIST.sub("", body)
-    if "*" in body or "_" in body:
+    if body.count("*") + body.count("_") > body.count("\\*") + body.count("\\_"):
+        # Some * or _ is not escaped (ingest escapes every one a scrape holds, so
+        # this is an editor's emphasis): the costly pass, only then.
         body = _EMPHASIS.sub(_unemphasise, body)
     paragraphs = []
     for block in _PARAGRAPH_BREAK.split(body.strip()):
-        text = " ".join(block.split())
+        text = block.replace("\n", " ").strip()
         if "\\" in text:
             text = _ESCAPED.sub(r"\1", text)
         if "&" in text:

@@ -220,6 +220,17 @@ def test_a_quoted_query_finds_the_exact_phrase_only(page: Any, site_url: str) ->
 
 
 @pytest.mark.browser
+def test_a_last_word_still_being_typed_finds_the_words_it_begins(page: Any, site_url: str) -> None:
+    assert search(page, site_url, "Lashk") == ["Becoming a pariah state"]
+    marks = page.locator(".ns-result__excerpt mark").all_inner_texts()
+    assert any(m.startswith("Lashkar") for m in marks), marks
+    assert "Mexico’s disappeared women" in search(page, site_url, "Ciudad Jua")
+    # Only the last word, and not once the reader has moved on or quoted it.
+    assert search(page, site_url, "Lashk Toiba") == []
+    assert search(page, site_url, '"Lashk"') == []
+
+
+@pytest.mark.browser
 def test_filtering_by_year_leaves_that_years_articles_and_counts_match(
     page: Any, site_url: str
 ) -> None:

@@ -87,27 +87,42 @@ export function shardOf(key, shards) {
 // word that is several terms ("Lashkar-e-Toiba", "Mexico's"), is one group whose
 // terms must stand together. A group of one term needs that term; a longer one,
 // each pair of neighbours in it, which the index holds as terms of their own.
+//
+// The last word may still be being typed: if it is not a word of the archive, it
+// is read as the start of one (up to COMPLETIONS of the commonest words it begins),
+// unless it is quoted or followed by a space.
 export function parseQuery(query) {
   const parts = query.replace(QUOTES, "\"").split("\"");
   const groups = [];
+  let open = false; // the last group is a bare word the reader may still be typing
   parts.forEach((part, index) => {
     const quoted = index % 2 === 1 && index < parts.length - 1;
     const chunks = quoted ? [part] : part.split(/\s+/);
     chunks.forEach((chunk) => {
       const found = terms(chunk);
       if (found.length) groups.push(found);
+      if (found.length) open = !quoted && found.length === 1;
     });
   });
+  groups.open = open && /[\p{L}\p{N}]$/u.test(query);
   return groups;
 }
 
-function requiredKeys(groups) {
+const COMPLETIONS = 8;
+
+// What a query needs, each a list of alternatives (usually one key): every key of
+// every group, a pair of neighbours for each phrase.
+function requirements(groups) {
   const keys = new Set();
   groups.forEach((group) => {
     if (group.length === 1) keys.add(group[0]);
     for (let i = 0; i + 1 < group.length; i++) keys.add(group[i] + " " + group[i + 1]);
   });
-  return [...keys];
+  const last = groups.length && groups[groups.length - 1];
+  return [...keys].map((key) => ({
+    key,
+    completable: Boolean(groups.open && last.length === 1 && last[0] === key),
+  }));
 }
 
 // --- the index ---------------------------------------------------------------------
@@ -154,6 +169,21 @@ async function postings(key) {
   let entry = Object.prototype.hasOwnProperty.call(entries, key) ? entries[key] : null;
   if (typeof entry === "number") entry = await load("w/" + shard + "-" + entry + ".json");
   return entry;
+}
+
+// The postings a requirement stands for: its key's, or, for a word being typed
+// that the archive does not hold, the words it begins. Null when there are none.
+async function resolve({ key, completable }) {
+  const found = await postings(key);
+  if (found) return { lists: [found], words: [key] };
+  const letters = Array.from(key);
+  if (!completable || !meta.prefixes || letters.length < meta.prefix_length) return null;
+  const prefix = letters.slice(0, meta.prefix_length).join("");
+  const file = await load("p/" + (crc32(prefix) % meta.prefixes) + ".json");
+  const words = (file[prefix] || []).map((entry) => entry[0])
+    .filter((word) => word.startsWith(key)).slice(0, COMPLETIONS);
+  const lists = (await Promise.all(words.map(postings))).filter(Boolean);
+  return lists.length ? { lists, words } : null;
 }
 
 async function loadFacets() {
@@ -213,28 +243,38 @@ export async function search(query, settings) {
   await init();
   settings = settings || {};
   const groups = query === null ? null : parseQuery(query);
+  const highlight = new Set(groups ? groups.flat() : []);
   let docs;
   let scores = null;
   if (groups === null) {
     docs = [];
     for (let doc = 0; doc < meta.documents; doc++) docs.push(doc);
   } else {
-    const keys = requiredKeys(groups);
-    const lists = await Promise.all(keys.map(postings));
+    const needed = requirements(groups);
+    const found = await Promise.all(needed.map(resolve));
     docs = [];
-    if (keys.length && lists.every(Boolean)) {
-      const hits = new Uint16Array(meta.documents);
+    if (needed.length && found.every(Boolean)) {
+      // A document must meet every requirement; a requirement met by several of
+      // its alternatives (words a prefix begins) counts once, scores for each.
+      const met = new Uint16Array(meta.documents);
+      const last = new Int32Array(meta.documents).fill(-1);
       scores = new Float64Array(meta.documents);
-      lists.forEach(([idf, gaps, impacts]) => {
-        let doc = 0;
-        for (let i = 0; i < gaps.length; i++) {
-          doc += gaps[i];
-          hits[doc]++;
-          scores[doc] += idf * impacts[i];
-        }
+      found.forEach(({ lists, words }, r) => {
+        words.forEach((word) => highlight.add(word));
+        lists.forEach(([idf, gaps, impacts]) => {
+          let doc = 0;
+          for (let i = 0; i < gaps.length; i++) {
+            doc += gaps[i];
+            if (last[doc] !== r) {
+              last[doc] = r;
+              met[doc]++;
+            }
+            scores[doc] += idf * impacts[i];
+          }
+        });
       });
       for (let doc = 0; doc < meta.documents; doc++) {
-        if (hits[doc] === keys.length) docs.push(doc);
+        if (met[doc] === needed.length) docs.push(doc);
       }
     }
   }
@@ -250,7 +290,6 @@ export async function search(query, settings) {
   else if (order === "desc" || !scores) docs.sort((a, b) => b - a);
   else docs.sort((a, b) => scores[b] - scores[a] || b - a);
 
-  const highlight = new Set(groups ? groups.flat() : []);
   return {
     results: docs.map((doc) => ({
       id: String(doc),
