@@ -70,7 +70,7 @@ OWN_FILE_POSTINGS = 1500
 # letters, among about 2,000 words a file.
 PREFIX_LENGTH = 3
 PREFIX_WORDS = 2000
-_PAIR_MIX = 0x9E3779B1  # spreads pairs of words over the shards (search-engine.js: pairShard)
+_PAIR_MIX = 0x9E3779B1  # spreads pairs of words over the shards (search-engine.js: shardOf)
 _LOW32 = (1 << 32) - 1
 
 
