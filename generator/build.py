@@ -208,19 +208,22 @@ def build(project: Project, *, ingest_sources: bool = True, search: bool = True)
     edition = load_edition(project, cache)
     cache.save()
     timings.time("load and check", started)
-    write_docs(project, edition, timings)
-    os.environ.setdefault("SOURCE_DATE_EPOCH", str(source_date_epoch(edition)))
-    epoch = int(os.environ["SOURCE_DATE_EPOCH"])
     site = project.site_dir()
     site.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{site.name}.", dir=site.parent))
+    project.docs_dir().parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".render.", dir=project.docs_dir().parent))
     search_job = None
     try:
         if search:
             from generator.search_index import BUNDLE, SearchIndexJob
 
+            # Started now, the index has the second core to itself while this
+            # process generates and writes the pages (single-threaded work).
             search_job = SearchIndexJob(edition, work / BUNDLE)
+        write_docs(project, edition, timings)
+        os.environ.setdefault("SOURCE_DATE_EPOCH", str(source_date_epoch(edition)))
+        epoch = int(os.environ["SOURCE_DATE_EPOCH"])
         started = time.perf_counter()
         try:
             render(project.mkdocs_yml, project.docs_dir(), tmp, work, epoch)
