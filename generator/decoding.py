@@ -40,6 +40,10 @@ class NotText(ValueError):
 class Decoded:
     text: str
     encoding: str
+    # The bytes that were decoded, when they are exactly the text's UTF-8 (most
+    # files): clean_lines reads them to find the text's unusual characters without
+    # encoding the text again.
+    utf8: bytes | None = None
 
 
 def _cp1252(data: bytes) -> str:
@@ -62,7 +66,7 @@ def decode(data: bytes) -> Decoded:
     bom = data.startswith(b"\xef\xbb\xbf")
     body = data[3:] if bom else data
     try:
-        return Decoded(body.decode("utf-8"), "utf-8-sig" if bom else "utf-8")
+        return Decoded(body.decode("utf-8"), "utf-8-sig" if bom else "utf-8", body)
     except UnicodeDecodeError:
         pass
     # A file runs page dumps together, and they need not share an encoding: each line
@@ -86,7 +90,34 @@ def _cp1252_text(data: bytes) -> str:
         return _cp1252(data)
 
 
-def clean_lines(text: str) -> list[str]:
+# Every byte that encodes a printable ASCII character or a line feed: what is left
+# of a text's UTF-8 without them is its other characters, each still whole.
+_PLAIN_BYTES = bytes(range(0x20, 0x7F)) + b"\n"
+
+
+def _nfc_inert(char: str) -> bool:
+    """True for characters that NFC never changes, nor combines with a neighbour:
+    below U+0300, where the combining marks start, and the general punctuation and
+    currency signs after the two spaces that NFC replaces (U+2000, U+2001). Text
+    made of them alone is already NFC, and most scrapes are (curly quotes, dashes,
+    accented Latin letters); tests/test_ingest_fast_paths.py checks both ranges
+    against the Unicode database."""
+    return char < "\u0300" or "\u2002" <= char < "\u20d0"
+
+
+def _unusual(text: str, utf8: bytes | None) -> set[str]:
+    """The distinct characters of ``text`` other than printable ASCII and "\n".
+
+    Deleting bytes is a plain table lookup a byte, many times cheaper than the
+    per-character Unicode database lookups of normalising or ``isprintable`` the
+    whole text; the few characters left are then looked at one by one.
+    """
+    if utf8 is None:
+        utf8 = text.encode("utf-8", "surrogatepass")
+    return set(utf8.translate(None, _PLAIN_BYTES).decode("utf-8", "surrogatepass"))
+
+
+def clean_lines(text: str, utf8: bytes | None = None) -> list[str]:
     """Normalise a decoded scrape into stripped lines.
 
     Line endings (LF, CRLF, CR) become one; non-breaking and other odd spaces become
@@ -94,18 +125,26 @@ def clean_lines(text: str) -> list[str]:
     whitespace reads the same; invisible control characters go. Leading
     whitespace is dropped too: in the scrapes it is layout (timeline bullets,
     stray NBSPs), never meaning.
+
+    ``utf8``, when given, must be ``text``'s UTF-8 encoding (``Decoded.utf8``).
     """
-    text = unicodedata.normalize("NFC", text)
-    if "\r" in text:
+    unusual = _unusual(text, utf8)
+    if not all(_nfc_inert(char) for char in unusual):
+        text = unicodedata.normalize("NFC", text)
+        unusual = _unusual(text, None)
+    if "\r" in unusual:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+        unusual.discard("\r")
     # Regular expressions scan a character class at several nanoseconds a
     # character, most of this function's cost when it ran them over every file.
-    # The odd spaces and control characters are all non-printable (str.isprintable,
-    # a much faster scan), and the one common in scrapes, the no-break space, goes
-    # by str.replace; the expressions run only on lines that still need them.
-    text = text.replace("\u00a0", " ")
+    # The odd spaces and control characters are all non-printable, and the one
+    # common in scrapes, the no-break space, goes by str.replace; the expressions
+    # run only on lines that still need them.
+    if "\u00a0" in unusual:
+        text = text.replace("\u00a0", " ")
+        unusual.discard("\u00a0")
     lines = text.split("\n")
-    if not "".join(lines).isprintable():
+    if not all(char.isprintable() for char in unusual):
         return [
             line.strip() if line.isprintable() and "  " not in line else _clean_line(line)
             for line in lines

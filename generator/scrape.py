@@ -132,7 +132,7 @@ def read_scrape(name: str, data: bytes, known: Container[str] = ()) -> ScrapeRes
         decoded = decode(data)
     except NotText as reason:
         return ScrapeResult(name, sha, rejected=str(reason))
-    lines = clean_lines(decoded.text)
+    lines = clean_lines(decoded.text, decoded.utf8)
     articles: list[ParsedArticle | KnownArticle] = []
     warnings: list[str] = []
     for segment in split_dumps(lines):

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import escape, scrape
+from generator import decoding, escape, scrape
 from generator.article_file import _yaml_dump, front_matter_yaml
 from generator.decoding import clean_lines
 from generator.ingest import _stats
@@ -49,7 +49,9 @@ scrape_text = st.lists(
     st.one_of(
         st.sampled_from(_SPACING),
         st.sampled_from(_CONTROLS),
-        st.sampled_from(["  ", "   ", "e\u0301", "\u00e9", "“", "”", "£"]),
+        st.sampled_from(["  ", "   ", "e\u0301", "\u00e9", "“", "”", "£", "–", "ș", "\u20ac"]),
+        # NFC replaces these two spaces; the mark combines with the letter before it.
+        st.sampled_from(["\u2000", "\u2001", "\u20d0", "\u1161", "\U0001d15e"]),
         st.text(min_size=1, max_size=8),
         st.text(alphabet="abc XYZ.", min_size=1, max_size=12),
     ),
@@ -60,7 +62,30 @@ scrape_text = st.lists(
 @settings(max_examples=1500, deadline=None)
 @given(text=scrape_text)
 def test_clean_lines_is_the_plain_version(text: str) -> None:
-    assert clean_lines(text) == reference_clean_lines(text)
+    expected = reference_clean_lines(text)
+    assert clean_lines(text) == expected
+    # decode() hands over the bytes it decoded, which are the text's UTF-8.
+    assert clean_lines(text, text.encode("utf-8", "surrogatepass")) == expected
+
+
+def test_nfc_inert_characters_are_left_alone_by_nfc_in_any_company() -> None:
+    # No character in the inert ranges has a combining class, changes under NFC on
+    # its own, or can be the second of a pair that composes (the characters that
+    # make NFC's quick check say "maybe"): so text of such characters is NFC.
+    second_of_pair = {
+        int(decomposition.split()[1], 16)
+        for cp in range(0x110000)
+        if (decomposition := unicodedata.decomposition(chr(cp)))
+        and not decomposition.startswith("<")
+        and len(decomposition.split()) == 2
+    }
+    hangul_vowels_and_finals = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))
+    inert = [chr(cp) for cp in range(0x110000) if decoding._nfc_inert(chr(cp))]
+    assert len(inert) == 0x300 + (0x20D0 - 0x2002)
+    for char in inert:
+        assert unicodedata.combining(char) == 0, hex(ord(char))
+        assert unicodedata.normalize("NFC", char) == char, hex(ord(char))
+        assert ord(char) not in second_of_pair | hangul_vowels_and_finals, hex(ord(char))
 
 
 @settings(max_examples=300, deadline=None)
