@@ -98,6 +98,54 @@ _KEY = re.compile(r"[a-z][a-z0-9_]*")
 _YAML_WORDS = {"yes", "no", "true", "false", "on", "off", "null"}
 
 
+# One line of characters that both libyaml and PyYAML call printable: such text
+# is written plain or in single quotes, never folded (it is shorter than the
+# width) and never in double quotes, which only unprintable characters need.
+_PRINTABLE_LINE = re.compile(r"[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]+")
+# Characters that may not start a plain scalar in block context (libyaml's
+# yaml_emitter_analyze_scalar); "?", ":" and "-" may not when a space or the end
+# follows them.
+_INDICATORS = frozenset("#,[]{}&*!|>'\"%@`")
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _reads_as_text(value: str) -> bool:
+    """Would the dumper's own resolver read ``value``, written plain, as text (and
+    not as a number, date, boolean or null)? The same table, the same test."""
+    resolvers = _DUMPER.yaml_implicit_resolvers
+    return all(
+        tag == _STR_TAG or not regexp.match(value)
+        for tag, regexp in resolvers.get(value[0], []) + resolvers.get(None, [])
+    )
+
+
+def _one_line(value: str) -> str | None:
+    """``value`` as the dumper writes it, for one printable line (None otherwise).
+
+    This is libyaml's choice of style for text in block context: plain when no
+    character in it would be read as YAML syntax and the resolver reads it back as
+    text, else single-quoted with its quotes doubled. A file name that starts with
+    a digit, a sha256, a sentence with ": " in it: a third of the values, each of
+    which cost a whole yaml.dump.
+    """
+    if not _PRINTABLE_LINE.fullmatch(value):
+        return None
+    first = value[0]
+    plain = not (
+        first == " "
+        or value[-1] == " "
+        or first in _INDICATORS
+        or (first in "?:-" and value[1:2] in ("", " "))
+        or value.startswith(("---", "..."))
+        or ": " in value
+        or value[-1] == ":"
+        or " #" in value
+    )
+    if plain and _reads_as_text(value):
+        return value
+    return "'" + value.replace("'", "''") + "'"
+
+
 def _scalar(value: Any) -> str:
     if value is None:
         return "null"
@@ -121,6 +169,9 @@ def _scalar(value: Any) -> str:
     # the text stands.
     if _LINE_BREAK.search(value) or len(value) >= 20_000:
         raise _Unusual
+    written = _one_line(value)
+    if written is not None:
+        return written
     dumped = _yaml_dump([value])
     if not dumped.startswith("- ") or _LINE_BREAK.search(dumped, 0, len(dumped) - 1):
         raise _Unusual

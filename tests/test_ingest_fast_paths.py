@@ -9,6 +9,7 @@ same.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import unicodedata
 from pathlib import Path
@@ -18,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import decoding, escape, scrape
-from generator.article_file import _yaml_dump, front_matter_yaml
+from generator.article_file import _one_line, _yaml_dump, front_matter_yaml
 from generator.decoding import clean_lines
 from generator.ingest import _stats
 from generator.markdown_writer import SECTION_BREAK, body_markdown
@@ -278,6 +279,44 @@ articles = st.builds(
 def test_front_matter_yaml_is_yaml_dump(article: Article) -> None:
     data = article.front_matter()
     assert front_matter_yaml(data) == _yaml_dump(data)
+
+
+# Every string of up to three of these characters, and strings made of words the
+# resolver reads as other than text: the one-line writer (plain or single-quoted)
+# must choose what libyaml chooses.
+_SCALAR_ALPHABET = " :#-?.'\"a1,[é“\t0~!%@`>|*&{}="
+_SCALAR_WORDS = [
+    "yes", "No", "null", "~", "=", "<<", "2008-05-13", "2008-5-1", "2008-05-13 10:00:00",
+    "1984", "0x1f", "017", "1_000", ".5", "+1", "-.inf", ".NaN", "1.0e+5", "12:30", "0b101",
+    "on", "TRUE", "0fa6c9", "000045_2ece6eb792e57636.txt", " ", ":", "#", "'", "-", ".", "a",
+]
+
+
+def _dumped(value: str) -> str | None:
+    dumped = _yaml_dump([value])
+    one_line = dumped.startswith("- ") and "\n" not in dumped[:-1]
+    return dumped[2:-1] if one_line else None
+
+
+def test_one_line_scalars_are_what_yaml_dump_writes() -> None:
+    values = [
+        "".join(chars)
+        for size in (1, 2, 3)
+        for chars in itertools.product(_SCALAR_ALPHABET, repeat=size)
+    ]
+    values += ["".join(words) for words in itertools.product(_SCALAR_WORDS, repeat=2)]
+    for value in values:
+        written = _one_line(value)
+        if written is not None:
+            assert written == _dumped(value), repr(value)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(value=yaml_text)
+def test_one_line_scalar_is_what_yaml_dump_writes(value: str) -> None:
+    written = _one_line(value)
+    if written is not None:
+        assert written == _dumped(value)
 
 
 def test_front_matter_yaml_takes_long_text_to_yaml_dump() -> None:
