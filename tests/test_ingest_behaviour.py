@@ -5,6 +5,7 @@ scrape or another machine would transform them."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -665,6 +666,27 @@ def test_a_crash_mid_write_leaves_no_half_written_article(
     assert run.code == 130
     assert written and written[0] > 0  # a half file really was on disk
     assert list((content / "articles").iterdir()) == []
+
+
+def test_a_temporary_file_left_by_a_dead_process_is_never_reused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A process that died mid-write left its temporary files; a later process with
+    # the same id skips their names (and, when every name it tries is taken, lets
+    # tempfile choose one).
+    folder = tmp_path / "new" / "folder"
+    folder.mkdir(parents=True)
+    for i in range(100):
+        (folder / f".a.md.{os.getpid()}-{i}.tmp").write_bytes(b"left behind")
+    monkeypatch.setattr(atomic, "_count", itertools.count())
+    atomic.write_atomic(folder / "a.md", "the article\n")
+    assert (folder / "a.md").read_text("utf-8") == "the article\n"
+    assert (folder / "a.md").stat().st_mode & 0o777 == 0o644
+    leftovers = [p for p in folder.iterdir() if p.name != "a.md"]
+    assert len(leftovers) == 100
+    assert all(p.read_bytes() == b"left behind" for p in leftovers)
+    atomic.write_atomic(tmp_path / "not" / "there" / "b.md", b"made its folders")
+    assert (tmp_path / "not" / "there" / "b.md").read_bytes() == b"made its folders"
 
 
 # --- report and summary ---------------------------------------------------------------------
