@@ -57,8 +57,13 @@ BIO_VERB_RE = re.compile(
 # derives them from the expressions). A line that starts otherwise is no cue, and
 # testing its first character spares a regular expression call on most of the
 # archive's lines: the calls were a fifth of the parsing time.
-CUE_STARTS = "tTfFaAsSſ"  # PROVENANCE_RE, MARKER_RE
+PROVENANCE_STARTS = "tTfFaA"
+MARKER_STARTS = "sSſ"
+CUE_STARTS = PROVENANCE_STARTS + MARKER_STARTS
+_CUE_STARTS = frozenset(CUE_STARTS)
 CREDIT_STARTS = "IPACDM"
+# Every word CREDIT_RE starts with has a capital ASCII letter second too.
+CREDIT_SECONDS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 CORRECTION_STARTS = "cC"
 BREAK_STARTS = "*-_⁂❖◆•·"
 
@@ -164,12 +169,15 @@ def split_dumps(lines: list[str]) -> list[list[str]]:
     """
     cuts = {0, len(lines)}
     last_cut = 0
-    for i, line in enumerate(lines):
-        if not line or line[0] not in CUE_STARTS:
-            continue
-        if PROVENANCE_RE.match(line):
-            last_cut = i + 1
-            cuts.add(last_cut)
+    # Only lines that start with a cue's first letter can be cues, and the two
+    # cues start with different letters: one expression to try, on few lines.
+    candidates = [i for i, line in enumerate(lines) if line[:1] in _CUE_STARTS]
+    for i in candidates:
+        line = lines[i]
+        if line[0] in PROVENANCE_STARTS:
+            if PROVENANCE_RE.match(line):
+                last_cut = i + 1
+                cuts.add(last_cut)
         elif MARKER_RE.match(line):
             start = i
             if i - 1 >= last_cut and lines[i - 1] and not MARKER_RE.match(lines[i - 1]):
@@ -181,17 +189,8 @@ def split_dumps(lines: list[str]) -> list[list[str]]:
 
 
 def _blocks(lines: list[str]) -> list[list[str]]:
-    blocks: list[list[str]] = []
-    current: list[str] = []
-    for line in lines:
-        if line:
-            current.append(line)
-        elif current:
-            blocks.append(current)
-            current = []
-    if current:
-        blocks.append(current)
-    return blocks
+    """Runs of non-empty lines (groupby walks the lines in C, not line by line here)."""
+    return [list(run) for nonempty, run in itertools.groupby(lines, bool) if nonempty]
 
 
 def _words(text: str) -> int:
@@ -297,7 +296,6 @@ def _join_lines(lines: list[str]) -> list[list[str]]:
 @dataclass
 class _Builder:
     title: str
-    blocks: list[list[str]]
     issue: IssueRef | None = None
     image: Image | None = None
     credits: list[str] = field(default_factory=list)
@@ -337,6 +335,11 @@ class _Builder:
             )
         title = _reader_case(heading) if heading else "Timeline"
         return Timeline(title, credit, tuple(events))
+
+
+# What a one-line block may start with and be other than a paragraph, besides a
+# credit (CREDIT_STARTS and CREDIT_SECONDS) and a crosshead (80 characters at most).
+_NO_PARAGRAPH_STARTS = frozenset(BREAK_STARTS + CORRECTION_STARTS + BULLET_CHARS)
 
 
 def _is_bullet_block(block: list[str]) -> bool:
@@ -381,7 +384,7 @@ def _fingerprint(title: str, blocks: list[list[str]]) -> str:
     # endings has the same fingerprint.
     # clean_lines has already stripped every line and collapsed its spacing, so
     # joining the lines with single spaces is the word sequence, without a split.
-    text = " ".join([title, *(line for block in blocks for line in block)])
+    text = " ".join(itertools.chain([title], itertools.chain.from_iterable(blocks)))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -432,7 +435,7 @@ def parse_dump(
     if len(title) > 200:
         warnings.append(f"the headline is {len(title)} characters long; check it")
 
-    b = _Builder(title=title, blocks=rest, issue=issue, warnings=warnings)
+    b = _Builder(title=title, issue=issue, warnings=warnings)
     if image_line:
         caption_match = IMAGE_CAPTION_RE.match(image_line)
         if caption_match and caption_match.group("caption"):
@@ -440,7 +443,9 @@ def parse_dump(
         else:
             b.image = Image(None, image_line)
 
-    body = [list(block) for block in rest]
+    # The blocks are not changed from here on (only which of them the body holds),
+    # so the body takes them as they are.
+    body = rest
     fingerprint = _fingerprint(title, body)
     if (has_marker or provenance) and fingerprint in known:
         # With a marker or a provenance line, every way on from here ends in an
@@ -462,6 +467,19 @@ def parse_dump(
     i = 0
     while i < len(body):
         block = body[i]
+        if len(block) == 1:
+            text = block[0]
+            if (
+                len(text) > 80
+                and text[0] not in _NO_PARAGRAPH_STARTS
+                and not (text[0] in CREDIT_STARTS and text[1] in CREDIT_SECONDS)
+            ):
+                # The commonest block by far: one line too long for a crosshead
+                # that starts no break, credit, correction or timeline. The
+                # tests below would make it this paragraph, at several times the cost.
+                parts.append(BodyPart("paragraph", (text,)))
+                i += 1
+                continue
         one_line = len(block) == 1
         text = block[0] if one_line else " ".join(block)
         first = text[:1]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+import string
 import unicodedata
 from pathlib import Path
 
@@ -111,6 +112,8 @@ def test_cue_start_characters_are_every_character_the_expressions_start_with() -
     # Unicode adds letters such as the long s.
     assert scrape.PROVENANCE_RE.flags & re.IGNORECASE and scrape.MARKER_RE.flags & re.IGNORECASE
     assert _matching("[tfas]", re.IGNORECASE) == set(scrape.CUE_STARTS)
+    assert _matching("[tfa]", re.IGNORECASE) == set(scrape.PROVENANCE_STARTS)
+    assert _matching("[s]", re.IGNORECASE) == set(scrape.MARKER_STARTS)
     assert _matching("[c]", re.IGNORECASE) == set(scrape.CORRECTION_STARTS)
     assert not scrape.CREDIT_RE.flags & re.IGNORECASE
     assert not scrape.BREAK_RE.flags & re.IGNORECASE
@@ -125,6 +128,10 @@ def test_cue_start_characters_are_every_character_the_expressions_start_with() -
         r"MAIN IMAGE|PORTRAITS?)"
     )
     assert scrape.BREAK_RE.pattern == r"^(?:\*\s*){3,}$|^(?:-\s*){3,}$|^(?:_\s*){3,}$|^[⁂❖◆•·]+$"
+    # Each of CREDIT_RE's words starts with two capitals: its second letters.
+    words = re.match(r"\^\(\?:([^)]*)\)", scrape.CREDIT_RE.pattern).group(1).split("|")
+    assert {word[0] for word in words} == set(scrape.CREDIT_STARTS)
+    assert {word[1] for word in words} <= set(scrape.CREDIT_SECONDS) == set(string.ascii_uppercase)
 
 
 @settings(max_examples=500, deadline=None)
@@ -147,14 +154,16 @@ def test_cue_start_characters_are_every_character_the_expressions_start_with() -
 )
 def test_a_line_outside_the_start_characters_is_no_cue(line: str) -> None:
     for starts, pattern in (
-        (scrape.CUE_STARTS, scrape.PROVENANCE_RE),
-        (scrape.CUE_STARTS, scrape.MARKER_RE),
+        (scrape.PROVENANCE_STARTS, scrape.PROVENANCE_RE),
+        (scrape.MARKER_STARTS, scrape.MARKER_RE),
         (scrape.CORRECTION_STARTS, scrape.CORRECTION_RE),
         (scrape.CREDIT_STARTS, scrape.CREDIT_RE),
         (scrape.BREAK_STARTS, scrape.BREAK_RE),
     ):
         if pattern.match(line):
             assert line[:1] in starts and line, (pattern.pattern, line)
+    if scrape.CREDIT_RE.match(line):
+        assert line[1:2] in scrape.CREDIT_SECONDS and line[1:2], line
 
 
 # --- escaping ---------------------------------------------------------------------------
