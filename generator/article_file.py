@@ -85,12 +85,11 @@ class _Unusual(Exception):
 # Text that the dumper writes as it is (a plain scalar) in block context, by a
 # rule narrower than libyaml's and PyYAML's: it starts with an ASCII letter (so
 # YAML can read it as nothing but text, unless it is one of the short words such
-# as "no" or "null", hence the length); every character is one both call
-# printable (no line break, no byte-order mark, nothing beyond the BMP); and it
-# holds no ": " or " #" and does not end in a space or ":" (a key or a comment).
-_PLAIN = re.compile(
-    r"[A-Za-z][\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]{5,19999}"
-)
+# as "no" or "null", hence the length of 6 to 20,000); every character is one
+# both call printable (_PRINTABLE_LINE below: no line break, no byte-order mark,
+# nothing beyond the BMP); and it holds no ": " or " #" and does not end in a
+# space or ":" (a key or a comment).
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _LINE_BREAK = re.compile("[\r\n\x85\u2028\u2029]")
 # Keys: the schema's snake_case names, none of them a word YAML reads as other
 # than text.
@@ -158,7 +157,9 @@ def _scalar(value: Any) -> str:
     if type(value) is not str:
         raise _Unusual
     if (
-        _PLAIN.fullmatch(value)
+        value[:1] in _ASCII_LETTERS
+        and 6 <= len(value) <= 20_000
+        and _PRINTABLE_LINE.fullmatch(value)
         and ": " not in value
         and " #" not in value
         and value[-1] not in " :"
