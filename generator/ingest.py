@@ -452,16 +452,18 @@ def _stats(paths: Iterable[Path]) -> dict[str, list[int]]:
     # and its name, and the files share a few folders.
     folders: dict[str, str] = {}
     for path in paths:
-        st = os.lstat(path)
+        # The path's text once: each os call on a Path object converts it again.
+        text = str(path)
+        st = os.lstat(text)
         if stat.S_ISLNK(st.st_mode):
             st = path.stat()
             key = str(path.resolve())
         else:
-            folder = os.path.dirname(path)
+            folder = os.path.dirname(text)
             real = folders.get(folder)
             if real is None:
                 real = folders[folder] = os.path.realpath(folder)
-            key = os.path.join(real, path.name)
+            key = os.path.join(real, os.path.basename(text))
         # ctime too: it moves on every write, even one that restores the mtime.
         out[key] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns]
     return out
