@@ -36,7 +36,6 @@ words, too many to touch one by one in Python within the build's budget.
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import multiprocessing
 import multiprocessing.process
@@ -49,6 +48,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 import numpy as np
+import orjson
 
 from generator.edition import Edition
 from generator.pages import display_standfirst, long_date
@@ -222,8 +222,9 @@ def _term_text(key: int, terms: list[str]) -> str:
 
 
 def _json(value: object) -> bytes:
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return text.encode("utf-8")
+    # orjson: the same bytes as json.dumps(..., ensure_ascii=False, separators=(",",
+    # ":"), sort_keys=True), several times faster, and NumPy slices without tolist().
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_SERIALIZE_NUMPY)
 
 
 class _Bundle:
@@ -295,7 +296,7 @@ def write_postings(bundle: _Bundle, postings: Postings) -> tuple[int, int, int]:
     idf_list, shard_list, key_list = idf.tolist(), shard.tolist(), unique.tolist()
     for i in np.lexsort((unique, shard)).tolist():
         s, lo, hi = shard_list[i], starts_list[i], ends_list[i]
-        entry = [idf_list[i], gaps[lo:hi].tolist(), impacts[lo:hi].tolist()]
+        entry = [idf_list[i], gaps[lo:hi], impacts[lo:hi]]
         text = _term_text(key_list[i], postings.terms)
         if own_list[i]:
             bundle.dump(f"w/{s}-{own_files[s]}.json", entry)
