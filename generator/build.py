@@ -3,9 +3,9 @@
 The steps: ingest the bundled sources (only what is missing or new: editors' files
 are never overwritten), check every article (stop with the checker's messages),
 write the docs tree (only files whose bytes changed, so a live preview rebuilds
-only those), let MkDocs render it while the search index is written beside it
-(from the same edition model, not from the rendered HTML), then swap the new
-site in.
+only those), let MkDocs render it, then swap the new site in. The search index
+is written beside those steps, in a process of its own started as soon as the
+articles are loaded (from the same edition model, not from the rendered HTML).
 A failure at any step leaves the previous site/ as it was.
 """
 
