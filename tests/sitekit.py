@@ -9,9 +9,28 @@ from pathlib import Path
 from generator.build import Project, build
 from generator.quality.browser import CHROMIUM, CHROMIUM_ARGS, serve
 
-__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "ROOT", "build_copy", "copy_project", "serve"]
+__all__ = [
+    "CHROMIUM",
+    "CHROMIUM_ARGS",
+    "ROOT",
+    "SEED_ARTICLES",
+    "build_copy",
+    "copy_project",
+    "serve",
+]
 
 ROOT = Path(__file__).resolve().parent.parent
+# The slugs of the six articles the bundled seed sources hold.
+SEED_ARTICLES = frozenset(
+    {
+        "i-am-every-woman",
+        "children-of-abraham-v-sons-of-ibrahim",
+        "becoming-a-pariah-state",
+        "the-facade-cracks",
+        "mexicos-disappeared-women",
+        "losing-momentum-how-jeremy-corbyns-support-group-ran-out-of-steam",
+    }
+)
 
 
 def copy_project(dest: Path, *, with_articles: bool = True) -> Project:

@@ -19,17 +19,10 @@ from generator.build import BuildError, Project, build, load_edition
 from generator.search_cost import measure_query
 from generator.search_index import BUNDLE, build_search_index
 from generator.search_text import terms
-from tests.sitekit import ROOT, copy_project, serve
+from tests.sitekit import ROOT, SEED_ARTICLES, copy_project, serve
 
 BUDGET_BYTES = 300_000  # one query, search code included (issue 4)
-ARTICLE_SLUGS = {
-    "i-am-every-woman",
-    "children-of-abraham-v-sons-of-ibrahim",
-    "becoming-a-pariah-state",
-    "the-facade-cracks",
-    "mexicos-disappeared-women",
-    "losing-momentum-how-jeremy-corbyns-support-group-ran-out-of-steam",
-}
+ARTICLE_SLUGS = SEED_ARTICLES
 ARTICLES_2011 = {"I am every woman", "Mexico’s disappeared women"}
 
 

@@ -14,16 +14,9 @@ from bs4 import BeautifulSoup
 from lxml import etree
 
 from generator.build import BuildError, Project, build
-from tests.sitekit import ROOT, copy_project
+from tests.sitekit import ROOT, SEED_ARTICLES, copy_project
 
-ARTICLES = {
-    "i-am-every-woman",
-    "children-of-abraham-v-sons-of-ibrahim",
-    "becoming-a-pariah-state",
-    "the-facade-cracks",
-    "mexicos-disappeared-women",
-    "losing-momentum-how-jeremy-corbyns-support-group-ran-out-of-steam",
-}
+ARTICLES = SEED_ARTICLES
 ISSUES = {"2011-03-07", "2010-07-12", "2008-12-08", "2008-10-13", "2011-02-14", "2017-03-23"}
 WRITERS = {"natasha-walter", "sigrid-rausing", "richard-watson", "james-macintyre"}
 
