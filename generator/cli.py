@@ -104,9 +104,11 @@ def _synth(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
+    from generator.bench import SETTLE_SECONDS
     from generator.bench import main as bench_main
 
-    return bench_main(args.sizes, Path(args.out), args.seed, args.repeats)
+    settle = SETTLE_SECONDS if args.settle is None else args.settle
+    return bench_main(args.sizes, Path(args.out), args.seed, args.repeats, settle)
 
 
 def _quality(args: argparse.Namespace) -> int:
@@ -160,6 +162,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="bench-results/bench.json", metavar="FILE")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--repeats", type=int, default=3, help="runs of each short step")
+    p.add_argument(
+        "--settle",
+        type=float,
+        metavar="SECONDS",
+        help="wait after a sync before each N and before plain MkDocs, so that files"
+        " deleted just before are not billed to the next step (default 65; 0: no wait)",
+    )
     p.set_defaults(func=_bench)
 
     p = sub.add_parser("quality", help="the reader quality gates on site/ (make check)")

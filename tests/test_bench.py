@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_bench_runs_end_to_end_and_writes_its_table(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "bench", "40", "--repeats", "1", "--out", str(out)],
+        [sys.executable, "-m", "generator", "bench", "40", "--repeats", "1", "--settle", "0",
+         "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -29,8 +30,9 @@ def test_bench_runs_end_to_end_and_writes_its_table(tmp_path: Path) -> None:
     assert row["n"] == 40
     assert row["articles"] == 40
     assert row["pages"] > row["articles"]
-    for key in ("ingest_s", "build_s", "rebuild_one_edit_s", "plain_mkdocs_s", "peak_mb",
-                "build_no_search_s", "search_query_kb", "pagefind_index_s", "pagefind_query_kb"):
+    for key in ("ingest_s", "ingest_cpu_s", "build_s", "rebuild_one_edit_s", "plain_mkdocs_s",
+                "peak_mb", "build_no_search_s", "search_query_kb", "pagefind_index_s",
+                "pagefind_query_kb"):
         assert row[key] > 0, key
     # A second ingest of unchanged sources replays its report instead of parsing.
     assert row["noop_ingest_s"] < row["ingest_s"] + 1.0
