@@ -11,6 +11,7 @@ slugs, sees only a few fields of it.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -209,7 +210,7 @@ class _Shard:
             result.file, result.sha256, tuple(dumps), result.rejected, result.warnings
         )
 
-    def write(self, job: _WriteJob) -> Outcome:
+    def write(self, job: _WriteJob) -> tuple[Outcome, _Left]:
         fingerprint, slug, sources, articles_dir, existing, force = job
         return _write(self.parsed.pop(fingerprint), slug, sources, articles_dir, existing, force)
 
@@ -362,8 +363,8 @@ def ingest(
             return replayed
     report = IngestReport(files=len(files))
     with ShardPool(_Shard, _workers(files)) as pool:
-        _read_and_write(files, content, force, progress, pool, report)
-    manifest.save(inputs, report, content)
+        left = _read_and_write(files, content, force, progress, pool, report)
+    manifest.save(inputs, report, content, left)
     return report
 
 
@@ -374,7 +375,8 @@ def _read_and_write(
     progress: bool,
     pool: ShardPool,
     report: IngestReport,
-) -> None:
+) -> dict[str, _Left]:
+    """Fills ``report``; returns what ingest left in each article file, by slug."""
     merged: dict[str, _Found] = {}
     workers = pool.workers
     for i, result in enumerate(read_all(files, progress, pool)):
@@ -420,11 +422,15 @@ def _read_and_write(
         shares[found.shard].append(
             (found.dump.fingerprint, slug, found.sources, articles_dir, existing.get(slug), force)
         )
-    for outcomes in pool.run_all("write", shares):
-        report.outcomes.extend(outcomes)
+    left: dict[str, _Left] = {}
+    for written in pool.run_all("write", shares):
+        for outcome, what in written:
+            report.outcomes.append(outcome)
+            left[outcome.slug] = what
     for i, found in enumerate(ordered):
         report.warnings.extend(f"{slugs[i]}: {w}" for w in found.dump.warnings)
     report.outcomes.sort(key=lambda o: o.slug)
+    return left
 
 
 MANIFEST_NAME = ".ingest-manifest.json"
@@ -475,10 +481,40 @@ def _articles(content: Path) -> list[Path]:
     return sorted((content / "articles").glob("*.md"), key=str)
 
 
+@dataclass(frozen=True)
+class _Left:
+    """What an ingest left in an article file, as digests: the text a later ingest
+    of the same sources would find unchanged, and the identity (issue date and
+    sources) it would match the file by. An editor's later change to the file is
+    then judged without parsing the sources again."""
+
+    text: str
+    identity: str
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+
+
+def _identity_digest(identity: _Existing | None) -> str:
+    if identity is None:
+        return ""
+    date = identity.issue_date.isoformat() if identity.issue_date else ""
+    shas = sorted((s.file, s.sha256) for s in identity.sources)
+    return _digest(repr((date, sorted(identity.source_files), shas)))
+
+
+def _identity_of(slug: str, parsed: ParsedArticle, sources: tuple[Source, ...]) -> str:
+    """The identity digest of the file ingest writes, as _read_identity would read it."""
+    date = parsed.issue.date if parsed.issue else None
+    return _identity_digest(_Existing(slug, date, frozenset(s.file for s in sources), sources))
+
+
 @dataclass
 class _Manifest:
     """What the last ingest read and wrote, so that an ingest of unchanged sources
-    into unchanged articles (every ``make site`` after the first) does no work."""
+    into unchanged articles (every ``make site`` after the first) does no work, and
+    one after an editor changed a few articles reads only those."""
 
     path: Path
 
@@ -489,9 +525,18 @@ class _Manifest:
             return None
         if data.get("version") != _INGEST_CODE or data.get("inputs") != inputs:
             return None
-        articles = _articles(content) if content.exists() else []
-        if data.get("articles") != _stats(articles):
-            return None
+        articles = _stats(_articles(content)) if content.exists() else {}
+        saved_articles = data.get("articles")
+        if not isinstance(saved_articles, dict) or articles.keys() != saved_articles.keys():
+            return None  # an article added or deleted: slugs may fall differently
+        left = data.get("left") or {}
+        now: dict[str, str] = {}
+        for key, stats in articles.items():
+            if stats != saved_articles[key]:
+                status = _status_now(Path(key), left.get(Path(key).stem))
+                if status is None:
+                    return None
+                now[Path(key).stem] = status
         saved = data["report"]
         report = IngestReport(files=saved["summary"]["files"])
         report.outcomes = [
@@ -500,7 +545,7 @@ class _Manifest:
                 a["path"],
                 # An article kept because an editor changed it is still kept; what
                 # was written then is unchanged now.
-                "kept" if a["status"] == "kept" else "unchanged",
+                now.get(a["slug"]) or ("kept" if a["status"] == "kept" else "unchanged"),
                 tuple(a["sources"]),
             )
             for a in saved["articles"]
@@ -508,17 +553,45 @@ class _Manifest:
         report.rejected = [(r["file"], r["reason"]) for r in saved["rejected"]]
         report.warnings = list(saved["warnings"])
         report.duplicates = saved["summary"]["duplicates_merged"]
+        if now:
+            # The edited files' new stats, so that the next ingest reads nothing.
+            self.save(inputs, report, content, {k: _Left(*v) for k, v in left.items()})
         return report
 
-    def save(self, inputs: dict[str, list[int]], report: IngestReport, content: Path) -> None:
+    def save(
+        self,
+        inputs: dict[str, list[int]],
+        report: IngestReport,
+        content: Path,
+        left: dict[str, _Left],
+    ) -> None:
         articles = _articles(content)
         data = {
             "version": _INGEST_CODE,
             "inputs": inputs,
             "articles": _stats(articles),
+            "left": {slug: [w.text, w.identity] for slug, w in sorted(left.items())},
             "report": report.to_json(),
         }
         write_atomic(self.path, json.dumps(data, ensure_ascii=False))
+
+
+def _status_now(path: Path, left: list[str] | None) -> str | None:
+    """What a full ingest of the same sources would say of an article file that
+    changed since: "unchanged" if it holds what ingest would write, "kept" if an
+    editor's change that leaves its identity alone, None if only a full ingest can
+    tell (its issue date or sources changed, so slugs may fall differently)."""
+    if not left:
+        return None
+    try:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    if _digest(text) == left[0]:
+        return "unchanged"
+    if _identity_digest(_read_identity(path)) != left[1]:
+        return None
+    return "kept"
 
 
 # fingerprint, slug, sources, articles folder, the file there now, --force
@@ -532,17 +605,19 @@ def _write(
     articles_dir: Path,
     existing: _Existing | None,
     force: bool,
-) -> Outcome:
+) -> tuple[Outcome, _Left]:
     path = articles_dir / f"{slug}.md"
     sources = tuple(sorted(found_sources, key=lambda s: (s.file, s.sha256)))
     new_text = dump_article(to_article(parsed, slug, sources))
     shown = str(path)
+    files = tuple(s.file for s in sources)
+    ours = _Left(_digest(new_text), _identity_of(slug, parsed, sources))
     if not path.exists():
         write_atomic(path, new_text)
-        return Outcome(slug, shown, "written", tuple(s.file for s in sources))
+        return Outcome(slug, shown, "written", files), ours
     old_text = path.read_bytes().decode("utf-8", errors="replace")
     if old_text == new_text:
-        return Outcome(slug, shown, "unchanged", tuple(s.file for s in sources))
+        return Outcome(slug, shown, "unchanged", files), ours
     if existing is not None:
         # Is the file exactly what ingest wrote from its earlier sources? Then nobody
         # edited it, and it can take the new sources without losing anyone's work.
@@ -552,14 +627,17 @@ def _write(
                 sorted(set(existing.sources) | found_sources, key=lambda s: (s.file, s.sha256))
             )
             union_text = dump_article(to_article(parsed, slug, union))
+            union_left = _Left(_digest(union_text), _identity_of(slug, parsed, union))
+            union_files = tuple(s.file for s in union)
             if union_text == old_text:
-                return Outcome(slug, shown, "unchanged", tuple(s.file for s in union))
+                return Outcome(slug, shown, "unchanged", union_files), union_left
             write_atomic(path, union_text)
-            return Outcome(slug, shown, "updated", tuple(s.file for s in union))
+            return Outcome(slug, shown, "updated", union_files), union_left
     if force:
         write_atomic(path, new_text)
-        return Outcome(slug, shown, "overwritten", tuple(s.file for s in sources))
-    return Outcome(slug, shown, "kept", tuple(s.file for s in sources))
+        return Outcome(slug, shown, "overwritten", files), ours
+    # The editor's file stays, and with it the identity it is matched by.
+    return Outcome(slug, shown, "kept", files), _Left(ours.text, _identity_digest(existing))
 
 
 def write_report(report: IngestReport, path: Path) -> None:
