@@ -554,8 +554,9 @@ class _Manifest:
         report.warnings = list(saved["warnings"])
         report.duplicates = saved["summary"]["duplicates_merged"]
         if now:
-            # The edited files' new stats, so that the next ingest reads nothing.
-            self.save(inputs, report, content, {k: _Left(*v) for k, v in left.items()})
+            # The edited files' stats as judged (read before their text), so that
+            # the next ingest reads nothing, or reads again a file changed since.
+            self.save(inputs, report, content, {k: _Left(*v) for k, v in left.items()}, articles)
         return report
 
     def save(
@@ -564,12 +565,12 @@ class _Manifest:
         report: IngestReport,
         content: Path,
         left: dict[str, _Left],
+        articles: dict[str, list[int]] | None = None,
     ) -> None:
-        articles = _articles(content)
         data = {
             "version": _INGEST_CODE,
             "inputs": inputs,
-            "articles": _stats(articles),
+            "articles": _stats(_articles(content)) if articles is None else articles,
             "left": {slug: [w.text, w.identity] for slug, w in sorted(left.items())},
             "report": report.to_json(),
         }
