@@ -7,6 +7,7 @@ import re
 import tomllib
 from collections import deque
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
@@ -149,6 +150,31 @@ def test_issue_page_lists_its_articles_with_standfirst_and_writers(seed_site: Pa
     assert items[0].h2.a.get_text() == "Becoming a pariah state"
     assert items[0].select_one(".ns-list__standfirst").get_text().endswith("…")
     assert "Richard Watson" in items[0].select_one(".ns-list__meta").get_text()
+
+
+@pytest.mark.parametrize("path", ["issues/2008-12-08/", "issues/", "authors/", "search/?q=india"])
+def test_list_entries_sit_flush_with_their_list_in_the_browser(
+    page: Any, site_url: str, path: str
+) -> None:
+    """The edition's lists have no markers, so nothing indents their entries
+    (Material's room for markers once pushed every entry 22 px to the right of the
+    text above it), and search results are laid out like the other lists."""
+    page.goto(site_url + path)
+    entries = "ol.ns-list > li, ul.ns-writers > li, ol.ns-issues > li"
+    page.wait_for_selector(entries)
+    # How far each entry starts from its list's edge; in the writers' list, which
+    # runs in columns, from its column's edge: its margin and the list's padding.
+    indents = page.evaluate(
+        """(entries) => [...document.querySelectorAll(entries)].map((li) => {
+            const list = li.parentElement, style = getComputedStyle(list);
+            if (style.columnWidth !== "auto" || style.columnCount !== "auto") {
+                return parseFloat(getComputedStyle(li).marginLeft) + parseFloat(style.paddingLeft);
+            }
+            return li.getBoundingClientRect().left - list.getBoundingClientRect().left;
+        })""",
+        entries,
+    )
+    assert indents and indents == [0] * len(indents)
 
 
 def test_issues_index_groups_issues_by_year_newest_first(seed_site: Path) -> None:

@@ -285,10 +285,12 @@
     while (node.firstChild) node.removeChild(node.firstChild);
   }
 
+  // A result looks like an entry of the edition's own lists (edition.css's
+  // ns-list classes); the ns-result classes are the search's hooks.
   function resultItem(page) {
     var meta = page.meta || {};
-    var item = element("li", "ns-result");
-    var heading = element("h2", "ns-result__title");
+    var item = element("li", "ns-list__item ns-result");
+    var heading = element("h2", "ns-list__title ns-result__title");
     var link = element("a", null, meta.title || page.url);
     link.href = page.url;
     heading.appendChild(link);
@@ -298,8 +300,8 @@
     if (meta.date) details.push(meta.date);
     var writers = (page.filters && page.filters.writer) || [];
     if (writers.length) details.push("By " + writers.join(", "));
-    if (details.length) item.appendChild(element("p", "ns-result__meta", details.join(" · ")));
-    if (meta.standfirst) item.appendChild(element("p", "ns-result__standfirst", meta.standfirst));
+    if (details.length) item.appendChild(element("p", "ns-list__meta ns-result__meta", details.join(" · ")));
+    if (meta.standfirst) item.appendChild(element("p", "ns-list__standfirst ns-result__standfirst", meta.standfirst));
     if (page.excerpt) {
       var excerpt = element("p", "ns-result__excerpt");
       appendExcerpt(excerpt, page.excerpt);
