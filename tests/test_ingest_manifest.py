@@ -26,7 +26,7 @@ SEEDS = Path(__file__).resolve().parent.parent / "content" / "sources"
 
 
 def test_unchanged_inputs_replay_the_report_without_parsing(
-    tmp_path: Path, monkeypatch: object
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     content = tmp_path / "content"
     first = ingest([SEEDS], content)
@@ -37,10 +37,7 @@ def test_unchanged_inputs_replay_the_report_without_parsing(
     second = ingest([SEEDS], content)
     assert second.count("kept") == 1 and second.count("unchanged") == 5
 
-    def no_parsing(*args: object, **kwargs: object) -> object:
-        raise AssertionError("a replayed ingest must not read the sources")
-
-    monkeypatch.setattr(ingest_module, "read_all", no_parsing)  # type: ignore[attr-defined]
+    _forbid_reading(monkeypatch)
     third = ingest([SEEDS], content)
     assert [(o.slug, o.status) for o in third.outcomes] == [
         (o.slug, o.status) for o in second.outcomes
