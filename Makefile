@@ -53,7 +53,7 @@ test: $(STAMP) browser java axe
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check generator tests
+	$(BIN)/ruff check generator devtools tests tools
 
 # The reader quality gates on site/ (built first when missing): links, HTML,
 # accessibility, page weight. Each names the page and the problem.

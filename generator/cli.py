@@ -29,7 +29,7 @@ def _annotated(text: str) -> str:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from generator.ingest import UsageError, ingest, write_report
+    from generator.ingest.pipeline import UsageError, ingest, write_report
 
     try:
         report = ingest(
@@ -49,7 +49,7 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from generator.check import check_all
+    from generator.content.check import check_all
 
     result = check_all(Path(args.content))
     for problem in result.problems:
@@ -67,7 +67,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from generator.build import BuildError, Project, build
+    from generator.site.build import BuildError, Project, build
 
     project = Project(Path(args.root).resolve())
     try:
@@ -83,14 +83,14 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from generator.build import Project
-    from generator.serve import serve
+    from generator.site.build import Project
+    from generator.site.serve import serve
 
     return serve(Project(Path(args.root).resolve()), args.address)
 
 
 def _synth(args: argparse.Namespace) -> int:
-    from generator.synth import synthesize
+    from devtools.synth import synthesize
 
     try:
         summary = synthesize(args.n, Path(args.out), args.seed)
@@ -104,16 +104,16 @@ def _synth(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from generator.bench import SETTLE_SECONDS
-    from generator.bench import main as bench_main
+    from devtools.bench import SETTLE_SECONDS
+    from devtools.bench import main as bench_main
 
     settle = SETTLE_SECONDS if args.settle is None else args.settle
     return bench_main(args.sizes, Path(args.out), args.seed, args.repeats, settle)
 
 
 def _quality(args: argparse.Namespace) -> int:
-    from generator.build import BuildError, Project
-    from generator.quality.runner import GATES, report, run_gates
+    from devtools.quality.runner import GATES, report, run_gates
+    from generator.site.build import BuildError, Project
 
     project = Project(Path(args.root).resolve())
     site = Path(args.site).resolve() if args.site else None

@@ -61,14 +61,14 @@ def seed_dir() -> Path:
 @dataclass(frozen=True)
 class IngestedSeeds:
     content: Path
-    report: Any  # generator.ingest.IngestReport
+    report: Any  # generator.ingest.pipeline.IngestReport
     by_title: dict[str, ArticleFile]
 
 
 @pytest.fixture(scope="session")
 def ingested_seeds(tmp_path_factory: pytest.TempPathFactory) -> IngestedSeeds:
     """The seeds ingested into a fresh content folder. Read-only: do not modify it."""
-    from generator.ingest import ingest
+    from generator.ingest.pipeline import ingest
 
     content = tmp_path_factory.mktemp("seeds-content")
     report = ingest([SEED_DIR], content)
@@ -152,8 +152,8 @@ def site_url(seed_site: Path) -> Any:
 
 @pytest.fixture(scope="session")
 def browser() -> Any:
-    from generator.quality.browser import chromium
-    from generator.quality.common import GateError
+    from devtools.quality.browser import chromium
+    from devtools.quality.common import GateError
 
     try:
         with chromium() as b:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from generator.build import Project, build
-from generator.quality.browser import CHROMIUM, CHROMIUM_ARGS, serve
+from devtools.quality.browser import CHROMIUM, CHROMIUM_ARGS, serve
+from generator.site.build import Project, build
 
 __all__ = [
     "CHROMIUM",

@@ -25,8 +25,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from generator.build import Project, build
-from generator.schema import FIELD_NAMES
+from generator.content.schema import FIELD_NAMES
+from generator.site.build import Project, build
 from tests.sitekit import ROOT, copy_project
 from tests.test_quality_workflow import plain_make_env
 
@@ -254,7 +254,7 @@ def test_the_mistake_gives_the_message_the_guide_shows(tmp_path: Path) -> None:
 
 
 def test_adding_new_scrapes_writes_new_articles(tmp_path: Path) -> None:
-    from generator.synth import synthesize
+    from devtools.synth import synthesize
 
     project = copy_project(tmp_path / "project")
     home = tmp_path / "home"

@@ -16,8 +16,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from generator.build import BuildError, Project, build
-from generator.check import check_all
+from generator.content.check import check_all
+from generator.site.build import BuildError, Project, build
 from tests.sitekit import ROOT, copy_project
 
 HOSTILE = '<script>alert("pwned")</script> "quoted" & <b>bold</b>'
@@ -277,8 +277,8 @@ def test_editor_text_is_shown_never_run(curated: Project) -> None:
 def test_a_long_featured_collection_shows_its_first_five_and_links_to_the_rest(
     tmp_path: Path,
 ) -> None:
-    from generator.build import render_pages
-    from generator.edition import build_edition
+    from generator.content.edition import build_edition
+    from generator.site.build import render_pages
 
     project = copy_project(tmp_path)
     slugs = sorted(seed_topics())

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.schema import FIELD_NAMES, markdown_table
+from generator.content.schema import FIELD_NAMES, markdown_table
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_front_matter_doc_holds_the_schema_table_the_code_defines() -> None:
     doc = (ROOT / "docs" / "front-matter.md").read_text("utf-8")
-    assert markdown_table() in doc, "regenerate the table: generator.schema.markdown_table()"
+    assert markdown_table() in doc, (
+        "regenerate the table: generator.content.schema.markdown_table()"
+    )
     for name in FIELD_NAMES:
         assert f"`{name}`" in doc
 

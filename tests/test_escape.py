@@ -14,9 +14,9 @@ from bs4 import BeautifulSoup, Tag
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.escape import escape_line
-from generator.markdown_writer import body_markdown
-from generator.scrape import BodyPart
+from generator.ingest.article_markdown import body_markdown
+from generator.ingest.escape import escape_line
+from generator.ingest.scrape import BodyPart
 
 Render = Callable[[str], BeautifulSoup]
 
@@ -169,7 +169,7 @@ def _is_link_text(tag: Tag) -> bool:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=hostile_text)
 def test_any_line_renders_as_exactly_its_text(render_markdown: Render, text: str) -> None:
-    from generator.decoding import clean_lines
+    from generator.ingest.decoding import clean_lines
 
     (line,) = clean_lines(text)
     html = render_markdown(escape_line(line))

@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 
 from generator import atomic
 from generator.cli import main
-from generator.ingest import ingest
-from generator.scrape import BREAK_RE, read_scrape
+from generator.ingest.pipeline import ingest
+from generator.ingest.scrape import BREAK_RE, read_scrape
 from tests.conftest import ArticleFile, IngestedSeeds, read_article_file
 
 MOMENTUM_SLUG = "losing-momentum-how-jeremy-corbyns-support-group-ran-out-of-steam"

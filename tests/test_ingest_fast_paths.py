@@ -19,13 +19,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import decoding, escape, scrape
-from generator.article_file import _one_line, _yaml_dump, front_matter_yaml
-from generator.decoding import clean_lines
-from generator.ingest import _stats
-from generator.markdown_writer import SECTION_BREAK, body_markdown
-from generator.schema import Article, Image, IssueRef, Source, Timeline, TimelineEvent
-from generator.scrape import BodyPart
+from generator.content.article_file import _one_line, _yaml_dump, front_matter_yaml
+from generator.content.schema import Article, Image, IssueRef, Source, Timeline, TimelineEvent
+from generator.ingest import decoding, escape, scrape
+from generator.ingest.article_markdown import SECTION_BREAK, body_markdown
+from generator.ingest.decoding import clean_lines
+from generator.ingest.pipeline import _stats
+from generator.ingest.scrape import BodyPart
 
 # --- clean_lines ----------------------------------------------------------------------
 

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from generator import ingest as ingest_module
-from generator.ingest import (
+from devtools.synth import synthesize
+from generator.ingest import pipeline as ingest_module
+from generator.ingest.pipeline import (
     MANIFEST_NAME,
     IngestReport,
     _digest,
@@ -20,7 +21,6 @@ from generator.ingest import (
     _read_identity,
     ingest,
 )
-from generator.synth import synthesize
 
 SEEDS = Path(__file__).resolve().parent.parent / "content" / "sources"
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from devtools.synth import synthesize
 from generator import atomic
-from generator import ingest as ingest_module
-from generator.ingest import IngestReport, ingest
-from generator.synth import synthesize
+from generator.ingest import pipeline as ingest_module
+from generator.ingest.pipeline import IngestReport, ingest
 
 N = 80
 

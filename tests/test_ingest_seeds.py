@@ -278,7 +278,7 @@ def test_bio_notes_and_corrections_land_in_their_fields(seeds: dict[str, Article
 
 
 def test_seed_articles_pass_check(ingested_seeds: IngestedSeeds) -> None:
-    from generator.check import check_content
+    from generator.content.check import check_content
 
     result = check_content(ingested_seeds.content)
     assert [str(p) for p in result.problems] == []

@@ -18,9 +18,9 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from generator.quality import links as links_gate
-from generator.quality.common import Finding, GateError, GateResult
-from generator.quality.links import check_links, join_url
+from devtools.quality import links as links_gate
+from devtools.quality.common import Finding, GateError, GateResult
+from devtools.quality.links import check_links, join_url
 from tests.sitekit import ROOT, copy_project
 
 SITE_URL = "https://ns-edition.netlify.app/"
@@ -145,7 +145,7 @@ def test_the_fast_url_join_agrees_with_urllib(page: str, href: str) -> None:
 
 @pytest.mark.slow
 def test_html_gate_passes_on_the_seed_site(seed_site: Path) -> None:
-    from generator.quality.html import check_html
+    from devtools.quality.html import check_html
 
     result = check_html(seed_site)
     assert result.ok, result.report()
@@ -156,7 +156,7 @@ def test_html_gate_passes_on_the_seed_site(seed_site: Path) -> None:
 def test_html_gate_names_the_file_line_and_error_and_ignores_only_materials(
     tmp_path: Path,
 ) -> None:
-    from generator.quality.html import check_html
+    from devtools.quality.html import check_html
 
     site = tmp_path / "site"
     page = (
@@ -193,7 +193,7 @@ def test_html_gate_names_the_file_line_and_error_and_ignores_only_materials(
 def test_html_gate_without_java_says_how_to_install_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator.quality.html import check_html
+    from devtools.quality.html import check_html
 
     monkeypatch.delenv("NS_JAVA", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))  # no java on it
@@ -207,7 +207,7 @@ def test_html_gate_without_java_says_how_to_install_it(
 
 @pytest.mark.browser
 def test_accessibility_gate_passes_on_the_seed_site(seed_site: Path, browser: Any) -> None:
-    from generator.quality.accessibility import check_accessibility, pages_to_audit
+    from devtools.quality.accessibility import check_accessibility, pages_to_audit
 
     pages, notes = pages_to_audit(seed_site)
     assert [p.label for p in pages] == [
@@ -227,7 +227,7 @@ def test_accessibility_gate_passes_on_the_seed_site(seed_site: Path, browser: An
 
 @pytest.mark.browser
 def test_low_contrast_text_fails_the_accessibility_gate(site_copy: Path, browser: Any) -> None:
-    from generator.quality.accessibility import AuditPage, check_accessibility
+    from devtools.quality.accessibility import AuditPage, check_accessibility
 
     _append_css(site_copy, ".md-typeset .ns-standfirst { color: #c4c4c4 !important; }")
     result = check_accessibility(
@@ -242,7 +242,7 @@ def test_low_contrast_text_fails_the_accessibility_gate(site_copy: Path, browser
 
 @pytest.mark.browser
 def test_keyboard_problems_fail_the_accessibility_gate(site_copy: Path, browser: Any) -> None:
-    from generator.quality.accessibility import AuditPage, check_accessibility
+    from devtools.quality.accessibility import AuditPage, check_accessibility
 
     page = site_copy / TIMELINE_ARTICLE / "index.html"
     text = page.read_text("utf-8")
@@ -266,7 +266,7 @@ def test_keyboard_problems_fail_the_accessibility_gate(site_copy: Path, browser:
 
 @pytest.mark.browser
 def test_a_skip_link_that_jumps_past_the_headline_fails(site_copy: Path, browser: Any) -> None:
-    from generator.quality.accessibility import AuditPage, check_accessibility
+    from devtools.quality.accessibility import AuditPage, check_accessibility
 
     # What Material did before the headline was in the table of contents: it linked
     # "Skip to content" to the timeline sidebar, past the headline and the text.
@@ -289,7 +289,7 @@ def test_a_skip_link_that_jumps_past_the_headline_fails(site_copy: Path, browser
 
 @pytest.mark.browser
 def test_an_article_page_is_within_the_weight_budget(seed_site: Path, browser: Any) -> None:
-    from generator.quality.weight import BUDGET_BYTES, check_weight
+    from devtools.quality.weight import BUDGET_BYTES, check_weight
 
     result = check_weight(seed_site, browser=browser)
     assert result.ok, result.report()
@@ -300,7 +300,7 @@ def test_an_article_page_is_within_the_weight_budget(seed_site: Path, browser: A
 
 @pytest.mark.browser
 def test_an_over_heavy_page_fails_the_weight_gate(site_copy: Path, browser: Any) -> None:
-    from generator.quality.weight import check_weight
+    from devtools.quality.weight import check_weight
 
     # A web font is the classic way a page doubles in weight: 300 kB that no
     # compression can shrink, fetched because the text uses it.
@@ -352,7 +352,7 @@ def test_quality_command_passes_on_a_sound_site(seed_site: Path) -> None:
 
 
 def test_quality_builds_the_site_first_when_it_is_missing(tmp_path: Path) -> None:
-    from generator.quality.runner import run_gates
+    from devtools.quality.runner import run_gates
 
     project = copy_project(tmp_path / "project")
     assert not project.site_dir().exists()
@@ -364,7 +364,7 @@ def test_quality_builds_the_site_first_when_it_is_missing(tmp_path: Path) -> Non
 def test_a_gate_that_cannot_run_fails_with_its_reason(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator.quality import runner
+    from devtools.quality import runner
 
     (tmp_path / "index.html").write_text("<!doctype html><title>t</title>")
     monkeypatch.delenv("NS_JAVA", raising=False)
@@ -378,7 +378,7 @@ def test_a_gate_that_cannot_run_fails_with_its_reason(
 def test_in_github_actions_each_problem_is_also_an_annotation(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from generator.quality.runner import report
+    from devtools.quality.runner import report
 
     result = GateResult("links", [Finding("/", 'link "gone/": no such page /gone/')])
     monkeypatch.setenv("GITHUB_ACTIONS", "true")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import render
-from generator.build import BuildError, build
+from generator.site import render
+from generator.site.build import BuildError, build
 from tests.sitekit import copy_project
 
 

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from generator.build import BuildError, Project, build, load_edition
-from generator.search_cost import measure_query
-from generator.search_index import BUNDLE, build_search_index
-from generator.search_text import terms
+from devtools.search_cost import measure_query
+from generator.search.index import BUNDLE, build_search_index
+from generator.search.text import terms
+from generator.site.build import BuildError, Project, build, load_edition
 from tests.sitekit import ROOT, SEED_ARTICLES, copy_project, serve
 
 BUDGET_BYTES = 300_000  # one query, search code included (issue 4)
@@ -145,7 +145,7 @@ def test_a_failing_index_stops_the_build_and_keeps_the_site(
         raise OSError("disk full")
 
     # The index is written in a forked process, which inherits the patch.
-    monkeypatch.setattr("generator.search_index.write_postings", broken)
+    monkeypatch.setattr("generator.search.index.write_postings", broken)
     with pytest.raises(BuildError, match="search index could not be written: OSError: disk full"):
         build(project, ingest_sources=False)
     assert bundle_bytes(project.site_dir()) == before

@@ -1,4 +1,4 @@
-"""Pagefind, the benchmark's yardstick (generator/search_pagefind.py): it must keep
+"""Pagefind, the benchmark's yardstick (devtools/pagefind.py): it must keep
 working on the built site, through the same search page, or `make bench` would
 compare against nothing."""
 
@@ -11,9 +11,7 @@ from typing import Any
 
 import pytest
 
-from generator.build import build
-from generator.search_cost import measure_query
-from generator.search_pagefind import (
+from devtools.pagefind import (
     SearchIndexError,
     _canonicalise,
     _cbor,
@@ -22,6 +20,8 @@ from generator.search_pagefind import (
     index_site,
     point_search_page_at_pagefind,
 )
+from devtools.search_cost import measure_query
+from generator.site.build import build
 from tests.sitekit import copy_project, serve
 
 

@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from generator.build import Project, load_edition
-from generator.search_index import _shards_of
-from generator.search_text import article_fields, fold, markdown_paragraphs, stem, terms
+from generator.search.index import _shards_of
+from generator.search.text import article_fields, fold, markdown_paragraphs, stem, terms
+from generator.site.build import Project, load_edition
 
 AWKWARD = [
     "Lashkar-e-Toiba",

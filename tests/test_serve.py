@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.serve import PreviewState, regenerate
+from generator.site.serve import PreviewState, regenerate
 from tests.sitekit import copy_project
 
 

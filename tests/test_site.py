@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
 
-from generator.build import BuildError, Project, build
+from generator.site.build import BuildError, Project, build
 from tests.sitekit import ROOT, SEED_ARTICLES, copy_project
 
 ARTICLES = SEED_ARTICLES

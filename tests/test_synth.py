@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import synth
-from generator.synth import (
+from devtools import synth
+from devtools.synth import (
     MAX_WORDS,
     MIN_WORDS,
     SynthArticle,

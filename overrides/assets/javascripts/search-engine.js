@@ -1,15 +1,15 @@
 /*
  * The edition's search engine, in the reader's browser (loaded by search.js).
  *
- * It reads the index that generator/search_index.py writes into search-index/ and
+ * It reads the index that generator/search/index.py writes into search-index/ and
  * fetches only what a query needs: meta.json (tiny, and naming the folder of the
  * rest, search-index/v/<digest>/), the postings of the query's
  * terms, the records of the results shown, and the facets' data once they are
  * asked for. Its API is the part of Pagefind's that search.js uses (options, init,
  * search, filters), so the benchmark can run the same page on a Pagefind bundle.
  *
- * fold, term and terms are the twins of generator/search_text.py, and crc32 and
- * pairShard of generator/search_index.py: tests/test_search_text.py runs both
+ * fold, term and terms are the twins of generator/search/text.py, and crc32 and
+ * pairShard of generator/search/index.py: tests/test_search_text.py runs both
  * sides on the same text and requires the same terms and shards.
  *
  * Content-Security-Policy: no eval, no inline anything; it only fetches JSON from
@@ -29,7 +29,7 @@ const SPELLED_LETTERS = new RegExp("[" + Object.keys(SPELLED).join("") + "]", "g
 const PAIR_MIX = 0x9E3779B1;
 const QUOTES = /[\u201C\u201D\u201E\u201F\u00AB\u00BB]/g;
 
-// --- text to terms (generator/search_text.py) -------------------------------------
+// --- text to terms (generator/search/text.py) -------------------------------------
 
 export function fold(text) {
   return text.replace(SPELLED_LETTERS, (c) => SPELLED[c])
@@ -55,7 +55,7 @@ export function terms(text) {
   return (text.match(WORD) || []).map(term).filter(Boolean);
 }
 
-// --- terms to shards (generator/search_index.py) ----------------------------------
+// --- terms to shards (generator/search/index.py) ----------------------------------
 
 const CRC_TABLE = (() => {
   const table = new Uint32Array(256);

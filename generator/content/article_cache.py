@@ -10,13 +10,15 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
-from generator.article_file import LoadedArticle, load_article
 from generator.atomic import write_atomic
 from generator.code_digest import code_digest
+from generator.content.article_file import LoadedArticle, load_article
 
 # Any change to the code that parses or types an article invalidates the cache,
 # so a pickled article never outlives the shape of its class.
-CACHE_VERSION = code_digest("article_file.py", "schema.py", "article_cache.py")
+CACHE_VERSION = code_digest(
+    "content/article_file.py", "content/schema.py", "content/article_cache.py"
+)
 
 
 class ArticleCache:

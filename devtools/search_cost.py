@@ -1,6 +1,6 @@
 """What one search costs a reader, counted from a real browser's network events.
 
-``python -m generator.search_cost SITE QUERY...`` prints each query's cost, request
+``python -m devtools.search_cost SITE QUERY...`` prints each query's cost, request
 by request; ``make bench`` and ``tests/test_search.py`` use the same measure. It
 counts the search's own files (search.js, the engine, the index files), not the
 page around it, which is the same on every page and cached after the first.
@@ -90,7 +90,7 @@ def measure_query(page: Page, search_url: str, query: str, timeout_ms: float = 6
 def query_costs(site: Path, queries: Sequence[str]) -> list[QueryCost]:
     """Each query in a fresh browser context, against ``site`` served on 127.0.0.1
     compressed as Netlify serves it."""
-    from generator.quality.browser import chromium, serve
+    from devtools.quality.browser import chromium, serve
 
     costs = []
     with serve(site) as base, chromium() as browser:
@@ -112,7 +112,7 @@ def query_cost_kb(site: Path, query: str) -> float:
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) < 2:
-        print("usage: python -m generator.search_cost SITE QUERY...", file=sys.stderr)
+        print("usage: python -m devtools.search_cost SITE QUERY...", file=sys.stderr)
         return 2
     for cost in query_costs(Path(args[0]), args[1:]):
         print(

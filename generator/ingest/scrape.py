@@ -16,8 +16,8 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from typing import Literal
 
-from generator.decoding import NotText, clean_lines, decode
-from generator.schema import Image, IssueRef, Timeline, TimelineEvent
+from generator.content.schema import Image, IssueRef, Timeline, TimelineEvent
+from generator.ingest.decoding import NotText, clean_lines, decode
 
 MARKER_RE = re.compile(r"^show\s*/?\s*hide\s+image$", re.IGNORECASE)
 PROVENANCE_RE = re.compile(

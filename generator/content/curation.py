@@ -30,8 +30,8 @@ from slugify import slugify
 
 # The article reader's YAML plumbing, reused so that curation files report lines
 # (and impossible dates) exactly as article files do.
-from generator.article_file import TolerantLoader, _line_map
-from generator.schema import SLUG_RE, Problem, _kind, _Validator
+from generator.content.article_file import TolerantLoader, _line_map
+from generator.content.schema import SLUG_RE, Problem, _kind, _Validator
 
 TOPICS_FILE = "topics.yml"
 SETTINGS_FILE = "edition.yml"

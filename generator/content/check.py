@@ -12,11 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.article_cache import ArticleCache
-from generator.article_file import LoadedArticle, load_article
-from generator.curation import Curation, load_curation
-from generator.curation_check import check_references, check_topics
-from generator.schema import Article, Problem
+from generator.content.article_cache import ArticleCache
+from generator.content.article_file import LoadedArticle, load_article
+from generator.content.curation import Curation, load_curation
+from generator.content.curation_check import check_references, check_topics
+from generator.content.schema import Article, Problem
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from typing import Any
 
 from lxml import etree
 
-from generator.quality.browser import chromium, serve
-from generator.quality.common import Finding, GateResult
+from devtools.quality.browser import chromium, serve
+from devtools.quality.common import Finding, GateResult
 
 BUDGET_BYTES = 250_000  # kB here are 1,000 bytes, as browsers' network panels count
 # A phone: the reader the budget is for.

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from slugify import slugify
 
-from generator.curation import Curation
-from generator.schema import Article, Timeline, TimelineEvent
+from generator.content.curation import Curation
+from generator.content.schema import Article, Timeline, TimelineEvent
 
 WORDS_PER_MINUTE = 230
 

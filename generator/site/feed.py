@@ -6,8 +6,8 @@ import datetime as dt
 
 from feedgen.feed import FeedGenerator
 
-from generator.edition import Edition
-from generator.pages import SiteConfig, display_standfirst
+from generator.content.edition import Edition
+from generator.site.pages import SiteConfig, display_standfirst
 
 FEED_SIZE = 50
 

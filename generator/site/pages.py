@@ -23,9 +23,9 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from generator.curation import Collection, Topic
-from generator.edition import Edition, Issue, Writer
-from generator.schema import Article, Timeline
+from generator.content.curation import Collection, Topic
+from generator.content.edition import Edition, Issue, Writer
+from generator.content.schema import Article, Timeline
 
 PUBLICATION = "New Statesman"
 # libyaml's emitter: the pure-Python one was a third of page generation's time.

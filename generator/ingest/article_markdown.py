@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from generator.escape import escape_inline, escape_lines
-from generator.schema import Article, Source
-from generator.scrape import BodyPart, ParsedArticle
+from generator.content.schema import Article, Source
+from generator.ingest.escape import escape_inline, escape_lines
+from generator.ingest.scrape import BodyPart, ParsedArticle
 
 SECTION_BREAK = "* * *"
 

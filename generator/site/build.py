@@ -23,13 +23,13 @@ from pathlib import Path
 
 import yaml
 
-from generator.article_cache import ArticleCache
+from generator.content.article_cache import ArticleCache
 from generator.atomic import write_atomic
-from generator.check import check_all
-from generator.edition import Edition, build_edition
-from generator.feed import atom_feed
-from generator.pages import Page, PageWriter, SiteConfig
-from generator.render import RenderError, render
+from generator.content.check import check_all
+from generator.content.edition import Edition, build_edition
+from generator.site.feed import atom_feed
+from generator.site.pages import Page, PageWriter, SiteConfig
+from generator.site.render import RenderError, render
 
 DEFAULT_INTRO = "A curated digital edition of articles from the New Statesman."
 
@@ -197,7 +197,7 @@ def build(project: Project, *, ingest_sources: bool = True, search: bool = True)
     timings = BuildTimings()
     if ingest_sources and (project.content / "sources").is_dir():
         started = time.perf_counter()
-        from generator.ingest import ingest
+        from generator.ingest.pipeline import ingest
 
         report = ingest([project.content / "sources"], project.content)
         if report.count("written") or report.count("updated") or report.rejected:
@@ -216,7 +216,7 @@ def build(project: Project, *, ingest_sources: bool = True, search: bool = True)
     search_job = None
     try:
         if search:
-            from generator.search_index import BUNDLE, SearchIndexJob
+            from generator.search.index import BUNDLE, SearchIndexJob
 
             # Started now, the index has the second core to itself while this
             # process generates and writes the pages (single-threaded work).
@@ -231,7 +231,7 @@ def build(project: Project, *, ingest_sources: bool = True, search: bool = True)
             raise BuildError(str(error)) from error
         timings.time("mkdocs", started)
         if search_job is not None:
-            from generator.search_index import SearchIndexError
+            from generator.search.index import SearchIndexError
 
             started = time.perf_counter()
             try:

@@ -15,7 +15,7 @@ from typing import Any
 import frontmatter
 import yaml
 
-from generator.schema import Article, Problem, article_from_front_matter
+from generator.content.schema import Article, Problem, article_from_front_matter
 
 _HANDLER = frontmatter.YAMLHandler()
 # libyaml's emitter is ten times faster than PyYAML's pure-Python one; the two

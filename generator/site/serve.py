@@ -18,9 +18,9 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from generator.article_cache import ArticleCache
-from generator.build import BuildError, BuildTimings, Project, load_edition, write_docs
-from generator.edition import Edition
+from generator.content.article_cache import ArticleCache
+from generator.site.build import BuildError, BuildTimings, Project, load_edition, write_docs
+from generator.content.edition import Edition
 
 DEBOUNCE_SECONDS = 0.3
 

@@ -24,14 +24,14 @@ from typing import Any
 
 import yaml
 
-from generator.article_file import dump_article, timestamp_or_text
 from generator.atomic import write_atomic
 from generator.code_digest import code_digest
-from generator.markdown_writer import to_article
-from generator.schema import IssueRef, Source
-from generator.scrape import KnownArticle, ParsedArticle, ScrapeResult, read_scrape
-from generator.shards import ShardPool
-from generator.slugs import base_slug, candidates_from
+from generator.content.article_file import dump_article, timestamp_or_text
+from generator.content.schema import IssueRef, Source
+from generator.ingest.article_markdown import to_article
+from generator.ingest.scrape import KnownArticle, ParsedArticle, ScrapeResult, read_scrape
+from generator.ingest.slugs import base_slug, candidates_from
+from generator.ingest.workers import ShardPool
 
 PARALLEL_THRESHOLD = 16
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -439,15 +439,15 @@ MANIFEST_NAME = ".ingest-manifest.json"
 # The code that decides what ingest writes: after a parser fix, the next ingest
 # really runs instead of replaying the old report.
 _INGEST_CODE = code_digest(
-    "decoding.py",
-    "scrape.py",
-    "escape.py",
-    "markdown_writer.py",
-    "article_file.py",
-    "schema.py",
-    "slugs.py",
-    "ingest.py",
-    "shards.py",
+    "ingest/decoding.py",
+    "ingest/scrape.py",
+    "ingest/escape.py",
+    "ingest/article_markdown.py",
+    "content/article_file.py",
+    "content/schema.py",
+    "ingest/slugs.py",
+    "ingest/pipeline.py",
+    "ingest/workers.py",
 )
 
 

@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from generator.quality.common import Finding, GateResult, url_of
+from devtools.quality.common import Finding, GateResult, url_of
 
 # The elements whose attribute names another resource of the page.
 LINK_ATTRIBUTES = {

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from generator.quality.common import Finding, GateError, GateResult
+from devtools.quality.common import Finding, GateError, GateResult
 
 JAVA_HINT = (
     "the HTML gate needs a Java runtime for the Nu HTML checker and `java` is not on "
@@ -171,7 +171,7 @@ def check_html(site: Path, java: str | None = None) -> GateResult:
         f"{total_ignored} known Material error(s) ignored"
     )
     result.notes += [
-        f"ignored {count}x: {name} (why: generator/quality/html.py IGNORED)"
+        f"ignored {count}x: {name} (why: devtools/quality/html.py IGNORED)"
         for name, count in ignored.items()
     ]
     result.figures = {"pages": pages, "errors": len(findings), "ignored": total_ignored}

@@ -169,8 +169,8 @@ def _plain_mkdocs(root: Path, work: Path) -> Run:
 _PREVIEW_SCRIPT = """
 import sys, time
 from pathlib import Path
-from generator.build import Project
-from generator.serve import PreviewState, regenerate
+from generator.site.build import Project
+from generator.site.serve import PreviewState, regenerate
 project, edited = Project(Path(sys.argv[1])), Path(sys.argv[2])
 state = PreviewState()
 regenerate(project, state)
@@ -205,7 +205,7 @@ def _pagefind(site: Path, work: Path) -> tuple[Run | None, float | None]:
     copy = work / "pagefind-site"
     subprocess.run(["cp", "-al", str(site), str(copy)], check=True)
     try:
-        run = _run([sys.executable, "-m", "generator.search_pagefind", str(copy)], ROOT)
+        run = _run([sys.executable, "-m", "devtools.pagefind", str(copy)], ROOT)
     except RuntimeError as error:  # a missing Pagefind must not lose the other figures
         print(f"bench: Pagefind not measured: {error}", file=sys.stderr)
         return None, None
@@ -214,7 +214,7 @@ def _pagefind(site: Path, work: Path) -> tuple[Run | None, float | None]:
 
 def _query_kb(site: Path) -> float | None:
     try:
-        from generator.search_cost import query_cost_kb
+        from devtools.search_cost import query_cost_kb
     except ImportError:
         return None
     try:
@@ -227,7 +227,7 @@ def _query_kb(site: Path) -> float | None:
 def bench_one(
     n: int, seed: int = 1, repeats: int = 3, settle: float = SETTLE_SECONDS
 ) -> BenchResult:
-    from generator.synth import synthesize
+    from devtools.synth import synthesize
 
     py = sys.executable
     with tempfile.TemporaryDirectory(prefix=f"ns-bench-{n}-") as tmp:

@@ -21,8 +21,8 @@ from urllib.parse import quote
 
 from lxml import etree
 
-from generator.quality.browser import chromium, serve
-from generator.quality.common import Finding, GateError, GateResult
+from devtools.quality.browser import chromium, serve
+from devtools.quality.common import Finding, GateError, GateResult
 
 AXE_DIR = Path(__file__).resolve().parents[2] / "tools" / "axe"
 FAILING_IMPACTS = ("serious", "critical")

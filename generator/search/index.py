@@ -50,9 +50,9 @@ from pathlib import Path
 import numpy as np
 import orjson
 
-from generator.edition import Edition
-from generator.pages import display_standfirst, long_date
-from generator.search_text import article_fields, term, words
+from generator.content.edition import Edition
+from generator.search.text import article_fields, term, words
+from generator.site.pages import display_standfirst, long_date
 
 FORMAT_VERSION = 1
 BUNDLE = "search-index"

@@ -16,9 +16,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TextIO
 
-from generator.build import Project
-from generator.quality.browser import chromium
-from generator.quality.common import Finding, GateError, GateResult
+from devtools.quality.browser import chromium
+from devtools.quality.common import Finding, GateError, GateResult
+from generator.site.build import Project
 
 GATES: tuple[str, ...] = ("links", "html", "accessibility", "weight")
 BROWSER_GATES = {"accessibility", "weight"}
@@ -31,7 +31,7 @@ def ensure_site(project: Project, site: Path | None = None, out: TextIO = sys.st
         return site
     site = project.site_dir()
     if not (site / "index.html").exists():
-        from generator.build import build
+        from generator.site.build import build
 
         print(f"quality: {site} has no site yet; building it first", file=out)
         build(project)
@@ -42,20 +42,20 @@ def _gate(name: str, project: Project, site: Path, browser: Any) -> Callable[[],
     """The gate's function, imported only when it runs (Playwright and lxml are
     heavy to import, and a links-only run needs neither browser nor Java)."""
     if name == "links":
-        from generator.quality.links import check_links
+        from devtools.quality.links import check_links
 
         site_url = project.site_config().site_url if project.mkdocs_yml.exists() else ""
         return lambda: check_links(site, site_url)
     if name == "html":
-        from generator.quality.html import check_html
+        from devtools.quality.html import check_html
 
         return lambda: check_html(site)
     if name == "accessibility":
-        from generator.quality.accessibility import check_accessibility
+        from devtools.quality.accessibility import check_accessibility
 
         return lambda: check_accessibility(site, browser=browser)
     if name == "weight":
-        from generator.quality.weight import check_weight
+        from devtools.quality.weight import check_weight
 
         return lambda: check_weight(site, browser=browser)
     raise ValueError(f"unknown gate {name!r}; the gates are {', '.join(GATES)}")

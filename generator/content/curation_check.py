@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from generator.article_file import LoadedArticle
-from generator.curation import TOPICS_FILE, Curation, Pick, topic_key
-from generator.schema import Article, Problem
+from generator.content.article_file import LoadedArticle
+from generator.content.curation import TOPICS_FILE, Curation, Pick, topic_key
+from generator.content.schema import Article, Problem
 
 
 def _long_date(date: dt.date) -> str:

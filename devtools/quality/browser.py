@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from generator.quality.common import GateError
+from devtools.quality.common import GateError
 
 # Debian's chromium: Playwright's own browser download is not reachable from CI,
 # the package registries are (`make browser` installs it).

@@ -27,7 +27,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.build import BuildError
+from generator.site.build import BuildError
 
 BUNDLE = "pagefind"
 # Only article pages hold a data-pagefind-body; parsing the listing pages as well
@@ -382,11 +382,11 @@ def point_search_page_at_pagefind(site: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m generator.search_pagefind SITE``: index a built site with
+    """``python -m devtools.pagefind SITE``: index a built site with
     Pagefind and point its search page at it (the benchmark's comparison)."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: python -m generator.search_pagefind SITE", file=sys.stderr)
+        print("usage: python -m devtools.pagefind SITE", file=sys.stderr)
         return 2
     site = Path(args[0])
     stats = index_site(site)

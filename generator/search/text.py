@@ -22,7 +22,7 @@ import html
 import re
 import unicodedata
 
-from generator.schema import Article
+from generator.content.schema import Article
 
 # Letters NFKD leaves alone because they are letters of their own, not a base
 # letter with a mark; readers type their nearest ASCII.

@@ -1,0 +1,1 @@
+"""Ingest: raw scrapes → front-mattered Markdown articles in ``content/articles/``."""

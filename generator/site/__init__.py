@@ -1,0 +1,1 @@
+"""The site: the edition model → the docs tree → MkDocs → ``site/``."""
