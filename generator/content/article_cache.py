@@ -17,7 +17,11 @@ from generator.content.article_file import LoadedArticle, load_article
 # Any change to the code that parses or types an article invalidates the cache,
 # so a pickled article never outlives the shape of its class.
 CACHE_VERSION = code_digest(
-    "content/article_file.py", "content/schema.py", "content/article_cache.py"
+    "content/article_file.py",
+    "content/schema.py",
+    "content/problems.py",
+    "content/yamlio.py",
+    "content/article_cache.py",
 )
 
 

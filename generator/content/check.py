@@ -16,7 +16,8 @@ from generator.content.article_cache import ArticleCache
 from generator.content.article_file import LoadedArticle, load_article
 from generator.content.curation import Curation, load_curation
 from generator.content.curation_check import check_references, check_topics
-from generator.content.schema import Article, Problem
+from generator.content.problems import Problem
+from generator.content.schema import Article
 
 
 @dataclass(frozen=True)

@@ -24,14 +24,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import frontmatter
-import yaml
 from slugify import slugify
 
-# The article reader's YAML plumbing, reused so that curation files report lines
+# The article reader's YAML plumbing, shared so that curation files report lines
 # (and impossible dates) exactly as article files do.
-from generator.content.article_file import TolerantLoader, _line_map
-from generator.content.schema import SLUG_RE, Problem, _kind, _Validator
+from generator.content.problems import Problem, Validator, kind_of
+from generator.content.schema import SLUG_RE
+from generator.content.yamlio import YamlDoc, parse_front_matter, parse_yaml, read_text
 
 TOPICS_FILE = "topics.yml"
 SETTINGS_FILE = "edition.yml"
@@ -39,9 +38,6 @@ COLLECTIONS_DIR = "collections"
 ISSUES_DIR = "issues"
 # A page of that name already lists them: /topics/index/ would overwrite /topics/.
 RESERVED_SLUGS = frozenset({"index"})
-
-_HANDLER = frontmatter.YAMLHandler()
-
 
 # -- the model -------------------------------------------------------------------------
 
@@ -143,83 +139,30 @@ def topic_key(name: str) -> str:
 # -- reading the files ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Doc:
-    data: Any
-    body: str
-    lines: dict[str, int]
-
-
-def _read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        return None, [Problem(shown, 1, "file", f"cannot read: {error}")]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        return None, [Problem(shown, line, "file", "is not UTF-8 text; save it as UTF-8")]
-    text = text.removeprefix("\ufeff")
-    return text.replace("\r\n", "\n").replace("\r", "\n"), []
-
-
-def _parse_yaml(text: str, shown: str, offset: int) -> tuple[_Doc | None, list[Problem]]:
-    try:
-        node = yaml.compose(text, Loader=TolerantLoader)
-        data: Any = yaml.load(text, Loader=TolerantLoader)
-    except yaml.YAMLError as error:
-        context = getattr(error, "context", None) or ""
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        if context.startswith("while scanning") and getattr(error, "context_mark", None):
-            # An unclosed quote is noticed lines later; the fix is where it started.
-            mark = error.context_mark
-        line = offset + mark.line + 1 if mark is not None else 1
-        reason = getattr(error, "problem", None) or str(error)
-        if context and mark is getattr(error, "context_mark", None):
-            reason = f"{context}, {reason}"
-        return None, [Problem(shown, line, "yaml", f"invalid YAML: {reason}")]
-    lines = _line_map(node, offset) if node is not None else {"": offset + 1}
-    return _Doc(data, "", lines), []
-
-
-def _read_yaml_file(path: Path, shown: str) -> tuple[_Doc | None, list[Problem]]:
-    text, problems = _read_text(path, shown)
+def _read_yaml_file(path: Path, shown: str) -> tuple[YamlDoc | None, list[Problem]]:
+    text, problems = read_text(path, shown)
     if text is None:
         return None, problems
-    return _parse_yaml(text, shown, 0)
+    return parse_yaml(text, shown)
 
 
 def _read_front_matter_file(
     path: Path, shown: str, *, required: bool
-) -> tuple[_Doc | None, list[Problem]]:
+) -> tuple[YamlDoc | None, list[Problem]]:
     """A Markdown file with YAML front matter (optional unless ``required``)."""
-    text, problems = _read_text(path, shown)
+    text, problems = read_text(path, shown)
     if text is None:
         return None, problems
-    if not _HANDLER.detect(text):
-        if required:
-            message = "the file must start with a '---' line of YAML front matter"
-            return None, [Problem(shown, 1, "front matter", message)]
-        return _Doc({}, text.strip("\n"), {"": 1}), []
-    try:
-        fm_text, body = _HANDLER.split(text)
-    except ValueError:
-        message = "the front matter is not closed by a second '---' line"
-        return None, [Problem(shown, 1, "front matter", message)]
-    opening = _HANDLER.FM_BOUNDARY.search(text)
-    offset = text[: opening.end()].count("\n") if opening else 0
-    doc, problems = _parse_yaml(fm_text, shown, offset)
-    if doc is None:
-        return None, problems
-    data = {} if doc.data is None else doc.data
-    return _Doc(data, body.strip("\n"), doc.lines), []
+    doc, problems = parse_front_matter(text, shown, field="yaml", required=required)
+    if doc is None or doc.data is not None:
+        return doc, problems
+    return YamlDoc({}, doc.body, doc.lines), problems
 
 
-def _top_keys(v: _Validator, data: Any, keys: tuple[str, ...], what: str) -> bool:
+def _top_keys(v: Validator, data: Any, keys: tuple[str, ...], what: str) -> bool:
     """Check that ``data`` is a mapping of only ``keys``; report what is not."""
     if not isinstance(data, dict):
-        v.fail(what, f"must be a mapping with {', '.join(keys)}, not {_kind(data)}")
+        v.fail(what, f"must be a mapping with {', '.join(keys)}, not {kind_of(data)}")
         return False
     for key in data:
         if key not in keys:
@@ -227,10 +170,10 @@ def _top_keys(v: _Validator, data: Any, keys: tuple[str, ...], what: str) -> boo
     return True
 
 
-def _picks(v: _Validator, value: Any, where: str, *, notes: bool) -> tuple[Pick, ...]:
+def _picks(v: Validator, value: Any, where: str, *, notes: bool) -> tuple[Pick, ...]:
     """A list of article slugs, each either ``slug`` or (with notes) ``{slug, note}``."""
     if not isinstance(value, list):
-        v.fail(where, f"must be a list of article slugs, not {_kind(value)}")
+        v.fail(where, f"must be a list of article slugs, not {kind_of(value)}")
         return ()
     picks: list[Pick] = []
     seen: dict[str, int] = {}
@@ -265,12 +208,12 @@ def load_topics(path: Path, shown: str) -> tuple[dict[str, Topic], list[Problem]
     doc, problems = _read_yaml_file(path, shown)
     if doc is None:
         return {}, problems
-    v = _Validator(shown, doc.lines)
+    v = Validator(shown, doc.lines)
     if not _top_keys(v, doc.data, ("topics",), "file"):
         return {}, v.problems
     items = doc.data.get("topics")
     if not isinstance(items, list):
-        v.fail("topics", f"must be a list of topics, not {_kind(items)}")
+        v.fail("topics", f"must be a list of topics, not {kind_of(items)}")
         return {}, v.problems
     topics: dict[str, Topic] = {}
     by_key: dict[str, Topic] = {}
@@ -317,7 +260,7 @@ def load_collection(path: Path, shown: str) -> tuple[Collection | None, list[Pro
     doc, problems = _read_front_matter_file(path, shown, required=True)
     if doc is None:
         return None, problems
-    v = _Validator(shown, doc.lines)
+    v = Validator(shown, doc.lines)
     slug = path.stem
     if not SLUG_RE.match(slug) or slug in RESERVED_SLUGS:
         message = (
@@ -350,7 +293,7 @@ def load_issue_note(path: Path, shown: str) -> tuple[IssueNote | None, list[Prob
     doc, problems = _read_front_matter_file(path, shown, required=False)
     if doc is None:
         return None, problems
-    v = _Validator(shown, doc.lines)
+    v = Validator(shown, doc.lines)
     if not _top_keys(v, doc.data, ("order",), "front matter"):
         return None, v.problems
     value = doc.data.get("order")
@@ -366,7 +309,7 @@ def load_settings(path: Path, shown: str) -> tuple[EditionSettings, list[Problem
         return EditionSettings(), problems
     if doc.data is None:  # an empty settings file: nothing set
         return EditionSettings(), []
-    v = _Validator(shown, doc.lines)
+    v = Validator(shown, doc.lines)
     if not _top_keys(v, doc.data, ("featured",), "file"):
         return EditionSettings(), v.problems
     value = doc.data.get("featured")

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 
 from generator.content.article_file import LoadedArticle
 from generator.content.curation import TOPICS_FILE, Curation, Pick, topic_key
-from generator.content.schema import Article, Problem
+from generator.content.problems import Problem
+from generator.content.schema import Article
 
 
 def _long_date(date: dt.date) -> str:

@@ -26,7 +26,8 @@ import yaml
 
 from generator.atomic import write_atomic
 from generator.code_digest import code_digest
-from generator.content.article_file import dump_article, timestamp_or_text
+from generator.content import yamlio
+from generator.content.article_file import dump_article
 from generator.content.schema import IssueRef, Source
 from generator.ingest.article_markdown import to_article
 from generator.ingest.scrape import KnownArticle, ParsedArticle, ScrapeResult, read_scrape
@@ -34,14 +35,6 @@ from generator.ingest.slugs import base_slug, candidates_from
 from generator.ingest.workers import ShardPool
 
 PARALLEL_THRESHOLD = 16
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """The fast loader, reading an impossible date an editor typed as text."""
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", timestamp_or_text)
 
 
 @dataclass(frozen=True)
@@ -285,7 +278,7 @@ def _read_identity(path: Path) -> _Existing | None:
         if not text.startswith("---"):
             raise ValueError("no front matter")
         end = text.find("\n---", 3)
-        data = yaml.load(text[3:end], Loader=_Loader)
+        data = yamlio.load(text[3:end])
         issue = data.get("issue") or {}
         date = issue.get("date") if isinstance(issue, dict) else None
         sources = tuple(
@@ -445,6 +438,7 @@ _INGEST_CODE = code_digest(
     "ingest/article_markdown.py",
     "content/article_file.py",
     "content/schema.py",
+    "content/yamlio.py",
     "ingest/slugs.py",
     "ingest/pipeline.py",
     "ingest/workers.py",

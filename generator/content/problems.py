@@ -1,0 +1,118 @@
+"""Problems an editor can find (``path:line: field: message``) and the validator
+that collects them while it turns parsed YAML into typed values.
+
+The article schema (schema.py) and the curation files (curation.py) both check
+their YAML through ``Validator``, so a wrong type reads the same wherever it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an article, at a place an editor can find."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+
+
+def kind_of(value: Any) -> str:
+    """How a message names the type of a YAML value ("a list", "true/false")."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return "a date"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return type(value).__name__
+
+
+@dataclass
+class Validator:
+    """Reads values out of a parsed YAML mapping, collecting problems.
+
+    ``lines`` maps a dotted field path (``timelines.0.events.3.date``) to the line
+    where it appears in the file, so a message points at the exact place.
+    """
+
+    path: str
+    lines: dict[str, int]
+    problems: list[Problem] = field(default_factory=list)
+
+    def line_of(self, where: str) -> int:
+        while where:
+            if where in self.lines:
+                return self.lines[where]
+            where = where.rpartition(".")[0]
+        return self.lines.get("", 1)
+
+    def fail(self, where: str, message: str) -> None:
+        self.problems.append(Problem(self.path, self.line_of(where), where, message))
+
+    def text(self, value: Any, where: str, *, nullable: bool) -> str | None:
+        if value is None:
+            if not nullable:
+                self.fail(where, "is required and must be text")
+            return None
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.fail(where, f"must be text, not {kind_of(value)}")
+            return None
+        text = str(value).strip()
+        if not text and not nullable:
+            self.fail(where, "must not be empty")
+        return text or None
+
+    def text_list(self, value: Any, where: str) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.fail(where, f"must be a list of text, not {kind_of(value)}")
+            return ()
+        out = []
+        for i, item in enumerate(value):
+            text = self.text(item, f"{where}.{i}", nullable=False)
+            if text:
+                out.append(text)
+        return tuple(out)
+
+    def mapping(self, value: Any, where: str, keys: set[str]) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            expected = ", ".join(sorted(keys))
+            self.fail(where, f"must be a mapping with {expected}, not {kind_of(value)}")
+            return None
+        for key in value:
+            if key not in keys:
+                expected = ", ".join(sorted(keys))
+                self.fail(f"{where}.{key}", f"unknown key; expected one of {expected}")
+        return value
+
+    def date(self, value: Any, where: str) -> dt.date | None:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        if value is None:
+            self.fail(where, "is required: a date as YYYY-MM-DD")
+        else:
+            self.fail(where, f"{value!r} is not a date; write it as YYYY-MM-DD")
+        return None
