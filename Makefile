@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_N ?= 1000 10000
 
-.PHONY: install site test serve check lint bench browser java axe clean
+.PHONY: install site test serve check lint bench browser java axe clean vendor-snowball
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -62,6 +62,11 @@ check: $(STAMP) browser java axe
 
 bench: $(STAMP)
 	$(BIN)/python -m generator bench $(BENCH_N)
+
+# Re-makes overrides/assets/javascripts/snowball-english.js (committed, so `make site`
+# needs no npm) from the npm package, checked against its published integrity.
+vendor-snowball: $(STAMP)
+	$(BIN)/python -m devtools.vendor_snowball
 
 clean:
 	rm -rf site build .cache

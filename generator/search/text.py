@@ -11,9 +11,16 @@ same text and requires the same terms.
 - A term is a run of letters and digits: punctuation, hyphens and apostrophes
   separate terms, so "Lashkar-e-Toiba" is three terms that a query finds as a
   phrase (search_index.py indexes each pair of neighbouring terms for that).
-- Plurals are folded with Harman's "S" stemmer (three suffix rules), which is small
-  enough to keep identical in Python and JavaScript; a full stemmer (Porter,
-  Snowball) would need two implementations to agree on every English word.
+- Words are stemmed with the English Snowball stemmer (PyPI's ``snowballstemmer``;
+  the browser runs the same algorithm compiled to JavaScript, snowball-english.js),
+  so ``terrorism`` finds "terrorist", ``parties`` "party" and ``generously``
+  "generous". One rule is added on both sides: a stem ending in "ist" loses it
+  where Snowball would take "ism" off the same word, so "terrorist" and
+  "terrorism", "socialist" and "socialism" meet (Snowball strips "-ism" but not
+  "-ist"), while "artist" and "list" stay themselves.
+- The word as written (folded, not stemmed) is its ``form``: the index also keeps
+  which articles hold each form, so an exact match ranks above a stem-only one,
+  and the forms are the vocabulary that "Did you mean" corrects a query from.
 """
 
 from __future__ import annotations
@@ -21,6 +28,8 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+
+import snowballstemmer
 
 from generator.content.schema import Article
 
@@ -46,6 +55,20 @@ _SPELLED = str.maketrans(
         "Œ": "OE",
         "þ": "th",
         "Þ": "TH",
+        "ẞ": "SS",
+        "ŧ": "t",
+        "Ŧ": "T",
+        "ŋ": "ng",
+        "Ŋ": "NG",
+        "ə": "e",
+        "Ə": "E",
+        "ĸ": "q",
+        "ƒ": "f",
+        "Ƒ": "F",
+        "ɨ": "i",
+        "Ɨ": "I",
+        "ƶ": "z",
+        "Ƶ": "Z",
     }
 )
 _MARK_RANGES = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
@@ -65,26 +88,40 @@ def fold(text: str) -> str:
     return _MARKS.sub("", text).lower()
 
 
-def stem(term: str) -> str:
-    """After Harman's S stemmer: ``parties`` -> ``party``, ``judges`` -> ``judge``,
-    ``crisis``, ``this`` and ``glass`` stay as they are."""
-    if len(term) > 3 and term[-1] == "s":
-        if term.endswith("ies") and not term.endswith(("eies", "aies")):
-            return term[:-3] + "y"
-        if term.endswith("es") and not term.endswith(("aes", "ees", "oes")):
-            return term[:-1]
-        if not term.endswith(("us", "ss", "is")):
-            return term[:-1]
-    return term
+_STEMMER = snowballstemmer.stemmer("english")
 
 
-def term(word: str) -> str:
-    """The term a written word stands for: folded, stemmed, and anything folding
-    made of it that is not a letter or digit dropped ("\u00bd" folds to "1/2": "12")."""
+def _snowball(word: str) -> str:
+    stemmed: str = _STEMMER.stemWord(word)
+    return stemmed
+
+
+def stem(form: str) -> str:
+    """The English Snowball stem of a folded word, with "-ist" treated as Snowball
+    treats "-ism": ``terrorists`` and ``terrorism`` -> ``terror``."""
+    stemmed = _snowball(form)
+    if stemmed.endswith("ist"):
+        ism = stemmed[:-3] + "ism"
+        shorter = _snowball(ism)
+        if shorter != ism:
+            return shorter
+    return stemmed
+
+
+def form(word: str) -> str:
+    """A written word as the index compares it, before stemming: folded, and
+    anything folding made of it that is not a letter or digit dropped ("\u00bd"
+    folds to "1/2": "12")."""
     folded = fold(word)
     if not folded.isalnum():
         folded = _NOT_ALNUM.sub("", folded)
-    return stem(folded)
+    return folded
+
+
+def term(word: str) -> str:
+    """The term a written word stands for: its form, stemmed ("" for none)."""
+    folded = form(word)
+    return stem(folded) if folded else ""
 
 
 class _Terms(dict[str, str]):

@@ -16,6 +16,8 @@
  * its own site (connect-src 'self').
  */
 
+import { EnglishStemmer } from "./snowball-english.js";
+
 const MARK_RANGES = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f";
 const WORD = new RegExp("[\\p{L}\\p{N}_" + MARK_RANGES + "]+", "gu");
 const MARKS = new RegExp("[" + MARK_RANGES + "]", "gu");
@@ -23,7 +25,8 @@ const NOT_ALNUM = /[^\p{L}\p{N}]+/gu;
 const SPELLED = {
   "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
   "ħ": "h", "Ħ": "H", "ı": "i", "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
-  "þ": "th", "Þ": "TH",
+  "þ": "th", "Þ": "TH", "ẞ": "SS", "ŧ": "t", "Ŧ": "T", "ŋ": "ng", "Ŋ": "NG", "ə": "e",
+  "Ə": "E", "ĸ": "q", "ƒ": "f", "Ƒ": "F", "ɨ": "i", "Ɨ": "I", "ƶ": "z", "Ƶ": "Z",
 };
 const SPELLED_LETTERS = new RegExp("[" + Object.keys(SPELLED).join("") + "]", "g");
 const PAIR_MIX = 0x9E3779B1;
@@ -36,19 +39,36 @@ export function fold(text) {
     .normalize("NFKD").replace(MARKS, "").toLowerCase();
 }
 
-export function stem(word) {
-  if (word.length > 3 && word.endsWith("s")) {
-    if (word.endsWith("ies") && !word.endsWith("eies") && !word.endsWith("aies")) {
-      return word.slice(0, -3) + "y";
+// The English Snowball stemmer (generator/search/text.py: stem), with its "-ist"
+// rule; stems are kept, since a query's words and every excerpt's are stemmed.
+const STEMMER = new EnglishStemmer();
+const STEMS = new Map();
+
+function snowball(word) {
+  return STEMMER.stemWord(word);
+}
+
+export function stem(form) {
+  let stemmed = STEMS.get(form);
+  if (stemmed === undefined) {
+    stemmed = snowball(form);
+    if (stemmed.endsWith("ist")) {
+      const ism = stemmed.slice(0, -3) + "ism";
+      const shorter = snowball(ism);
+      if (shorter !== ism) stemmed = shorter;
     }
-    if (word.endsWith("es") && !/(aes|ees|oes)$/.test(word)) return word.slice(0, -1);
-    if (!/(us|ss|is)$/.test(word)) return word.slice(0, -1);
+    STEMS.set(form, stemmed);
   }
-  return word;
+  return stemmed;
+}
+
+export function form(word) {
+  return fold(word).replace(NOT_ALNUM, "");
 }
 
 export function term(word) {
-  return stem(fold(word).replace(NOT_ALNUM, ""));
+  const folded = form(word);
+  return folded ? stem(folded) : "";
 }
 
 export function terms(text) {
