@@ -51,15 +51,23 @@ import numpy as np
 import orjson
 
 from generator.content.edition import Edition
-from generator.search.text import article_fields, term, words
+from generator.search.text import article_fields, form, stem, words
 from generator.site.pages import display_standfirst, long_date
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: forms beside stems, vocabulary files
 BUNDLE = "search-index"
 FACETS = ("topic", "year", "writer", "issue")
 # How much a word counts where it stands: the headline says what an article is
 # about more than its twelfth paragraph does.
-FIELD_WEIGHTS = {"title": 4.0, "standfirst": 2.0, "writers": 2.0, "body": 1.0, "timeline": 1.0}
+FIELD_WEIGHTS = {
+    "title": 4.0,
+    "standfirst": 2.0,
+    "writers": 2.0,
+    "topics": 2.0,  # the editors' topics and collections: what the piece is about
+    "cover": 1.0,  # the cover line of its issue, shared by the issue's articles
+    "body": 1.0,
+    "timeline": 1.0,
+}
 K1, B = 1.2, 0.75  # BM25's usual constants
 IMPACT_LEVELS = 63  # two digits in JSON, and finer than ranking can tell apart
 # Postings per shard file on average (about 6 kB compressed), and the size above
@@ -70,6 +78,13 @@ OWN_FILE_POSTINGS = 1500
 # letters, among about 2,000 words a file.
 PREFIX_LENGTH = 3
 PREFIX_WORDS = 2000
+# "Did you mean": a word that matches nothing is corrected from the words of the
+# archive of its first letter and of its length or one more or less (a letter
+# left out, added, changed or two swapped), ``s/<n>.json``. Each (letter, length)
+# keeps its VOCABULARY_CAP commonest words and a file holds about VOCABULARY_WORDS,
+# so what a correction fetches stays bounded however large the archive grows.
+VOCABULARY_WORDS = 1500
+VOCABULARY_CAP = 1000
 _PAIR_MIX = 0x9E3779B1  # spreads pairs of words over the shards (search-engine.js: shardOf)
 _LOW32 = (1 << 32) - 1
 
@@ -112,6 +127,10 @@ class Postings:
     docs: np.ndarray  # int32: document number, ascending within a key's run
     weights: np.ndarray  # float32: how often the term occurs there, by field weight
     lengths: np.ndarray  # float32: each document's length in words
+    forms: list[str]  # form id -> a word as written, folded (not stemmed)
+    form_terms: np.ndarray  # int64: form id -> the term id of its stem
+    form_keys: np.ndarray  # int64: a form id, for each (form, document) pair
+    form_docs: np.ndarray  # int32: the document, ascending within a form's run
 
 
 @dataclass(frozen=True)
@@ -148,41 +167,65 @@ def search_documents(edition: Edition) -> list[SearchDocument]:
 
 
 class _TermIds(dict[str, int]):
-    """Written word -> term id (-1 for a word with no term), computed once per
-    distinct word and shared by every word that folds to the same term."""
+    """Written word -> form id (-1 for a word with no term), computed once per
+    distinct word; each form knows the id of its stem, the term the index keys."""
 
     def __init__(self) -> None:
         super().__init__()
         self.terms: list[str] = []
-        self._ids: dict[str, int] = {}
+        self.forms: list[str] = []
+        self.form_terms: list[int] = []
+        self._term_ids: dict[str, int] = {}
+        self._form_ids: dict[str, int] = {}
 
     def __missing__(self, word: str) -> int:
-        t = term(word)
-        if not t:
+        f = form(word)
+        if not f:
             self[word] = -1
             return -1
-        tid = self._ids.get(t)
-        if tid is None:
-            tid = self._ids[t] = len(self.terms)
-            self.terms.append(t)
-        self[word] = tid
-        return tid
+        fid = self._form_ids.get(f)
+        if fid is None:
+            t = stem(f)
+            tid = self._term_ids.get(t)
+            if tid is None:
+                tid = self._term_ids[t] = len(self.terms)
+                self.terms.append(t)
+            fid = self._form_ids[f] = len(self.forms)
+            self.forms.append(f)
+            self.form_terms.append(tid)
+        self[word] = fid
+        return fid
 
 
 def count_terms(texts: Iterable[dict[str, list[str]]]) -> Postings:
     """The postings of documents given as their fields' paragraphs, in order."""
     ids_of = _TermIds()
     keys, weights, counts, lengths = [], [], [], []
+    form_keys, form_counts = [], []
+    stem_of = np.zeros(0, np.int64)
+    filled = 0
     for fields in texts:
-        parts, part_weights = [], []
+        parts, part_weights, doc_forms = [], [], []
         length = 0
         for field, weight in FIELD_WEIGHTS.items():
             paragraphs = fields.get(field)
             if not paragraphs:
                 continue
             written = words("\n".join(paragraphs))
-            ids = np.fromiter(map(ids_of.__getitem__, written), np.int64, len(written))
-            ids = ids[ids >= 0]
+            fids = np.fromiter(map(ids_of.__getitem__, written), np.int64, len(written))
+            fids = fids[fids >= 0]
+            known = len(ids_of.form_terms)
+            if known > filled:
+                # Form id -> stem id, its buffer grown by doubling: new forms keep
+                # coming, and copying the whole list for each article would not do.
+                if known > len(stem_of):
+                    grown = np.empty(max(2 * len(stem_of), known), np.int64)
+                    grown[:filled] = stem_of[:filled]
+                    stem_of = grown
+                stem_of[filled:known] = ids_of.form_terms[filled:known]
+                filled = known
+            ids = stem_of[fids]
+            doc_forms.append(fids)
             length += len(ids)
             pairs = ((ids[:-1] + 1) << 32) | ids[1:]
             parts += (ids, pairs)
@@ -190,17 +233,26 @@ def count_terms(texts: Iterable[dict[str, list[str]]]) -> Postings:
         lengths.append(length)
         if not parts:
             counts.append(0)
+            form_counts.append(0)
             continue
         unique, inverse = np.unique(np.concatenate(parts), return_inverse=True)
         keys.append(unique)
         weights.append(np.bincount(inverse, np.concatenate(part_weights)).astype(np.float32))
         counts.append(len(unique))
+        mine = np.unique(np.concatenate(doc_forms))
+        form_keys.append(mine)
+        form_counts.append(len(mine))
+    docs = np.arange(len(counts), dtype=np.int32)
     return Postings(
         terms=ids_of.terms,
         keys=np.concatenate(keys) if keys else np.zeros(0, np.int64),
-        docs=np.repeat(np.arange(len(counts), dtype=np.int32), counts),
+        docs=np.repeat(docs, counts),
         weights=np.concatenate(weights) if weights else np.zeros(0, np.float32),
         lengths=np.array(lengths, np.float32),
+        forms=ids_of.forms,
+        form_terms=np.array(ids_of.form_terms, np.int64),
+        form_keys=np.concatenate(form_keys) if form_keys else np.zeros(0, np.int64),
+        form_docs=np.repeat(docs, form_counts),
     )
 
 
@@ -237,7 +289,7 @@ class _Bundle:
             shutil.rmtree(out)
         self.out = out
         self.data = out / "v" / "new"
-        for folder in ("t", "w", "r", "p"):
+        for folder in ("t", "w", "r", "p", "s"):
             (self.data / folder).mkdir(parents=True)
         self.files = self.bytes = 0
         self._digest = hashlib.sha256()
@@ -257,9 +309,46 @@ class _Bundle:
         (self.out / "meta.json").write_bytes(_json(meta))
 
 
-def write_postings(bundle: _Bundle, postings: Postings) -> tuple[int, int, int]:
-    """Write the shards, common terms' own files and the prefix files; returns how
-    many terms, shards and prefix files."""
+def _form_positions(
+    postings: Postings, keys: np.ndarray, docs: np.ndarray, starts: np.ndarray
+) -> dict[int, dict[str, np.ndarray]]:
+    """For each stem that the archive writes in more than one form: each form's
+    articles, as positions in the stem's posting list, gap-coded. The browser
+    ranks an article that holds the very form a reader typed above one that holds
+    only another form of its stem ("terrorism" above "terrorists" for
+    ``terrorism``). Positions rather than articles: most gaps are 1, which
+    compresses to almost nothing."""
+    if not len(postings.form_keys):
+        return {}
+    order = np.argsort(postings.form_keys, kind="stable")
+    form_keys, form_docs = postings.form_keys[order], postings.form_docs[order]
+    stems = postings.form_terms[form_keys]
+    several = np.bincount(postings.form_terms, minlength=len(postings.terms)) > 1
+    keep = several[stems]
+    form_keys, form_docs, stems = form_keys[keep], form_docs[keep], stems[keep]
+    if not len(form_keys):
+        return {}
+    # Words' keys (term ids, below 2**32) sort before pairs': (key, doc) as one
+    # number finds each (stem, doc) in the sorted postings.
+    n = np.int64(max(int(docs.max()) + 1, 1) if len(docs) else 1)
+    word_count = int(np.searchsorted(keys, 1 << 32))
+    combined = keys[:word_count] * n + docs[:word_count]
+    at = np.searchsorted(combined, stems * n + form_docs) - starts[stems]
+    runs = np.flatnonzero(np.r_[True, form_keys[1:] != form_keys[:-1]])
+    ends = np.r_[runs[1:], len(form_keys)]
+    gaps = at.copy()
+    gaps[1:] -= at[:-1]
+    gaps[runs] = at[runs]
+    result: dict[int, dict[str, np.ndarray]] = {}
+    for lo, hi in zip(runs.tolist(), ends.tolist(), strict=True):
+        fid = int(form_keys[lo])
+        result.setdefault(int(stems[lo]), {})[postings.forms[fid]] = gaps[lo:hi]
+    return result
+
+
+def write_postings(bundle: _Bundle, postings: Postings) -> tuple[int, int, int, int]:
+    """Write the shards, common terms' own files, the prefix files and the
+    vocabulary files; returns how many terms, shards, prefix and vocabulary files."""
     n = len(postings.lengths)
     order = np.argsort(postings.keys, kind="stable")  # documents stay ascending
     keys = postings.keys[order]
@@ -272,6 +361,7 @@ def write_postings(bundle: _Bundle, postings: Postings) -> tuple[int, int, int]:
         starts = np.zeros(0, np.int64)
     ends = np.r_[starts[1:], len(keys)].astype(np.int64)
     unique = keys[starts]
+    forms_of = _form_positions(postings, keys, docs, starts)
     del keys
     df = ends - starts
     idf = np.rint(1000 * np.log(1 + (n - df + 0.5) / (df + 0.5))).astype(np.int64)
@@ -296,8 +386,11 @@ def write_postings(bundle: _Bundle, postings: Postings) -> tuple[int, int, int]:
     idf_list, shard_list, key_list = idf.tolist(), shard.tolist(), unique.tolist()
     for i in np.lexsort((unique, shard)).tolist():
         s, lo, hi = shard_list[i], starts_list[i], ends_list[i]
-        entry = [idf_list[i], gaps[lo:hi], impacts[lo:hi]]
-        text = _term_text(key_list[i], postings.terms)
+        key = key_list[i]
+        entry: list[object] = [idf_list[i], gaps[lo:hi], impacts[lo:hi]]
+        if key in forms_of:
+            entry.append(forms_of[key])
+        text = _term_text(key, postings.terms)
         if own_list[i]:
             bundle.dump(f"w/{s}-{own_files[s]}.json", entry)
             entries[s][text] = own_files[s]
@@ -306,30 +399,55 @@ def write_postings(bundle: _Bundle, postings: Postings) -> tuple[int, int, int]:
             entries[s][text] = entry
     for s, shard_entries in enumerate(entries):
         bundle.dump(f"t/{s}.json", shard_entries)
-    words = unique < (1 << 32)
-    prefix_files = _write_prefixes(
-        bundle, postings.terms, unique[words].tolist(), df[words].tolist()
-    )
-    return len(unique), shard_count, prefix_files
+    form_df = np.bincount(postings.form_keys, minlength=len(postings.forms)).tolist()
+    prefix_files = _write_prefixes(bundle, postings.forms, form_df)
+    vocabulary_files = _write_vocabulary(bundle, postings.forms, form_df)
+    return len(unique), shard_count, prefix_files, vocabulary_files
 
 
-def _write_prefixes(bundle: _Bundle, terms: list[str], keys: list[int], df: list[int]) -> int:
+def _write_prefixes(bundle: _Bundle, forms: list[str], df: list[int]) -> int:
     """The words of the archive by their first letters, most common first, so that
     a word that is not in the archive can be read as the start of one (the reader
     is still typing it): ``p/<n>.json`` is ``{prefix: [[word, articles], ...]}``
-    for the prefixes whose CRC-32 falls in file n."""
+    for the prefixes whose CRC-32 falls in file n. Words as written (folded), not
+    stems: the browser stems the one it picks."""
     by_prefix: dict[str, list[tuple[int, str]]] = {}
-    for key, count in zip(keys, df, strict=True):
-        word = terms[key]
+    for word, count in zip(forms, df, strict=True):
         if len(word) >= PREFIX_LENGTH:
             by_prefix.setdefault(word[:PREFIX_LENGTH], []).append((-count, word))
-    files = max(1, math.ceil(len(keys) / PREFIX_WORDS))
+    files = max(1, math.ceil(len(forms) / PREFIX_WORDS))
     contents: list[dict[str, list[list[object]]]] = [{} for _ in range(files)]
     for prefix, found in by_prefix.items():
         found.sort()
         contents[zlib.crc32(prefix.encode("utf-8")) % files][prefix] = [[w, -c] for c, w in found]
     for n, content in enumerate(contents):
         bundle.dump(f"p/{n}.json", content)
+    return files
+
+
+def vocabulary_key(word: str) -> str:
+    """The group a word's spelling neighbours are looked for in: its first letter
+    and its length ("c6" for "corbyn"); search-engine.js computes the same."""
+    return f"{word[0]}{len(word)}"
+
+
+def _write_vocabulary(bundle: _Bundle, forms: list[str], df: list[int]) -> int:
+    """``s/<n>.json``: ``{key: "word word ..."}``, the words of each vocabulary_key
+    whose CRC-32 falls in file n, commonest first, at most VOCABULARY_CAP a key.
+    Words only of letters (no digits): a reader misspells words, not numbers."""
+    by_key: dict[str, list[tuple[int, str]]] = {}
+    for word, count in zip(forms, df, strict=True):
+        if len(word) >= 3 and word.isalpha():
+            by_key.setdefault(vocabulary_key(word), []).append((-count, word))
+    total = sum(min(len(found), VOCABULARY_CAP) for found in by_key.values())
+    files = max(1, math.ceil(total / VOCABULARY_WORDS))
+    contents: list[dict[str, str]] = [{} for _ in range(files)]
+    for key, found in by_key.items():
+        found.sort()
+        listed = " ".join(w for _, w in found[:VOCABULARY_CAP])
+        contents[zlib.crc32(key.encode("utf-8")) % files][key] = listed
+    for n, content in enumerate(contents):
+        bundle.dump(f"s/{n}.json", content)
     return files
 
 
@@ -368,12 +486,17 @@ def build_search_index(edition: Edition, out: Path) -> SearchStats:
         # Each article's text is made once and dropped once its record is written
         # and its terms counted: an archive's text is far more than its postings.
         for number, doc in enumerate(documents):
-            fields = article_fields(edition.articles[doc.slug])
+            collections = [
+                edition.curation.collections[c].title
+                for c in edition.collections_of.get(doc.slug, ())
+                if c in edition.curation.collections
+            ]
+            fields = article_fields(edition.articles[doc.slug], collections)
             bundle.dump(f"r/{number}.json", _record(doc, fields))
             yield fields
 
     postings = count_terms(texts())
-    terms, shards, prefixes = write_postings(bundle, postings)
+    terms, shards, prefixes, vocabulary = write_postings(bundle, postings)
     bundle.dump("facets.json", _facets(documents))
     bundle.finish(
         {
@@ -381,6 +504,7 @@ def build_search_index(edition: Edition, out: Path) -> SearchStats:
             "shards": shards,
             "prefixes": prefixes,
             "prefix_length": PREFIX_LENGTH,
+            "vocabulary": vocabulary,
             "levels": IMPACT_LEVELS,
         }
     )

@@ -28,6 +28,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Sequence
 
 import snowballstemmer
 
@@ -202,9 +203,11 @@ def markdown_paragraphs(body: str) -> list[str]:
     return paragraphs
 
 
-def article_fields(article: Article) -> dict[str, list[str]]:
+def article_fields(article: Article, collections: Sequence[str] = ()) -> dict[str, list[str]]:
     """What search indexes of an article, by field: the fields carry different
-    weights (a word in the headline says more than one in the twelfth paragraph)."""
+    weights (a word in the headline says more than one in the twelfth paragraph;
+    search_index.FIELD_WEIGHTS). ``collections`` are the titles of the editors'
+    collections the article is in."""
     timeline = []
     for line in article.timelines:
         timeline.append(line.title)
@@ -215,4 +218,7 @@ def article_fields(article: Article) -> dict[str, list[str]]:
         "writers": list(article.authors),
         "body": list(markdown_paragraphs(article.body)),
         "timeline": timeline,
+        # The cover line of the issue it appeared in: readers remember a cover.
+        "cover": [article.issue.title] if article.issue else [],
+        "topics": [*article.topics, *collections],
     }

@@ -119,9 +119,17 @@ export function parseQuery(query) {
     const quoted = index % 2 === 1 && index < parts.length - 1;
     const chunks = quoted ? [part] : part.split(/\s+/);
     chunks.forEach((chunk) => {
-      const found = terms(chunk);
-      if (found.length) groups.push(found);
-      if (found.length) open = !quoted && found.length === 1;
+      const written = (chunk.match(WORD) || []).filter((word) => form(word));
+      const found = written.map(term);
+      if (!found.length) return;
+      // A bare word keeps its form (the exact-form bonus, completion and
+      // correction need it) and how it was written (for "Did you mean").
+      if (found.length === 1 && !quoted) {
+        found.form = form(written[0]);
+        found.written = written[0];
+      }
+      groups.push(found);
+      open = !quoted && found.length === 1;
     });
   });
   groups.open = open && /[\p{L}\p{N}]$/u.test(query);
@@ -129,20 +137,58 @@ export function parseQuery(query) {
 }
 
 const COMPLETIONS = 8;
+// How much more an article scores, per word, for holding the very form the
+// reader typed rather than only another form of its stem: a quarter of the
+// largest BM25 impact (63), so it orders articles that match alike, and a
+// headline match still outranks an exact form deep in the text.
+const EXACT_BONUS = 16;
+// A word that matches nothing is read as the commonest words of the archive
+// within this many edits (1 for short words, 2 from 5 letters), up to CORRECTIONS.
+const CORRECTIONS = 3;
 
 // What a query needs, each a list of alternatives (usually one key): every key of
 // every group, a pair of neighbours for each phrase.
 function requirements(groups) {
-  const keys = new Set();
+  const needed = new Map();
   groups.forEach((group) => {
-    if (group.length === 1) keys.add(group[0]);
-    for (let i = 0; i + 1 < group.length; i++) keys.add(group[i] + " " + group[i + 1]);
+    if (group.length === 1 && !needed.has(group[0])) {
+      needed.set(group[0], { key: group[0], form: group.form, written: group.written });
+    }
+    for (let i = 0; i + 1 < group.length; i++) {
+      const key = group[i] + " " + group[i + 1];
+      if (!needed.has(key)) needed.set(key, { key });
+    }
   });
   const last = groups.length && groups[groups.length - 1];
-  return [...keys].map((key) => ({
-    key,
-    completable: Boolean(groups.open && last.length === 1 && last[0] === key),
+  return [...needed.values()].map((need) => ({
+    ...need,
+    completable: Boolean(groups.open && last.length === 1 && last[0] === need.key),
   }));
+}
+
+// Edits between two words (optimal string alignment: a swap of neighbours is one
+// edit), or limit + 1 once that is certain.
+export function editDistance(a, b, limit) {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let before = null;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost);
+      if (before && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        value = Math.min(value, before[j - 2] + 1);
+      }
+      row.push(value);
+      best = Math.min(best, value);
+    }
+    if (best > limit) return limit + 1;
+    before = previous;
+    previous = row;
+  }
+  return previous[b.length];
 }
 
 // --- the index ---------------------------------------------------------------------
@@ -177,7 +223,7 @@ export async function init() {
   if (!bundle) bundle = new URL("../../search-index/", import.meta.url);
   if (!meta) {
     const found = await load("meta.json", bundle);
-    if (found.version !== 1) throw new Error("search index: unknown format " + found.version);
+    if (found.version !== 2) throw new Error("search index: unknown format " + found.version);
     data = new URL(found.data, bundle);
     meta = found;
   }
@@ -191,19 +237,68 @@ async function postings(key) {
   return entry;
 }
 
-// The postings a requirement stands for: its key's, or, for a word being typed
-// that the archive does not hold, the words it begins. Null when there are none.
-async function resolve({ key, completable }) {
-  const found = await postings(key);
-  if (found) return { lists: [found], words: [key] };
-  const letters = Array.from(key);
-  if (!completable || !meta.prefixes || letters.length < meta.prefix_length) return null;
-  const prefix = letters.slice(0, meta.prefix_length).join("");
-  const file = await load("p/" + (crc32(prefix) % meta.prefixes) + ".json");
-  const words = (file[prefix] || []).map((entry) => entry[0])
-    .filter((word) => word.startsWith(key)).slice(0, COMPLETIONS);
-  const lists = (await Promise.all(words.map(postings))).filter(Boolean);
-  return lists.length ? { lists, words } : null;
+// The words of the archive spelt within an edit or two of a form, commonest
+// first: from the vocabulary files of its first letter and of its length and one
+// letter more or less (generator/search/index.py: vocabulary_key).
+async function corrections(wrong) {
+  const letters = Array.from(wrong);
+  if (!meta.vocabulary || letters.length < 3 || !/^\p{L}+$/u.test(wrong)) return [];
+  const limit = letters.length < 5 ? 1 : 2;
+  const keys = [letters.length - 1, letters.length, letters.length + 1]
+    .map((length) => letters[0] + length);
+  const files = await Promise.all(keys.map((key) => load("s/" + (crc32(key) % meta.vocabulary) + ".json")));
+  const found = [];
+  keys.forEach((key, i) => {
+    const listed = files[i][key];
+    if (!listed) return;
+    listed.split(" ").forEach((word, rank) => {
+      const distance = editDistance(wrong, word, limit);
+      if (distance <= limit) found.push({ word, distance, rank });
+    });
+  });
+  found.sort((a, b) => a.distance - b.distance || a.rank - b.rank);
+  const best = found.length ? found[0].distance : 0;
+  return found.filter((c) => c.distance === best).slice(0, CORRECTIONS).map((c) => c.word);
+}
+
+// The postings a requirement stands for: its key's; for a word being typed that
+// the archive does not hold, the words it begins; for a word the archive does
+// not hold at all, the words it is closest to ("corrected"). Null when none.
+async function resolve(need) {
+  const found = await postings(need.key);
+  if (found) return { lists: [found], words: [need.key], forms: [need.form] };
+  if (!need.form) return null;
+  const letters = Array.from(need.form);
+  if (need.completable && meta.prefixes && letters.length >= meta.prefix_length) {
+    const prefix = letters.slice(0, meta.prefix_length).join("");
+    const file = await load("p/" + (crc32(prefix) % meta.prefixes) + ".json");
+    const begun = (file[prefix] || []).map((entry) => entry[0])
+      .filter((word) => word.startsWith(need.form)).slice(0, COMPLETIONS);
+    const stems = [...new Set(begun.map(stem))];
+    const lists = (await Promise.all(stems.map(postings))).filter(Boolean);
+    if (lists.length) return { lists, words: stems, forms: stems.map(() => null) };
+  }
+  const close = await corrections(need.form);
+  const stems = [...new Set(close.map(stem))];
+  const lists = (await Promise.all(stems.map(postings))).filter(Boolean);
+  if (!lists.length) return null;
+  return { lists, words: stems, forms: stems.map(() => null), corrected: close[0] };
+}
+
+// The query with each corrected word written as the archive spells it, in the
+// reader's capitals: "Corbin" -> "Corbyn".
+function suggestionFor(query, needed, found) {
+  let suggestion = query;
+  let any = false;
+  needed.forEach((need, r) => {
+    const fix = found[r] && found[r].corrected;
+    if (!fix || !need.written) return;
+    const capital = need.written[0] !== need.written[0].toLowerCase();
+    const word = capital ? fix[0].toUpperCase() + fix.slice(1) : fix;
+    suggestion = suggestion.replace(need.written, word);
+    any = true;
+  });
+  return any ? suggestion : null;
 }
 
 async function loadFacets() {
@@ -266,6 +361,7 @@ export async function search(query, settings) {
   const highlight = new Set(groups ? groups.flat() : []);
   let docs;
   let scores = null;
+  let suggestion = null;
   if (groups === null) {
     docs = [];
     for (let doc = 0; doc < meta.documents; doc++) docs.push(doc);
@@ -274,22 +370,34 @@ export async function search(query, settings) {
     const found = await Promise.all(needed.map(resolve));
     docs = [];
     if (needed.length && found.every(Boolean)) {
+      suggestion = suggestionFor(query, needed, found);
       // A document must meet every requirement; a requirement met by several of
       // its alternatives (words a prefix begins) counts once, scores for each.
       const met = new Uint16Array(meta.documents);
       const last = new Int32Array(meta.documents).fill(-1);
       scores = new Float64Array(meta.documents);
-      found.forEach(({ lists, words }, r) => {
+      found.forEach(({ lists, words, forms }, r) => {
         words.forEach((word) => highlight.add(word));
-        lists.forEach(([idf, gaps, impacts]) => {
+        lists.forEach(([idf, gaps, impacts, byForm], l) => {
           let doc = 0;
+          const from = new Uint32Array(gaps.length);
           for (let i = 0; i < gaps.length; i++) {
             doc += gaps[i];
+            from[i] = doc;
             if (last[doc] !== r) {
               last[doc] = r;
               met[doc]++;
             }
             scores[doc] += idf * impacts[i];
+          }
+          // The articles that hold the form the reader typed, not only its stem.
+          const exact = byForm && forms[l] && byForm[forms[l]];
+          if (exact) {
+            let at = 0;
+            for (let i = 0; i < exact.length; i++) {
+              at += exact[i];
+              scores[from[at]] += idf * EXACT_BONUS;
+            }
           }
         });
       });
@@ -317,6 +425,9 @@ export async function search(query, settings) {
       data: () => record(doc, highlight),
     })),
     unfilteredResultCount: unfiltered,
+    // Not Pagefind's: the query as corrected, when a word matched nothing and
+    // the results are those of the words it is closest to.
+    suggestion,
     filters: facets ? counts(facets, docs) : {},
   };
 }

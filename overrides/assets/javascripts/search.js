@@ -34,6 +34,8 @@
   var facetsSection = root.querySelector(".ns-search__facets");
   var clearButton = root.querySelector(".ns-search__clear");
   var toolbar = root.querySelector(".ns-search__toolbar");
+  var suggestionLine = root.querySelector(".ns-search__suggestion");
+  var suggestionLink = root.querySelector(".ns-search__suggestion-link");
 
   // The bundle's address comes from the template (relative to this page), so the
   // site works from any host and any sub-path; result URLs are made relative to
@@ -159,6 +161,7 @@
     var mine = ++sequence;
     var term = normaliseQuery(state.q);
     writeState();
+    suggest(null);
     if (!term && !hasFilters()) {
       current = null;
       clear(list);
@@ -188,7 +191,7 @@
         clear(list);
         return showMore(mine).then(function () {
           if (mine !== sequence) return null;
-          announce(term, response.results.length);
+          announce(term, response.results.length, response.suggestion);
           root.setAttribute("data-state", "results");
           return countFacets(api, query, mine);
         });
@@ -243,9 +246,24 @@
     });
   }
 
-  function announce(term, count) {
+  // A word matched nothing and the engine searched for the words closest to it:
+  // say so, and offer the corrected query as a link that runs it.
+  function suggest(suggestion) {
+    if (!suggestionLine) return;
+    suggestionLine.hidden = !suggestion;
+    if (!suggestion) return;
+    suggestionLink.textContent = suggestion;
+    var params = new URLSearchParams(window.location.search);
+    params.set("q", suggestion);
+    suggestionLink.href = window.location.pathname + "?" + params.toString();
+  }
+
+  function announce(term, count, suggestion) {
     var where = hasFilters() ? " with the filters chosen" : "";
-    if (count === 0) {
+    if (suggestion && count > 0) {
+      say("No articles match “" + term + "”" + where + ". " +
+        plural(count, "article matches", "articles match") + " “" + suggestion + "”.");
+    } else if (count === 0) {
       say("No articles match " + (term ? "“" + term + "”" : "these filters") + where +
         ". Check the spelling, try fewer or other words" +
         (hasFilters() ? ", or clear the filters." : "."));
@@ -253,6 +271,7 @@
       say(plural(count, "article matches", "articles match") +
         (term ? " “" + term + "”" : "") + where + ".");
     }
+    suggest(count > 0 ? suggestion : null);
     toolbar.hidden = count === 0;
   }
 
@@ -444,6 +463,16 @@
     state.sort = sortSelect.value;
     run();
   });
+
+  if (suggestionLink) {
+    suggestionLink.addEventListener("click", function (event) {
+      event.preventDefault();
+      input.value = suggestionLink.textContent;
+      state.q = input.value;
+      if (headerBox) headerBox.value = input.value;
+      run().then(function () { input.focus(); });
+    });
+  }
 
   more.addEventListener("click", function () {
     var first = list.children.length;

@@ -1,0 +1,109 @@
+"""Search finds what readers mean (issue 18), tried as a reader would, in Chromium
+on the seed site: stems, a misspelt name, the issue's cover line, letters that do
+not decompose, and a headline above mentions in the text. The relevance of the
+whole engine is measured apart, on the synthetic archive (devtools/relevance.py,
+tests/test_search_relevance.py)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.search.index import BUNDLE, build_search_index
+from generator.site.build import load_edition
+from tests.sitekit import copy_project, serve
+from tests.test_search import search, wait_for_results
+
+MOMENTUM = "Losing Momentum: how Jeremy Corbyn’s support group ran out of steam"
+
+
+def fixture_article(slug: str, title: str, body: str) -> str:
+    return f"""---
+title: {title}
+slug: {slug}
+authors: [Test Writer]
+issue: {{date: 2001-01-01, title: A test issue}}
+---
+
+{body}
+"""
+
+
+@pytest.mark.browser
+def test_terrorist_and_terrorism_find_the_same_articles(page: Any, site_url: str) -> None:
+    found = {query: sorted(search(page, site_url, query)) for query in
+             ("terrorist", "terrorism", "terrorists")}  # fmt: skip
+    assert found["terrorist"] == found["terrorism"] == found["terrorists"]
+    assert len(found["terrorist"]) >= 2
+    marks = page.locator(".ns-result__excerpt mark").all_inner_texts()
+    assert any(m.lower() != "terrorists" for m in marks), marks  # stemmed forms highlighted
+
+
+@pytest.mark.browser
+def test_corbin_suggests_corbyn_and_one_click_finds_the_momentum_piece(
+    page: Any, site_url: str
+) -> None:
+    titles = search(page, site_url, "Corbin")
+    status = page.inner_text("#ns-search-status")
+    assert status.startswith("No articles match “Corbin”"), status
+    link = page.locator(".ns-search__suggestion a")
+    assert link.inner_text() == "Corbyn"
+    assert titles and titles[0] == MOMENTUM  # the closest word's articles, already
+    link.click()
+    assert wait_for_results(page)[0] == MOMENTUM
+    assert page.input_value("#ns-search-q") == "Corbyn"
+    assert "q=Corbyn" in page.url
+    assert page.locator(".ns-search__suggestion").is_hidden()
+
+
+@pytest.mark.browser
+def test_the_issue_cover_line_is_searchable(page: Any, site_url: str) -> None:
+    # "Trump's permanent revolution", the cover line of the Momentum piece's issue.
+    assert MOMENTUM in search(page, site_url, '"permanent revolution"')
+
+
+@pytest.mark.browser
+def test_a_headline_match_ranks_first_over_mentions_in_the_text(page: Any, site_url: str) -> None:
+    # "The façade cracks" has it in its headline; "Children of Abraham" in its text.
+    titles = search(page, site_url, "facade")
+    assert len(titles) >= 2
+    assert titles[0] == "The façade cracks"
+
+
+@pytest.fixture(scope="module")
+def fixture_url(seed_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The seed site with its index made again from the seeds and three fixture
+    articles: one mentions Łódź, two hold two forms of one stem."""
+    work = tmp_path_factory.mktemp("meaning")
+    project = copy_project(work / "project")
+    articles = project.content / "articles"
+    extra = {
+        "lodz-letter": ("A letter from the east", "The mills of Łódź stand empty now."),
+        "the-marmalades": ("A meeting", "The marmalades were made in a hall near the river."),
+        "the-marmalade": ("A debate", "The marmalade was made in a hall near the river."),
+    }
+    for slug, (title, body) in extra.items():
+        (articles / f"{slug}.md").write_text(fixture_article(slug, title, body), "utf-8")
+    site = work / "site"
+    shutil.copytree(seed_site, site)
+    build_search_index(load_edition(project), site / BUNDLE)
+    with serve(site) as url:
+        yield url
+
+
+@pytest.mark.browser
+def test_lodz_finds_an_article_that_writes_łódź(page: Any, fixture_url: str) -> None:
+    assert search(page, fixture_url, "Lodz") == ["A letter from the east"]
+    assert page.locator(".ns-result__excerpt mark").all_inner_texts() == ["Łódź"]
+
+
+@pytest.mark.browser
+def test_the_form_a_reader_typed_ranks_above_other_forms_of_its_stem(
+    page: Any, fixture_url: str
+) -> None:
+    assert search(page, fixture_url, "marmalade") == ["A debate", "A meeting"]
+    assert search(page, fixture_url, "marmalades") == ["A meeting", "A debate"]
