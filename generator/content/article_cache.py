@@ -22,6 +22,7 @@ CACHE_VERSION = code_digest(
     "content/problems.py",
     "content/yamlio.py",
     "content/article_cache.py",
+    "content/policy.py",
 )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from generator.content.policy import policy_problems
 from generator.content.problems import Problem
 from generator.content.schema import Article, article_from_front_matter
 from generator.content.yamlio import normalise, parse_front_matter, read_text
@@ -216,6 +217,11 @@ def parse_article_text(text: str, display_path: str) -> LoadedArticle:
     article, problems = article_from_front_matter(
         doc.data, doc.body, path=display_path, lines=doc.lines
     )
+    # The body is published as Markdown: the content policy judges it here, so
+    # that check, the build and the preview (and the article cache) share the verdict.
+    policy = policy_problems(doc.body, display_path, doc.body_line)
+    if policy:
+        return LoadedArticle(path, None, tuple(problems) + tuple(policy), doc.lines)
     return LoadedArticle(path, article, tuple(problems), doc.lines)
 
 

@@ -16,6 +16,7 @@ from generator.content.article_cache import ArticleCache
 from generator.content.article_file import LoadedArticle, load_article
 from generator.content.curation import Curation, load_curation
 from generator.content.curation_check import check_references, check_topics
+from generator.content.policy import policy_problems
 from generator.content.problems import Problem
 from generator.content.schema import Article
 
@@ -94,4 +95,17 @@ def check_all(content: Path, cache: ArticleCache | None = None) -> ContentCheck:
     curation, problems = load_curation(content)
     problems += check_topics(curation, loaded)
     problems += check_references(curation, result.articles, (i.path.stem for i in loaded))
+    problems += _home_problems(content)
     return ContentCheck(result.articles, curation, result.problems + tuple(problems))
+
+
+def _home_problems(content: Path) -> list[Problem]:
+    """``content/home.md``, the home page's introduction, is Markdown like an article."""
+    path = content / "home.md"
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        return []
+    except (OSError, UnicodeDecodeError) as error:
+        return [Problem(str(path), 1, "file", f"cannot read: {error}")]
+    return policy_problems(text, str(path), 1)

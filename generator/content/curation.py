@@ -26,6 +26,8 @@ from typing import Any
 
 from slugify import slugify
 
+from generator.content.policy import policy_problems, strip_comments
+
 # The article reader's YAML plumbing, shared so that curation files report lines
 # (and impossible dates) exactly as article files do.
 from generator.content.problems import Problem, Validator, kind_of
@@ -78,7 +80,7 @@ class Collection:
     @property
     def summary(self) -> str:
         """The introduction's first paragraph, for listings."""
-        return first_paragraph(self.intro)
+        return first_paragraph(strip_comments(self.intro))
 
 
 @dataclass(frozen=True)
@@ -154,9 +156,14 @@ def _read_front_matter_file(
     if text is None:
         return None, problems
     doc, problems = parse_front_matter(text, shown, field="yaml", required=required)
-    if doc is None or doc.data is not None:
+    if doc is None:
         return doc, problems
-    return YamlDoc({}, doc.body, doc.lines), problems
+    refused = policy_problems(doc.body, shown, doc.body_line)
+    if refused:
+        return None, refused
+    if doc.data is not None:
+        return doc, problems
+    return YamlDoc({}, doc.body, doc.lines, doc.body_line), problems
 
 
 def _top_keys(v: Validator, data: Any, keys: tuple[str, ...], what: str) -> bool:

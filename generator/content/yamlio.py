@@ -62,6 +62,8 @@ class YamlDoc:
     data: Any
     body: str
     lines: dict[str, int]
+    # The file line of the body's first line, for the content policy's messages.
+    body_line: int = 1
 
 
 def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
@@ -130,7 +132,13 @@ def yaml_problem(error: yaml.YAMLError, shown: str, offset: int, field: str) -> 
 
 
 def parse_yaml(
-    text: str, shown: str, *, offset: int = 0, field: str = "yaml", body: str = ""
+    text: str,
+    shown: str,
+    *,
+    offset: int = 0,
+    field: str = "yaml",
+    body: str = "",
+    body_line: int = 1,
 ) -> tuple[YamlDoc | None, list[Problem]]:
     """Parse YAML that starts ``offset`` lines into the file ``shown``."""
     try:
@@ -144,7 +152,7 @@ def parse_yaml(
     except yaml.YAMLError as error:
         return None, [yaml_problem(error, shown, offset, field)]
     lines = line_map(node, offset) if node is not None else {"": offset + 1}
-    return YamlDoc(data, body, lines), []
+    return YamlDoc(data, body, lines, body_line), []
 
 
 def parse_front_matter(
@@ -158,7 +166,8 @@ def parse_front_matter(
     if not _HANDLER.detect(text):
         if required:
             return None, [Problem(shown, 1, "front matter", NO_FRONT_MATTER)]
-        return YamlDoc(None, text.strip("\n"), {"": 1}), []
+        lead = len(text) - len(text.lstrip("\n"))
+        return YamlDoc(None, text.strip("\n"), {"": 1}, lead + 1), []
     try:
         fm_text, body = _HANDLER.split(text)
     except ValueError:
@@ -167,4 +176,13 @@ def parse_front_matter(
     # line), so a 0-based line in it is that many lines below the opening boundary.
     opening = _HANDLER.FM_BOUNDARY.search(text)
     offset = text[: opening.end()].count("\n") if opening else 0
-    return parse_yaml(fm_text, shown, offset=offset, field=field, body=body.strip("\n"))
+    # The body's first line: after the closing '---' and any blank lines.
+    body_start = len(text) - len(body.lstrip("\n"))
+    return parse_yaml(
+        fm_text,
+        shown,
+        offset=offset,
+        field=field,
+        body=body.strip("\n"),
+        body_line=text.count("\n", 0, body_start) + 1,
+    )

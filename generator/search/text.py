@@ -32,6 +32,7 @@ from collections.abc import Sequence
 
 import snowballstemmer
 
+from generator.content.policy import strip_comments
 from generator.content.schema import Article
 
 # Letters NFKD leaves alone because they are letters of their own, not a base
@@ -177,6 +178,8 @@ def markdown_paragraphs(body: str) -> list[str]:
     is MkDocs' job, and would cost as much as rendering the page again), and it
     runs on the whole archive: each step runs over the whole body, once, and only
     if the body holds the character it looks for."""
+    # Comments are editors' notes, never published (generator/content/policy.py).
+    body = strip_comments(body)
     if "#" in body:
         body = _HEADING.sub(r"\1", body)
     if "*" in body or "-" in body:

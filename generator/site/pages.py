@@ -24,6 +24,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from generator.content.curation import Collection, Topic
+from generator.content.policy import strip_comments
 from generator.content.edition import Edition, Issue, Writer
 from generator.content.schema import Article, Timeline
 
@@ -156,9 +157,7 @@ class PageWriter:
         else:
             meta.pop("description", None)
         front.update(meta)
-        head = yaml.dump(
-            front, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=100_000
-        )
+        head = yaml.dump(front, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=100_000)
         return Page(path, f"---\n{head}---\n\n{body.strip()}\n")
 
     # -- pages ---------------------------------------------------------------------
@@ -235,7 +234,7 @@ class PageWriter:
             following=following,
             timelines=timelines,
             minutes=edition.reading_minutes[slug],
-            body=Markup(a.body),
+            body=Markup(strip_comments(a.body)),
             topics=[t for n in a.topics if (t := edition.curation.topics.get(n))],
             collections=[
                 edition.curation.collections[c] for c in edition.collections_of.get(slug, ())
@@ -259,7 +258,7 @@ class PageWriter:
             issue=issue,
             newer=newer,
             older=older,
-            intro=Markup(note.intro) if note and note.intro else None,
+            intro=Markup(strip_comments(note.intro)) if note and note.intro else None,
         )
 
     def issues_index(self) -> Page:
@@ -306,7 +305,11 @@ class PageWriter:
         meta = self._listing_meta(self.config.site_name, self.config.site_description, "")
         meta["hide"] = ["navigation", "toc"]
         return self._page(
-            "index.md", "home.html", meta, intro=Markup(intro_markdown), featured=self._featured()
+            "index.md",
+            "home.html",
+            meta,
+            intro=Markup(strip_comments(intro_markdown)),
+            featured=self._featured(),
         )
 
     def _featured(self) -> dict[str, Any] | None:
@@ -318,7 +321,7 @@ class PageWriter:
             return {
                 "title": chosen.title or c.title,
                 "collection": c,
-                "summary": Markup(c.summary),
+                "summary": Markup(strip_comments(c.summary)),
                 "picks": c.items[:FEATURED_MAX],
                 "more": max(0, len(c.items) - FEATURED_MAX),
             }
@@ -343,17 +346,18 @@ class PageWriter:
             "collection.html",
             meta,
             collection=collection,
-            intro=Markup(collection.intro),
+            intro=Markup(strip_comments(collection.intro)),
         )
 
     def collections_index(self) -> Page:
         meta = self._listing_meta(
             "Collections", "Articles gathered and introduced by the editors.", "collections/"
         )
-        collections = [(c, Markup(c.summary)) for c in self.edition.curation.collections.values()]
-        return self._page(
-            "collections/index.md", "collections.html", meta, collections=collections
-        )
+        collections = [
+            (c, Markup(strip_comments(c.summary)))
+            for c in self.edition.curation.collections.values()
+        ]
+        return self._page("collections/index.md", "collections.html", meta, collections=collections)
 
     def topic(self, topic: Topic) -> Page:
         meta = self._listing_meta(
