@@ -27,7 +27,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.site.build import BuildError
+from generator.errors import GeneratorError
 
 BUNDLE = "pagefind"
 # Only article pages hold a data-pagefind-body; parsing the listing pages as well
@@ -53,20 +53,20 @@ UNUSED_UI_FILES = (
 TIMEOUT_SECONDS = float(os.environ.get("NS_SEARCH_INDEX_TIMEOUT", "3600"))
 
 
-class SearchIndexError(BuildError):
-    """Pagefind could not index the site; the message says why (and the build, a
-    BuildError, stops with it rather than with a traceback)."""
+class PagefindError(GeneratorError):
+    """Pagefind could not index the site; the message says why. (Named apart from
+    generator.errors.SearchIndexError: that is the edition's own index.)"""
 
 
 @dataclass(frozen=True)
-class SearchStats:
+class PagefindStats:
     pages: int  # article pages in the index
     files: int  # files in site/pagefind/
     bytes: int  # their total size: what the site serves, not what a query fetches
     canonical: bool  # the bundle was made byte-identical for identical content
 
 
-def index_site(site: Path) -> SearchStats:
+def index_site(site: Path) -> PagefindStats:
     """Index the article pages of the built site in ``site`` into ``site/pagefind/``."""
     site = site.resolve()
     out = site / BUNDLE
@@ -77,21 +77,21 @@ def index_site(site: Path) -> SearchStats:
     try:
         pages = _index(site, out)
     except TimeoutError as error:
-        raise SearchIndexError(
+        raise PagefindError(
             f"Pagefind did not finish indexing {site} within {TIMEOUT_SECONDS:.0f}s"
         ) from error
     except FileNotFoundError as error:
-        raise SearchIndexError(
+        raise PagefindError(
             f"the Pagefind binary is missing ({error}); install the project's "
             "dependencies (pip install -e .) so that pagefind[bin] provides it"
         ) from error
     except (RuntimeError, OSError) as error:  # _index says what went wrong
-        raise SearchIndexError(f"Pagefind could not index {site}: {error}") from error
+        raise PagefindError(f"Pagefind could not index {site}: {error}") from error
     articles = len(list(site.glob(ARTICLE_GLOB)))
     if articles and not pages:
         # Most likely the article template lost its data-pagefind-body: a site whose
         # search finds nothing must not be published.
-        raise SearchIndexError(
+        raise PagefindError(
             f"Pagefind indexed none of the {articles} article pages: check the "
             "data-pagefind-body attributes in overrides/edition/article.html"
         )
@@ -112,7 +112,7 @@ def index_site(site: Path) -> SearchStats:
     for name in UNUSED_UI_FILES:
         (out / name).unlink(missing_ok=True)
     files = [p for p in out.rglob("*") if p.is_file()]
-    return SearchStats(
+    return PagefindStats(
         pages=pages,
         files=len(files),
         bytes=sum(p.stat().st_size for p in files),
@@ -127,7 +127,7 @@ def _check_marked(site: Path) -> None:
     page is enough to look at: every article page comes from the same template."""
     first = next(iter(sorted(site.glob(ARTICLE_GLOB))), None)
     if first is not None and b"data-pagefind-body" not in first.read_bytes():
-        raise SearchIndexError(
+        raise PagefindError(
             f"{first.relative_to(site)} has no data-pagefind-body: the article template "
             "(overrides/edition/article.html) must mark what search indexes"
         )
@@ -376,7 +376,7 @@ def point_search_page_at_pagefind(site: Path) -> None:
         swapped,
     )
     if swapped.count("pagefind/") != 2:
-        raise SearchIndexError(f"{page}: no data-bundle and data-engine to point at Pagefind")
+        raise PagefindError(f"{page}: no data-bundle and data-engine to point at Pagefind")
     page.unlink()  # the benchmark's copy shares its files with the build (hard links)
     page.write_text(swapped, "utf-8")
 

@@ -4,43 +4,37 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from generator.errors import GeneratorError, UsageError
+from generator.github_actions import annotated
+
+if TYPE_CHECKING:
+    from generator.site.build import BuildTimings
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-PROBLEM_LINE = re.compile(r"^(?P<file>[^:\s][^:]*):(?P<line>\d+): (?P<message>.+)$")
+# The one place an error becomes an exit code: the first class that matches wins.
+EXIT_CODES: tuple[tuple[type[GeneratorError], int], ...] = (
+    (UsageError, EXIT_USAGE),
+    (GeneratorError, EXIT_PROBLEMS),
+)
 
 
-def _annotated(text: str) -> str:
-    """``text`` with a GitHub Actions annotation after each ``path:line: message`` line
-    when run in Actions, so a pull request shows the problem on the file's line."""
-    if os.environ.get("GITHUB_ACTIONS") != "true":
-        return text
-    out = []
-    for line in text.splitlines():
-        out.append(line)
-        m = PROBLEM_LINE.match(line)
-        if m:
-            message = m["message"].replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            file = m["file"].replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
-            out.append(f"::error file={file},line={m['line']}::{message}")
-    return "\n".join(out)
+def exit_code(error: GeneratorError) -> int:
+    return next(code for kind, code in EXIT_CODES if isinstance(error, kind))
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from generator.ingest.pipeline import UsageError, ingest, write_report
+    from generator.ingest.pipeline import ingest, write_report
 
-    try:
-        report = ingest(
-            [Path(p) for p in args.paths],
-            Path(args.content),
-            force=args.force,
-            progress=sys.stderr.isatty() and not args.quiet,
-        )
-    except UsageError as error:
-        print(f"ingest: {error}", file=sys.stderr)
-        return EXIT_USAGE
+    report = ingest(
+        [Path(p) for p in args.paths],
+        Path(args.content),
+        force=args.force,
+        progress=sys.stderr.isatty() and not args.quiet,
+    )
     if args.report:
         write_report(report, Path(args.report))
     if not args.quiet or report.rejected:
@@ -53,7 +47,7 @@ def _check(args: argparse.Namespace) -> int:
 
     result = check_all(Path(args.content))
     for problem in result.problems:
-        print(_annotated(str(problem)))
+        print(annotated(str(problem)))
     if result.problems:
         print(f"check: {len(result.problems)} problem(s) in {args.content}", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -66,19 +60,36 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _build(args: argparse.Namespace) -> int:
-    from generator.site.build import BuildError, Project, build
-
-    project = Project(Path(args.root).resolve())
+def _epoch_from_environment() -> int | None:
+    """SOURCE_DATE_EPOCH, when set, overrides the build's clock (the newest issue)."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if not value:
+        return None
     try:
-        timings = build(project, search=not args.no_search)
-    except BuildError as error:
-        print(_annotated(str(error)), file=sys.stderr)
-        return EXIT_PROBLEMS
+        return int(value)
+    except ValueError:
+        raise UsageError(f"SOURCE_DATE_EPOCH={value!r} is not a number of seconds") from None
+
+
+def report_build(timings: BuildTimings) -> None:
+    """What ``build`` prints: ingest's summary when it wrote or rejected anything,
+    then the steps' times."""
+    report = timings.ingest
+    if report is not None and (
+        report.count("written") or report.count("updated") or report.rejected
+    ):
+        print(report.summary_text(), file=sys.stderr)
     total = sum(timings.steps.values())
     steps = ", ".join(f"{name} {secs:.1f}s" for name, secs in timings.steps.items())
     beside = "".join(f"; {name} {secs:.1f}s beside it" for name, secs in timings.beside.items())
     print(f"build: site/ ready in {total:.1f}s ({steps}{beside})", file=sys.stderr)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from generator.site.build import Project, build
+
+    project = Project(Path(args.root).resolve())
+    report_build(build(project, search=not args.no_search, epoch=_epoch_from_environment()))
     return EXIT_OK
 
 
@@ -97,8 +108,7 @@ def _synth(args: argparse.Namespace) -> int:
     except (FileExistsError, ValueError) as error:
         # synth refuses a folder holding files it did not write, so that it can
         # never mix a synthetic archive into real sources.
-        print(f"synth: {error}", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(str(error)) from error
     print(summary, file=sys.stderr)
     return EXIT_OK
 
@@ -113,16 +123,11 @@ def _bench(args: argparse.Namespace) -> int:
 
 def _quality(args: argparse.Namespace) -> int:
     from devtools.quality.runner import GATES, report, run_gates
-    from generator.site.build import BuildError, Project
+    from generator.site.build import Project
 
     project = Project(Path(args.root).resolve())
     site = Path(args.site).resolve() if args.site else None
-    try:
-        results = run_gates(project, tuple(args.gate or GATES), site)
-    except BuildError as error:
-        print(_annotated(str(error)), file=sys.stderr)
-        return EXIT_PROBLEMS
-    return report(results)
+    return report(run_gates(project, tuple(args.gate or GATES), site))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -188,6 +193,13 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
+    except UsageError as error:
+        print(f"{args.command}: {error}", file=sys.stderr)
+        return exit_code(error)
+    except GeneratorError as error:
+        # A build's message holds the checker's path:line lines: annotate them.
+        print(annotated(str(error)), file=sys.stderr)
+        return exit_code(error)
     except KeyboardInterrupt:
         print("interrupted; no file was left half-written", file=sys.stderr)
         return 130

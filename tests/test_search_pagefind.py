@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from devtools.pagefind import (
-    SearchIndexError,
+    PagefindError,
     _canonicalise,
     _cbor,
     _cbor_decode,
@@ -85,7 +85,7 @@ def test_a_template_that_marks_nothing_for_pagefind_is_refused(tmp_path: Path) -
     template = project.templates / "article.html"
     template.write_text(template.read_text("utf-8").replace(" data-pagefind-body", ""), "utf-8")
     build(project, ingest_sources=False, search=False)
-    with pytest.raises(SearchIndexError, match="has no data-pagefind-body"):
+    with pytest.raises(PagefindError, match="has no data-pagefind-body"):
         index_site(project.site_dir())
 
 

@@ -8,7 +8,6 @@ its slowest gate rather than the sum of them.
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 import time
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from typing import Any, TextIO
 
 from devtools.quality.browser import chromium
 from devtools.quality.common import Finding, GateError, GateResult
+from generator import github_actions
 from generator.site.build import Project
 
 GATES: tuple[str, ...] = ("links", "html", "accessibility", "weight")
@@ -101,14 +101,14 @@ def run_gates(
 
 def annotation(result: GateResult, finding: Finding) -> str:
     """A GitHub Actions error annotation, so the pull request's checks list it."""
-    text = f"{finding.page}: {finding.problem}"
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return f"::error title=quality gate {result.name}::{text}"
+    return github_actions.error(
+        f"{finding.page}: {finding.problem}", title=f"quality gate {result.name}"
+    )
 
 
 def report(results: list[GateResult], out: TextIO = sys.stdout) -> int:
     """Print every gate's report; 0 when all passed, 1 otherwise."""
-    in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
+    in_actions = github_actions.in_actions()
     for result in results:
         print(result.report(), file=out)
         if in_actions:

@@ -72,9 +72,6 @@ class Edition:
     def latest_issue(self) -> Issue | None:
         return self.issues[0] if self.issues else None
 
-    def newest_date(self) -> dt.date | None:
-        return self.issues[0].date if self.issues else None
-
 
 def writer_slug(name: str) -> str:
     return slugify(name) or "writer"

@@ -29,6 +29,7 @@ from generator.code_digest import code_digest
 from generator.content import yamlio
 from generator.content.article_file import dump_article
 from generator.content.schema import IssueRef, Source
+from generator.errors import UsageError
 from generator.ingest.article_markdown import to_article
 from generator.ingest.scrape import KnownArticle, ParsedArticle, ScrapeResult, read_scrape
 from generator.ingest.slugs import base_slug, candidates_from
@@ -110,10 +111,6 @@ class IngestReport:
         for kind, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))[:max_lines]:
             lines.append(f"warning x{n}: {kind}")
         return "\n".join(lines)
-
-
-class UsageError(Exception):
-    pass
 
 
 def find_files(paths: Iterable[Path]) -> list[Path]:

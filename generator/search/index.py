@@ -51,6 +51,7 @@ import numpy as np
 import orjson
 
 from generator.content.edition import Edition
+from generator.errors import SearchIndexError
 from generator.search.text import article_fields, form, stem, words
 from generator.site.pages import display_standfirst, long_date
 
@@ -511,10 +512,6 @@ def build_search_index(edition: Edition, out: Path) -> SearchStats:
     return SearchStats(
         documents=len(documents), terms=terms, shards=shards, files=bundle.files, bytes=bundle.bytes
     )
-
-
-class SearchIndexError(Exception):
-    """The index could not be written; the message says why."""
 
 
 @dataclass(frozen=True)

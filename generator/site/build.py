@@ -12,30 +12,34 @@ A failure at any step leaves the previous site/ as it was.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
-import sys
 import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from generator.content.article_cache import ArticleCache
 from generator.atomic import write_atomic
+from generator.content.article_cache import ArticleCache
 from generator.content.check import check_all
 from generator.content.edition import Edition, build_edition
+from generator.errors import BuildError, ContentError
 from generator.site.feed import atom_feed
 from generator.site.pages import Page, PageWriter, SiteConfig
-from generator.site.render import RenderError, render
+from generator.site.render import render
+
+if TYPE_CHECKING:
+    from generator.ingest.pipeline import IngestReport
+
+__all__ = ["BuildError", "BuildTimings", "Project", "build", "load_edition", "write_docs"]
 
 DEFAULT_INTRO = "A curated digital edition of articles from the New Statesman."
-
-
-class BuildError(Exception):
-    """A build step failed; the message says which and why."""
+# The clock of an edition with no issue at all.
+EPOCH_WITHOUT_ISSUES = dt.date(2000, 1, 1)
 
 
 @dataclass
@@ -44,6 +48,8 @@ class BuildTimings:
     # Steps that ran at the same time as another (the search index, beside
     # MkDocs): their own duration, not part of the build's sum.
     beside: dict[str, float] = field(default_factory=dict)
+    # What the build's ingest of the bundled sources did, for the caller to report.
+    ingest: IngestReport | None = None
 
     def time(self, name: str, started: float) -> None:
         self.steps[name] = self.steps.get(name, 0.0) + time.perf_counter() - started
@@ -65,17 +71,20 @@ class Project:
     def templates(self) -> Path:
         return self.root / "overrides" / "edition"
 
-    def docs_dir(self) -> Path:
-        return self.root / self.mkdocs_config().get("docs_dir", "build/docs")
-
-    def site_dir(self) -> Path:
-        return self.root / self.mkdocs_config().get("site_dir", "site")
-
-    def mkdocs_config(self) -> dict:
+    @cached_property
+    def _mkdocs_config(self) -> dict[str, Any]:
+        # Read once per Project (a frozen dataclass: cached_property stores the
+        # value in the instance's __dict__ without calling __setattr__).
         return yaml.safe_load(self.mkdocs_yml.read_text("utf-8"))
 
+    def docs_dir(self) -> Path:
+        return self.root / self._mkdocs_config.get("docs_dir", "build/docs")
+
+    def site_dir(self) -> Path:
+        return self.root / self._mkdocs_config.get("site_dir", "site")
+
     def site_config(self) -> SiteConfig:
-        cfg = self.mkdocs_config()
+        cfg = self._mkdocs_config
         return SiteConfig(
             site_name=cfg["site_name"],
             site_url=cfg.get("site_url") or "http://127.0.0.1:8000/",
@@ -87,7 +96,7 @@ def load_edition(project: Project, cache: ArticleCache | None = None) -> Edition
     result = check_all(project.content, cache)
     if result.problems:
         lines = "\n".join(str(p) for p in result.problems)
-        raise BuildError(
+        raise ContentError(
             f"{lines}\nbuild stopped: {len(result.problems)} problem(s) in the content above; "
             "fix them (python -m generator check lists them) and build again"
         )
@@ -143,7 +152,8 @@ def sync_tree(target: Path, files: Iterable[tuple[str, bytes]]) -> tuple[int, in
 def source_date_epoch(edition: Edition) -> int:
     """The build's clock: the newest issue's date, so that the same content gives
     the same site (sitemap dates, feed dates) whenever it is built."""
-    newest = edition.newest_date() or dt.date(2000, 1, 1)
+    latest = edition.latest_issue
+    newest = latest.date if latest is not None else EPOCH_WITHOUT_ISSUES
     return int(dt.datetime.combine(newest, dt.time(), tzinfo=dt.UTC).timestamp())
 
 
@@ -152,10 +162,12 @@ def write_docs(
     edition: Edition,
     timings: BuildTimings,
     only_articles: set[str] | None = None,
+    epoch: int | None = None,
 ) -> Path:
     """Write the docs tree. With ``only_articles`` (the live preview after an edit),
     every listing page is redone but only those article pages, and nothing else in
-    the tree is removed except the pages of articles that no longer exist."""
+    the tree is removed except the pages of articles that no longer exist.
+    ``epoch`` (default: ``source_date_epoch``) dates what has no date of its own."""
     started = time.perf_counter()
     if only_articles is None:
         pages = render_pages(project, edition)
@@ -165,7 +177,8 @@ def write_docs(
         pages += [writer.article(s) for s in sorted(only_articles) if s in edition.articles]
     timings.time("generate pages", started)
     started = time.perf_counter()
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or source_date_epoch(edition))
+    if epoch is None:
+        epoch = source_date_epoch(edition)
     fallback = dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
     files = [(p.path, p.text.encode("utf-8")) for p in pages]
     files.append(("feed.xml", atom_feed(edition, project.site_config(), fallback)))
@@ -193,15 +206,22 @@ def swap_in(new_site: Path, site: Path) -> None:
         shutil.rmtree(old)
 
 
-def build(project: Project, *, ingest_sources: bool = True, search: bool = True) -> BuildTimings:
+def build(
+    project: Project,
+    *,
+    ingest_sources: bool = True,
+    search: bool = True,
+    epoch: int | None = None,
+) -> BuildTimings:
+    """Build the site; ``epoch`` (seconds, default: the newest issue's date, see
+    ``source_date_epoch``) is the clock of every date the content does not give.
+    Raises BuildError (ContentError for problems in the content)."""
     timings = BuildTimings()
     if ingest_sources and (project.content / "sources").is_dir():
         started = time.perf_counter()
         from generator.ingest.pipeline import ingest
 
-        report = ingest([project.content / "sources"], project.content)
-        if report.count("written") or report.count("updated") or report.rejected:
-            print(report.summary_text(), file=sys.stderr)
+        timings.ingest = ingest([project.content / "sources"], project.content)
         timings.time("ingest", started)
     started = time.perf_counter()
     cache = ArticleCache(project.root / ".cache" / "articles.pickle")
@@ -221,23 +241,15 @@ def build(project: Project, *, ingest_sources: bool = True, search: bool = True)
             # Started now, the index has the second core to itself while this
             # process generates and writes the pages (single-threaded work).
             search_job = SearchIndexJob(edition, work / BUNDLE)
-        write_docs(project, edition, timings)
-        os.environ.setdefault("SOURCE_DATE_EPOCH", str(source_date_epoch(edition)))
-        epoch = int(os.environ["SOURCE_DATE_EPOCH"])
+        if epoch is None:
+            epoch = source_date_epoch(edition)
+        write_docs(project, edition, timings, epoch=epoch)
         started = time.perf_counter()
-        try:
-            render(project.mkdocs_yml, project.docs_dir(), tmp, work, epoch)
-        except RenderError as error:
-            raise BuildError(str(error)) from error
+        render(project.mkdocs_yml, project.docs_dir(), tmp, work, epoch)
         timings.time("mkdocs", started)
         if search_job is not None:
-            from generator.search.index import SearchIndexError
-
             started = time.perf_counter()
-            try:
-                _, seconds = search_job.wait()
-            except SearchIndexError as error:
-                raise BuildError(str(error)) from error
+            _, seconds = search_job.wait()
             (work / BUNDLE).rename(tmp / BUNDLE)
             timings.time("search index", started)
             timings.beside["search index"] = seconds

@@ -12,15 +12,19 @@ every page, is rebuilt from the shards' sitemaps in one sorted order.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import io
 import os
 import re
 import shutil
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from xml.etree import ElementTree as ET
+
+from generator.errors import RenderError
 
 SHARDS = 2
 SHARD_MIN_LEAVES = 1000  # below this one process is fast enough, and simpler
@@ -29,8 +33,6 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 _MD_LINK_RE = re.compile(r"\]\(\s*<?([^)\s>]+?\.md)(?:#[^)\s>]*)?>?(?:\s+\"[^\"]*\")?\s*\)")
 
 
-class RenderError(Exception):
-    pass
 
 
 def run_mkdocs(
@@ -106,8 +108,31 @@ def _render_shard(args: tuple[Path, Path, Path]) -> None:
     run_mkdocs(mkdocs_yml, site, docs, lenient_links=True)
 
 
+@contextlib.contextmanager
+def mkdocs_clock(epoch: int) -> Iterator[None]:
+    """MkDocs dates pages (the sitemap's lastmod, ``build_date_utc``) by the
+    SOURCE_DATE_EPOCH environment variable, its only way to be told a date: set it
+    for the render (and its worker processes, which inherit it) and restore it
+    after, so that the next build in the same process gets its own date."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+
+
 def render(mkdocs_yml: Path, docs: Path, site_dir: Path, work: Path, epoch: int) -> int:
-    """Render ``docs`` into ``site_dir``; returns the number of MkDocs processes used."""
+    """Render ``docs`` into ``site_dir``, dated ``epoch``; returns the number of
+    MkDocs processes used."""
+    with mkdocs_clock(epoch):
+        return _render(mkdocs_yml, docs, site_dir, work, epoch)
+
+
+def _render(mkdocs_yml: Path, docs: Path, site_dir: Path, work: Path, epoch: int) -> int:
     files = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file())
     leaves = [f for f in files if is_leaf(f)]
     if len(leaves) < SHARD_MIN_LEAVES:
