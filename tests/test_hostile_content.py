@@ -200,3 +200,108 @@ def test_the_build_refuses_what_check_refuses_and_publishes_no_comment(tmp_path:
     ]
     assert published == [], noted
     assert any((site / "search-index").rglob("*.json"))
+
+
+# --- YAML: a budget, not a crash --------------------------------------------------
+# A refused alias is reported at its anchor, the value used again.
+
+
+def _laughs(width: int, depth: int) -> str:
+    """The "billion laughs": each level an alias list of the level below."""
+    lines = ["l0: &l0 [" + ", ".join(["lol"] * width) + "]"]
+    for i in range(1, depth):
+        lines.append(f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * width) + "]")
+    return "\n".join(lines) + "\n"
+
+
+HOSTILE_YAML = [
+    (_laughs(9, 9), 2, "anchors and aliases"),
+    ("title: &t [*t]\n", 2, "anchors and aliases"),
+    ("title: &t Name\nslug: *t\n", 2, "anchors and aliases"),
+    ("issue: &i {date: 2008-01-01}\nimage:\n  <<: *i\n", 2, "anchors and aliases"),
+    ("title: " + "[" * 5000 + "]" * 5000 + "\n", 2, "nested more than"),
+    ("title:\n" + "".join(" " * (i + 1) + "- \n" for i in range(900)), 66, "nested more than"),
+    ("title: One\nslug: two\ntitle: Three\n", 4, "duplicate key 'title' (first on line 2)"),
+    ("issue:\n  date: 2008-01-01\n  date: 2009-01-01\n", 4, "duplicate key 'date'"),
+]
+
+
+@pytest.mark.parametrize(("front", "line", "said"), HOSTILE_YAML, ids=range(len(HOSTILE_YAML)))
+def test_hostile_front_matter_is_a_problem_at_its_line(
+    tmp_path: Path, front: str, line: int, said: str
+) -> None:
+    path = tmp_path / "articles" / "x.md"
+    path.parent.mkdir()
+    path.write_text(f"---\n{front}---\n\nBody.\n", "utf-8")
+    (problem,) = check_all(tmp_path).problems
+    assert (problem.path, problem.line) == (str(path), line)
+    assert said in problem.message
+
+
+def test_a_billion_laughs_in_topics_yml_is_one_message(
+    tmp_path: Path, run_generator: RunGenerator
+) -> None:
+    write(tmp_path, "fine", "Fine.")
+    (tmp_path / "topics.yml").write_text(_laughs(9, 9) + "topics: *l8\n", "utf-8")
+    result = run_generator("check", "--content", tmp_path)
+    assert result.returncode == 1
+    assert f"{tmp_path / 'topics.yml'}:1: yaml: anchors and aliases" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+# A property test in a process of its own under a memory cap (RLIMIT_AS) and a
+# time limit: random and hostile YAML made of the syntax that matters, read as an
+# article's front matter and as topics.yml, must give an article or problems,
+# never an exception, never beyond the cap.
+PROPERTY = r"""
+import resource, sys, tempfile
+from pathlib import Path
+cap = int(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+from hypothesis import HealthCheck, given, settings, strategies as st
+from generator.content.article_file import parse_article_text
+from generator.content.curation import load_topics
+
+PIECES = ["&a ", "*a", "&b ", "*b", "[", "]", "{", "}", ": ", "- ", "\n", "  ", "title",
+          "slug", "issue", "date", "<<", "!!str ", "!!binary ", "!!python/object:os.system ",
+          "? ", "'", '"', "#", "|\n", ">\n", "2008-01-01", "2107-01-01", "\x00", "\t",
+          "%YAML 1.1\n", "---\n", "...\n", ", ", "topics", "name", "\\", "\u2028", "9" * 30]
+laughs = st.builds(
+    lambda w, d, key: "\n".join(
+        [f"l0: &l0 [{', '.join(['x'] * w)}]"]
+        + [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * w)}]" for i in range(1, d)]
+        + [f"{key}: *l{d - 1}"]
+    ),
+    st.integers(2, 40), st.integers(2, 14), st.sampled_from(["title", "topics", "issue"]),
+)
+texts = st.one_of(st.lists(st.sampled_from(PIECES), max_size=80).map("".join), laughs,
+                  st.text(max_size=200))
+folder = Path(tempfile.mkdtemp())
+
+@settings(max_examples=int(sys.argv[2]), deadline=None, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(texts)
+def run(text):
+    loaded = parse_article_text(f"---\n{text}\n---\n\nBody.\n", "a.md")
+    assert loaded.article is not None or loaded.problems
+    path = folder / "topics.yml"
+    path.write_text(text, "utf-8", errors="surrogatepass")
+    load_topics(path, "topics.yml")
+
+run()
+print("survived")
+"""
+
+
+def test_random_and_hostile_yaml_stays_within_memory_and_time() -> None:
+    import sys
+
+    cap = 768 * 1024 * 1024
+    result = subprocess.run(
+        [sys.executable, "-c", PROPERTY, str(cap), "400"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip() == "survived"

@@ -49,9 +49,77 @@ class FastTolerantLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type
 FastTolerantLoader.add_constructor("tag:yaml.org,2002:timestamp", timestamp_or_text)
 
 
+# The budget every YAML text is held to before a value is built from it. Front
+# matter nests five deep (timelines.0.events.0.date); 64 leaves room for any
+# curation file and stops a "5,000-deep" file long before Python's recursion
+# limit. Anchors and aliases (&name, *name) are refused outright: no editor needs
+# them, and nine nested aliases in a 386-byte file ("billion laughs") expand to a
+# billion nodes for anything that walks the values. Without aliases a document has
+# at most as many nodes as it has characters, so no node budget is needed.
+MAX_DEPTH = 64
+
+
+class YamlRefused(yaml.YAMLError):
+    """A YAML text outside the budget, or with a duplicate key: ``line`` is 0-based
+    within the text, like PyYAML's marks."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def audit(node: yaml.Node, offset: int = 0) -> dict[str, int]:
+    """Map dotted field paths to 1-based file lines, walking the composed tree once,
+    iteratively, and refusing an alias, nesting beyond MAX_DEPTH or a key given
+    twice in one mapping (YAML says keys are unique; PyYAML silently keeps the
+    last, so an editor's second ``title:`` would replace the first unseen)."""
+    lines: dict[str, int] = {"": offset + node.start_mark.line + 1}
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, str, int]] = [(node, "", 0)]
+    while stack:
+        n, prefix, depth = stack.pop()
+        if id(n) in seen:
+            # An alias is the anchored node itself: the line is the anchor's.
+            raise YamlRefused(
+                n.start_mark.line,
+                "anchors and aliases (&name, *name) are not allowed; this value is used "
+                "again by an alias",
+            )
+        seen.add(id(n))
+        if isinstance(n, yaml.ScalarNode):
+            continue
+        if depth >= MAX_DEPTH:
+            raise YamlRefused(n.start_mark.line, f"nested more than {MAX_DEPTH} levels deep")
+        if isinstance(n, yaml.MappingNode):
+            keys: dict[str, int] = {}
+            for key_node, value_node in n.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    stack.append((key_node, prefix, depth + 1))
+                name = str(key_node.value)
+                line = offset + key_node.start_mark.line + 1
+                if isinstance(key_node, yaml.ScalarNode) and name in keys:
+                    raise YamlRefused(
+                        key_node.start_mark.line,
+                        f"duplicate key {name!r} (first on line {keys[name]}); "
+                        "each key may appear once",
+                    )
+                keys[name] = line
+                key = f"{prefix}.{name}" if prefix else name
+                lines.setdefault(key, line)
+                stack.append((value_node, key, depth + 1))
+        elif isinstance(n, yaml.SequenceNode):
+            for i, item in enumerate(n.value):
+                key = f"{prefix}.{i}" if prefix else str(i)
+                lines.setdefault(key, offset + item.start_mark.line + 1)
+                stack.append((item, key, depth + 1))
+    return lines
+
+
 def load(text: str) -> Any:
-    """The data of a YAML text, by libyaml (no line numbers, no error mapping)."""
-    return yaml.load(text, Loader=FastTolerantLoader)
+    """The data of a YAML text, by libyaml, within the budget (no line numbers, no
+    error mapping: a YamlRefused is a yaml.YAMLError)."""
+    return _compose_and_load(text)[1]
 
 
 @dataclass(frozen=True)
@@ -85,32 +153,17 @@ def normalise(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def line_map(node: yaml.Node, offset: int) -> dict[str, int]:
-    """Map dotted field paths to 1-based file lines, walking the composed YAML tree."""
-    lines: dict[str, int] = {"": offset + node.start_mark.line + 1}
-
-    def walk(n: yaml.Node, prefix: str) -> None:
-        if isinstance(n, yaml.MappingNode):
-            for key_node, value_node in n.value:
-                key = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
-                lines[key] = offset + key_node.start_mark.line + 1
-                walk(value_node, key)
-        elif isinstance(n, yaml.SequenceNode):
-            for i, item in enumerate(n.value):
-                key = f"{prefix}.{i}" if prefix else str(i)
-                lines[key] = offset + item.start_mark.line + 1
-                walk(item, key)
-
-    walk(node, "")
-    return lines
-
-
-def _compose_and_load(text: str) -> tuple[yaml.Node | None, Any]:
-    """One libyaml parse for both the node tree (line numbers) and the data."""
+def _compose_and_load(text: str, offset: int = 0) -> tuple[dict[str, int] | None, Any]:
+    """One libyaml parse for both the line map (``audit``) and the data."""
     loader = FastTolerantLoader(text)
     try:
         node = loader.get_single_node()
-        return node, (loader.construct_document(node) if node is not None else None)
+        if node is None:
+            return None, None
+        # Audited before a value is built: building shares aliased values, but
+        # anything that then walks them would pay for every expansion.
+        lines = audit(node, offset)
+        return lines, loader.construct_document(node)
     finally:
         loader.dispose()
 
@@ -143,15 +196,31 @@ def parse_yaml(
     """Parse YAML that starts ``offset`` lines into the file ``shown``."""
     try:
         try:
-            node, data = _compose_and_load(text)
-        except yaml.YAMLError:
+            lines, data = _compose_and_load(text, offset)
+        except YamlRefused:
+            raise
+        except yaml.YAMLError as error:
+            if "nesting depth" in str(error):
+                # libyaml's own limit (1,000 levels): the pure-Python parser would
+                # recurse that deep before saying anything better.
+                mark = getattr(error, "problem_mark", None)
+                message = f"nested more than {MAX_DEPTH} levels deep"
+                raise YamlRefused(mark.line if mark else 0, message) from error
             # libyaml's messages are terser; the pure-Python parser says more, and
-            # an editor reads this message, so let it find the error again.
+            # an editor reads this message, so let it find the error again (its
+            # composer recurses: a nesting libyaml refused may exhaust the stack).
             node = yaml.compose(text, Loader=TolerantLoader)
+            lines = audit(node, offset) if node is not None else None
             data = yaml.load(text, Loader=TolerantLoader)
+    except YamlRefused as refused:
+        return None, [Problem(shown, offset + refused.line + 1, field, refused.message)]
+    except RecursionError:
+        message = f"nested more than {MAX_DEPTH} levels deep"
+        return None, [Problem(shown, offset + 1, field, message)]
     except yaml.YAMLError as error:
         return None, [yaml_problem(error, shown, offset, field)]
-    lines = line_map(node, offset) if node is not None else {"": offset + 1}
+    if lines is None:
+        lines = {"": offset + 1}
     return YamlDoc(data, body, lines, body_line), []
 
 
