@@ -128,13 +128,13 @@ def test_the_ingested_seeds_pass(
         pytest.param(
             ("  - date: 2008-02-10\n    text: Second event.", "  - text: Second event."),
             "{path}:20: timelines.0.events.1.date: every timeline event needs a date "
-            "(YYYY-MM-DD, YYYY-MM or YYYY)",
+            "(YYYY-MM-DD, YYYY-MM, YYYY, a decade YYYX (199X) or a span START/END (1914/1918))",
             id="event-without-date",
         ),
         pytest.param(
             ("  - date: 2008-02-10", "  - date: 10.02.2008"),
             "{path}:20: timelines.0.events.1.date: '10.02.2008' is not a date; "
-            "write YYYY-MM-DD, YYYY-MM or YYYY",
+            "write YYYY-MM-DD, YYYY-MM, YYYY, a decade YYYX (199X) or a span START/END (1914/1918)",
             id="event-date-not-iso",
         ),
     ],

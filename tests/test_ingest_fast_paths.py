@@ -111,15 +111,16 @@ def test_cue_start_characters_are_every_character_the_expressions_start_with() -
     # "first", "appeared"; "show"; "correction", "clarification"); with IGNORECASE,
     # Unicode adds letters such as the long s.
     assert scrape.PROVENANCE_RE.flags & re.IGNORECASE and scrape.MARKER_RE.flags & re.IGNORECASE
-    assert _matching("[tfas]", re.IGNORECASE) == set(scrape.CUE_STARTS)
-    assert _matching("[tfa]", re.IGNORECASE) == set(scrape.PROVENANCE_STARTS)
+    assert _matching("[tfwopas]", re.IGNORECASE) == set(scrape.CUE_STARTS)
+    assert _matching("[tfwopa]", re.IGNORECASE) == set(scrape.PROVENANCE_STARTS)
     assert _matching("[s]", re.IGNORECASE) == set(scrape.MARKER_STARTS)
     assert _matching("[c]", re.IGNORECASE) == set(scrape.CORRECTION_STARTS)
     assert not scrape.CREDIT_RE.flags & re.IGNORECASE
     assert not scrape.BREAK_RE.flags & re.IGNORECASE
     # The start sets hold for these beginnings; a change to one must update its set.
     assert scrape.PROVENANCE_RE.pattern.startswith(
-        r"^(?:this\s+(?:article|piece|story|essay|review)\s+)?(?:first\s+)?appeared\s"
+        r"^(?:this\s+(?:article|piece|story|essay|review|interview|column)\s+)?"
+        r"(?:was\s+)?(?:first\s+|originally\s+)?(?P<verb>appeared|appears|published)"
     )
     assert scrape.MARKER_RE.pattern.startswith(r"^show\s")
     assert scrape.CORRECTION_RE.pattern.startswith(r"^(?:correction|clarification)s?")

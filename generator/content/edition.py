@@ -155,7 +155,7 @@ def build_edition(
         for timeline in article.timelines
         for event in timeline.events
     ]
-    chronology.sort(key=lambda e: (e.event.date, e.slug, e.event.text))
+    chronology.sort(key=lambda e: (e.event.sort_key, e.event.date, e.slug, e.event.text))
 
     edition = Edition(
         articles=by_slug,

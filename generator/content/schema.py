@@ -17,11 +17,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from generator.content import event_dates
 from generator.content.problems import Problem, Validator, kind_of
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# Timeline dates may be partial: the print timelines give a year or a month alone.
-EVENT_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -42,10 +41,16 @@ class Image:
 
 @dataclass(frozen=True)
 class TimelineEvent:
-    # YYYY-MM-DD, YYYY-MM or YYYY; as text, partial dates sort before full dates
-    # of the same period ("2008" < "2008-01").
+    # YYYY-MM-DD, YYYY-MM, YYYY, a decade 199X or a span START/END, as the print
+    # timeline gave it (generator/content/event_dates.py).
     date: str
     text: str
+
+    @property
+    def sort_key(self) -> str:
+        # The start: partial dates sort before full dates of the same period
+        # ("2008" < "2008-01"), a decade or a span with its first year.
+        return event_dates.sort_key(self.date)
 
 
 @dataclass(frozen=True)
@@ -167,18 +172,12 @@ def _event_date(v: Validator, value: Any, where: str) -> str | None:
     if isinstance(value, dt.date):
         return value.isoformat()
     if value is None:
-        v.fail(where, "every timeline event needs a date (YYYY-MM-DD, YYYY-MM or YYYY)")
+        v.fail(where, f"every timeline event needs a date ({event_dates.FORMS})")
         return None
     text = str(value).strip()
-    match = EVENT_DATE_RE.match(text)
-    if match:
-        year, month, day = match.groups()
-        try:
-            dt.date(int(year), int(month or 1), int(day or 1))
-            return text
-        except ValueError:
-            pass
-    v.fail(where, f"{value!r} is not a date; write YYYY-MM-DD, YYYY-MM or YYYY")
+    if event_dates.valid(text):
+        return text
+    v.fail(where, f"{value!r} is not a date; write {event_dates.FORMS}")
     return None
 
 
@@ -301,7 +300,8 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "timelines",
         Timelines(),
-        "{title, credit, events: [{date, text}]}; dates YYYY-MM-DD, YYYY-MM or YYYY; source order.",
+        "{title, credit, events: [{date, text}]}; dates YYYY-MM-DD, YYYY-MM, YYYY, "
+        "decade 199X or span 1914/1918 (docs/front-matter.md); source order.",
     ),
     Field("notes", TextList(), "Reader notes printed after the article."),
     Field("corrections", TextList(), "Editorial corrections, shown as a notice."),

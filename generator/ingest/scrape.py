@@ -8,7 +8,6 @@ text as a paragraph.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import itertools
 import re
@@ -17,22 +16,14 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from generator.content.schema import Image, IssueRef, Timeline, TimelineEvent
+from generator.ingest import cues
+from generator.ingest.cues import PROVENANCE_RE, DateFail, bio_authors
 from generator.ingest.decoding import NotText, clean_lines, decode
 
 MARKER_RE = re.compile(r"^show\s*/?\s*hide\s+image$", re.IGNORECASE)
-PROVENANCE_RE = re.compile(
-    r"^(?:this\s+(?:article|piece|story|essay|review)\s+)?(?:first\s+)?appeared\s+in\s+the\s+"
-    r"(?P<date>\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\.?,?\s+\d{4})\s+(?:issue|edition)\s+of\s+"
-    r"(?:the\s+)?new\s+statesman\b\s*[,:;.–—-]?\s*(?P<title>.*?)\s*$",
-    re.IGNORECASE,
-)
 CREDIT_RE = re.compile(
     r"^(?:ILLUSTRATIONS?|PHOTOGRAPHS?|PHOTOS?|PICTURES?|ARTWORK|CARTOONS?|DRAWINGS?|IMAGES?|"
     r"MAIN IMAGE|PORTRAITS?)(?:\s+AND\s+[A-Z]+)?\s*(?:BY|:)\s*\S.*$"
-)
-IMAGE_CAPTION_RE = re.compile(
-    r"^(?P<caption>.*?)[\s.,;]*\b(?:photo(?:graph)?s?|pictures?|images?)\s*:\s*(?P<credit>.+)$",
-    re.IGNORECASE,
 )
 CORRECTION_RE = re.compile(r"^(?:correction|clarification)s?\s*[:.–—-]\s*(?P<text>.+)$", re.I)
 NOTE_RE = re.compile(
@@ -42,22 +33,23 @@ NOTE_RE = re.compile(
     r"this is an edited|an edited version)",
     re.IGNORECASE,
 )
-BULLET_CHARS = "•·▪●◦‣"
-BULLET_RE = re.compile(r"^[•·▪●◦‣]\s*(?P<rest>.*)$")
-EVENT_RE = re.compile(
-    r"^(?P<date>\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})|\d{1,2}[./]\d{4}|\d{4})(?=\s|[:,–—-]|$)"
-    r"\s*[:,–—-]?\s*(?P<text>.*)$"
+# Bullets: a bullet sign, or a hyphen, en dash or asterisk and a space.
+BULLET_CHARS = "•·▪●◦‣-–*"
+BULLET_RE = re.compile(r"^(?:[•·▪●◦‣]\s*|[-–*]\s+)(?P<rest>.*)$")
+# The line that names a timeline's compiler: "Research by NAME", "Compiled by NAME",
+# "Research: NAME", or the bare name.
+TIMELINE_CREDIT_RE = re.compile(
+    r"^(?:(?P<label>(?:research(?:ed)?|compiled|chronology|timeline)(?:\s+by)?)\s*:?\s+)?"
+    r"(?P<name>\S.*)$",
+    re.IGNORECASE,
 )
 BREAK_RE = re.compile(r"^(?:\*\s*){3,}$|^(?:-\s*){3,}$|^(?:_\s*){3,}$|^[⁂❖◆•·]+$")
-BIO_VERB_RE = re.compile(
-    r"\s(?:is|are|was|were|writes|edits|reports|teaches|lives|works|has been)\s"
-)
 # The characters each cue can start with (its first letters in either case, and
 # what IGNORECASE also matches: "ſ" for "s"; tests/test_ingest_fast_paths.py
 # derives them from the expressions). A line that starts otherwise is no cue, and
 # testing its first character spares a regular expression call on most of the
 # archive's lines: the calls were a fifth of the parsing time.
-PROVENANCE_STARTS = "tTfFaA"
+PROVENANCE_STARTS = "tTfFaAwWoOpP"
 MARKER_STARTS = "sSſ"
 CUE_STARTS = PROVENANCE_STARTS + MARKER_STARTS
 _CUE_STARTS = frozenset(CUE_STARTS)
@@ -67,15 +59,7 @@ CREDIT_SECONDS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 CORRECTION_STARTS = "cC"
 BREAK_STARTS = "*-_⁂❖◆•·"
 
-NAME_PARTICLES = {"de", "van", "von", "der", "den", "da", "di", "du", "del", "la", "le", "bin",
-                  "al", "el", "ter", "dos", "das", "y", "st"}
 TERMINAL = tuple(".!?…\"'”’)]")
-
-MONTHS = {m.lower(): i for i, m in enumerate(
-    ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-     "October", "November", "December"], start=1)}
-MONTHS.update({name[:3]: num for name, num in list(MONTHS.items())})
-MONTHS["sept"] = 9
 
 BodyKind = Literal["paragraph", "crosshead", "break"]
 
@@ -104,6 +88,11 @@ class ParsedArticle:
     body: tuple[BodyPart, ...]
     fingerprint: str
     warnings: tuple[str, ...] = ()
+    # Lines that look like a cue but could not be read: (line, what, why); the
+    # line's text stays in the body.
+    unread: tuple[tuple[str, str, str], ...] = ()
+    # Every cue read, for the survey: (kind, form, line).
+    cues: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,9 +112,26 @@ class ScrapeResult:
     articles: tuple[ParsedArticle | KnownArticle, ...] = ()
     rejected: str | None = None
     warnings: tuple[str, ...] = ()
+    # "LINE: what it looked like: why it was not read", one per unread cue.
+    unread: tuple[str, ...] = ()
+    # (kind, form, line number) of every cue read: the survey's census.
+    cues: tuple[tuple[str, str, int], ...] = ()
 
 
-def read_scrape(name: str, data: bytes, known: Container[str] = ()) -> ScrapeResult:
+def _line_of(lines: list[str], text: str, start: int, end: int) -> int:
+    """The 1-based number of the line holding ``text`` in the dump at lines[start:end]."""
+    try:
+        return lines.index(text, start, end) + 1
+    except ValueError:
+        for i in range(start, end):
+            if text in lines[i] or (lines[i] and lines[i] in text):
+                return i + 1
+        return start + 1
+
+
+def read_scrape(
+    name: str, data: bytes, known: Container[str] = (), *, with_cues: bool = False
+) -> ScrapeResult:
     """Parse one scrape file's bytes. Never raises on bad input.
 
     A dump of an article whose fingerprint is in ``known`` comes back as a
@@ -140,8 +146,19 @@ def read_scrape(name: str, data: bytes, known: Container[str] = ()) -> ScrapeRes
     lines = clean_lines(decoded.text, decoded.utf8)
     articles: list[ParsedArticle | KnownArticle] = []
     warnings: list[str] = []
-    for segment in split_dumps(lines):
+    unread: list[str] = []
+    census: list[tuple[str, str, int]] = []
+    for start, end in dump_spans(lines):
+        segment = lines[start:end]
         parsed = parse_dump(segment, known)
+        if isinstance(parsed, ParsedArticle):
+            for anchor, what, why in parsed.unread:
+                unread.append(f"{_line_of(lines, anchor, start, end)}: {what}: {why}")
+            if with_cues:
+                census.extend(
+                    (kind, form, _line_of(lines, anchor, start, end))
+                    for kind, form, anchor in parsed.cues
+                )
         if parsed is None:
             if any(segment):
                 warnings.append(
@@ -157,15 +174,38 @@ def read_scrape(name: str, data: bytes, known: Container[str] = ()) -> ScrapeRes
             rejected="no recognisable article: no headline followed by article text, "
             "and no 'Show Hide image' or 'This article first appeared in' line",
             warnings=tuple(warnings),
+            unread=tuple(unread),
+            cues=tuple(census),
         )
-    return ScrapeResult(name, sha, tuple(articles), None, tuple(warnings))
+    return ScrapeResult(
+        name, sha, tuple(articles), None, tuple(warnings), tuple(unread), tuple(census)
+    )
 
 
 def split_dumps(lines: list[str]) -> list[list[str]]:
-    """Cut a file's lines into page dumps.
+    """Cut a file's lines into page dumps (see dump_spans)."""
+    return [lines[a:b] for a, b in dump_spans(lines)]
 
-    A dump ends after its provenance line, and a new one starts at its image
-    marker (with the image credit line just above it, when there is one).
+
+def _bio_after(lines: list[str], i: int) -> int | None:
+    """The end of a bio paragraph that follows the provenance line at ``i``, if any."""
+    j = i + 1
+    while j < len(lines) and not lines[j]:
+        j += 1
+    k = j
+    while k < len(lines) and lines[k]:
+        k += 1
+    if j == k or k - j > 3 or any(MARKER_RE.match(x) for x in lines[j:k]):
+        return None
+    return k if bio_authors(" ".join(lines[j:k])) else None
+
+
+def dump_spans(lines: list[str]) -> list[tuple[int, int]]:
+    """Cut a file's lines into page dumps: (start, end) of each.
+
+    A dump ends after its provenance line (or after a bio that follows it), and a
+    new one starts at its image marker (with the image credit line just above it,
+    when there is one).
     """
     cuts = {0, len(lines)}
     last_cut = 0
@@ -177,6 +217,9 @@ def split_dumps(lines: list[str]) -> list[list[str]]:
         if line[0] in PROVENANCE_STARTS:
             if PROVENANCE_RE.match(line):
                 last_cut = i + 1
+                bio_end = _bio_after(lines, i)
+                if bio_end is not None:
+                    last_cut = bio_end
                 cuts.add(last_cut)
         elif MARKER_RE.match(line):
             start = i
@@ -185,7 +228,7 @@ def split_dumps(lines: list[str]) -> list[list[str]]:
             cuts.add(start)
             last_cut = i + 1
     ordered = sorted(cuts)
-    return [lines[a:b] for a, b in itertools.pairwise(ordered) if any(lines[a:b])]
+    return [(a, b) for a, b in itertools.pairwise(ordered) if any(lines[a:b])]
 
 
 def _blocks(lines: list[str]) -> list[list[str]]:
@@ -214,60 +257,6 @@ def _reader_case(text: str) -> str:
     return lowered[:1].upper() + lowered[1:]
 
 
-def _parse_long_date(text: str) -> dt.date | None:
-    match = re.match(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})", text)
-    if not match:
-        return None
-    month = MONTHS.get(match.group(2).lower())
-    if month is None:
-        return None
-    try:
-        return dt.date(int(match.group(3)), month, int(match.group(1)))
-    except ValueError:
-        return None
-
-
-def _event_date(raw: str, pivot_year: int) -> str | None:
-    """'13.05.08' -> '2008-05-13'; two-digit years fall at or before the pivot."""
-    parts = re.split(r"[./]", raw)
-    try:
-        if len(parts) == 1:
-            return f"{int(parts[0]):04d}"
-        if len(parts) == 2:
-            month, year = int(parts[0]), int(parts[1])
-            return f"{year:04d}-{month:02d}" if 1 <= month <= 12 else None
-        day, month, year = (int(p) for p in parts)
-        if len(parts[2]) == 2:
-            century = pivot_year // 100 * 100
-            year += century if century + year <= pivot_year + 1 else century - 100
-        return dt.date(year, month, day).isoformat()
-    except ValueError:
-        return None
-
-
-def _bio_authors(text: str) -> tuple[str, ...] | None:
-    """The names a closing 'Name is ...' paragraph gives, or None if it is no bio."""
-    if len(text) > 700:
-        return None
-    match = BIO_VERB_RE.search(text)
-    if not match or match.start() > 90:
-        return None
-    names_part = text[: match.start()].strip()
-    names = [n.strip() for n in re.split(r",\s*|\s+and\s+|\s*&\s*", names_part) if n.strip()]
-    if not names:
-        return None
-    for name in names:
-        tokens = name.split()
-        if not 2 <= len(tokens) <= 5:
-            return None
-        for token in tokens:
-            if token.lower() in NAME_PARTICLES:
-                continue
-            if not token[0].isupper() or any(c.isdigit() for c in token):
-                return None
-    return tuple(names)
-
-
 def _join_lines(lines: list[str]) -> list[list[str]]:
     """Join hard-wrapped lines; keep real line breaks; split run-together paragraphs.
 
@@ -293,6 +282,25 @@ def _join_lines(lines: list[str]) -> list[list[str]]:
     return paragraphs
 
 
+def _credit_name(line: str) -> tuple[str, str] | None:
+    """(name, form) of a line naming a timeline's compiler, or None."""
+    match = TIMELINE_CREDIT_RE.match(line)
+    if not match:
+        return None
+    name = match.group("name").strip()
+    if (
+        not name
+        or _words(name) > 6
+        or _ends_complete(name)
+        or not name[0].isupper()
+        or any(c.isdigit() for c in name)
+    ):
+        return None
+    label = match.group("label")
+    form = f"{' '.join(label.split()).capitalize()} NAME" if label else "bare name"
+    return name, form
+
+
 @dataclass
 class _Builder:
     title: str
@@ -305,34 +313,77 @@ class _Builder:
     authors: tuple[str, ...] = ()
     author_bio: str | None = None
     warnings: list[str] = field(default_factory=list)
+    unread: list[tuple[str, str, str]] = field(default_factory=list)
+    cues: list[tuple[str, str, str]] = field(default_factory=list)
 
-    def timeline(self, bullets: list[str], heading: str | None) -> Timeline | None:
-        pivot = self.issue.date.year if self.issue else dt.date.today().year
+    def timeline_or_report(self, bullets: list[str], heading: str | None) -> Timeline | None:
+        """The timeline, or None; a list that looks like one but is not read is reported."""
+        read = self.timeline(bullets, heading)
+        if isinstance(read, tuple):
+            self.unread.append((read[0], "looks like a timeline", read[1]))
+            return None
+        return read
+
+    def timeline(
+        self, bullets: list[str], heading: str | None, after: str | None = None
+    ) -> Timeline | tuple[str, str] | None:
+        """The timeline a bullet list is; (line, why) when it looks like one but
+        cannot be read; None when it is an ordinary list.
+
+        ``after`` is a line just after the list that may name its compiler.
+        """
+        issue_date = self.issue.date if self.issue else None
         events: list[TimelineEvent] = []
+        forms: list[tuple[str, str, str]] = []
         credit: str | None = None
+        failure: tuple[str, str] | None = None
+        dated = 0
         for i, bullet in enumerate(bullets):
             match = BULLET_RE.match(bullet)
             rest = match.group("rest") if match else bullet
-            event = EVENT_RE.match(rest)
-            date = _event_date(event.group("date"), pivot) if event else None
-            if event and date and event.group("text"):
-                events.append(TimelineEvent(date, event.group("text")))
-            elif (
-                i == len(bullets) - 1
-                and events
-                and _words(rest) <= 6
-                and not _ends_complete(rest)
+            read = cues.read_date(rest, issue_date)
+            if read is not None:
+                dated += 1
+            if isinstance(read, cues.DateRead) and read.rest:
+                events.append(TimelineEvent(read.value, read.rest))
+                forms.append(("timeline date", read.form, bullet))
+                continue
+            if i == len(bullets) - 1 and events and after is None and read is None and (
+                named := _credit_name(rest)
             ):
-                credit = rest
-            else:
+                credit = named[0]
+                forms.append(("timeline credit", f"last bullet: {named[1]}", bullet))
+                continue
+            if failure is None:
+                if isinstance(read, DateFail):
+                    failure = (bullet, f"{read.raw!r} is {read.why}")
+                elif read is not None:
+                    failure = (bullet, "a date and no text after it")
+                else:
+                    failure = (bullet, "this bullet does not start with a date")
+        if failure is not None or not events:
+            if dated == 0:
                 return None
-        if not events:
-            return None
-        keys = [e.date for e in events]
+            return failure or (bullets[0], "no bullet starts with a readable date")
+        if after is not None:
+            named = _credit_name(after)
+            if named is None:
+                return None
+            credit = named[0]
+            forms.append(("timeline credit", f"line after the list: {named[1]}", after))
+        keys = [e.sort_key for e in events]
         if keys != sorted(keys):
             self.warnings.append(
                 f"timeline {heading or 'Timeline'!r}: events are not in date order in the source"
             )
+        sign = bullets[0][:1]
+        forms.append(("timeline bullet", f"{sign!r} bullets", bullets[0]))
+        if heading:
+            shape = "all capitals" if _is_all_caps(heading) else "capitalised"
+            forms.append(("timeline heading", shape, heading))
+        else:
+            forms.append(("timeline heading", "none (titled 'Timeline')", bullets[0]))
+        self.cues.extend(forms)
         title = _reader_case(heading) if heading else "Timeline"
         return Timeline(title, credit, tuple(events))
 
@@ -342,28 +393,70 @@ class _Builder:
 _NO_PARAGRAPH_STARTS = frozenset(BREAK_STARTS + CORRECTION_STARTS + BULLET_CHARS)
 
 
+def _is_bullet_line(line: str) -> bool:
+    return line[:1] in BULLET_CHARS and not BREAK_RE.match(line) and bool(BULLET_RE.match(line))
+
+
 def _is_bullet_block(block: list[str]) -> bool:
     # The first-character test spares a regex per line of every ordinary paragraph.
-    return block[0][:1] in BULLET_CHARS and all(BULLET_RE.match(line) for line in block)
+    return block[0][:1] in BULLET_CHARS and all(_is_bullet_line(line) for line in block)
+
+
+def _bullets_then_line(block: list[str]) -> bool:
+    """Bullets and, on the last line, one line that is no bullet (a compiler's credit)."""
+    return (
+        len(block) >= 2
+        and block[0][:1] in BULLET_CHARS
+        and not _is_bullet_line(block[-1])
+        and all(_is_bullet_line(line) for line in block[:-1])
+    )
 
 
 def _is_heading_line(block: list[str]) -> bool:
-    return len(block) == 1 and len(block[0]) <= 80 and not _ends_complete(block[0])
+    return (
+        len(block) == 1
+        and len(block[0]) <= 80
+        and not _ends_complete(block[0])
+        and (block[0][:1].isupper() or block[0][:1].isdigit())
+    )
+
+
+def _take_timeline(b: _Builder, body: list[list[str]]) -> bool:
+    """Peel a timeline (its heading, bullets and credit line) off the end of ``body``."""
+    block = body[-1]
+    after: str | None = None
+    bullets = block
+    taken = 1
+    if _bullets_then_line(block):
+        bullets, after = block[:-1], block[-1]
+    elif (
+        len(block) == 1
+        and len(body) >= 2
+        and not _is_bullet_line(block[0])
+        and _is_bullet_block(body[-2])
+        and _credit_name(block[0]) is not None
+    ):
+        bullets, after, taken = body[-2], block[0], 2
+    elif not _is_bullet_block(block):
+        return False
+    heading_at = len(body) - taken - 1
+    has_heading = heading_at >= 0 and _is_heading_line(body[heading_at])
+    heading = body[heading_at][0] if has_heading else None
+    timeline = b.timeline(bullets, heading, after)
+    if not isinstance(timeline, Timeline):
+        return False
+    b.timelines.insert(0, timeline)
+    del body[heading_at if heading else heading_at + 1 :]
+    return True
 
 
 def _take_tail(b: _Builder, body: list[list[str]]) -> None:
     """Peel reader notes, corrections, bio, credits and timelines off the end."""
     while body:
         block = body[-1]
-        text = " ".join(block)
-        if _is_bullet_block(block):
-            heading_block = body[-2] if len(body) >= 2 and _is_heading_line(body[-2]) else None
-            timeline = b.timeline(block, heading_block[0] if heading_block else None)
-            if timeline is None:
-                return
-            b.timelines.insert(0, timeline)
-            del body[-2 if heading_block else -1 :]
+        if _take_timeline(b, body):
             continue
+        text = " ".join(block)
         correction = CORRECTION_RE.match(text)
         if correction:
             b.corrections.insert(0, correction.group("text"))
@@ -371,10 +464,13 @@ def _take_tail(b: _Builder, body: list[list[str]]) -> None:
             b.notes.insert(0, text)
         elif len(block) == 1 and CREDIT_RE.match(text):
             b.credits.insert(0, text)
-        elif b.author_bio is None and not b.notes and (authors := _bio_authors(text)):
+        elif b.author_bio is None and not b.notes and (authors := bio_authors(text)):
             b.authors = authors
             b.author_bio = text
+            b.cues.append(("bio", cues.bio_form(authors, text), block[0]))
         else:
+            if b.author_bio is None and cues.looks_like_bio(text):
+                b.unread.append((block[0], "looks like a closing bio", cues.bio_refusal(text)))
             return
         body.pop()
 
@@ -388,37 +484,103 @@ def _fingerprint(title: str, blocks: list[list[str]]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _find_provenance(blocks: list[list[str]]) -> tuple[int, cues.Provenance | DateFail] | None:
+    """The provenance line: the last line, or the one before a closing bio."""
+    last = blocks[-1]
+    if last[-1][:1] in PROVENANCE_STARTS and (read := cues.read_provenance(last[-1])):
+        return len(blocks) - 1, read
+    if (
+        len(blocks) >= 2
+        and blocks[-2][-1][:1] in PROVENANCE_STARTS
+        and (read := cues.read_provenance(blocks[-2][-1]))
+        and bio_authors(" ".join(last))
+    ):
+        return len(blocks) - 2, read
+    return None
+
+
+def _image(lines: list[str], has_marker: bool) -> tuple[Image | None, str | None, int]:
+    """The lead image's caption and credit from the lines above the headline.
+
+    With the marker, ``lines`` are the lines above it; without, the first lines of
+    the dump, where a picture credit may stand above the headline. Returns the
+    image, the form read and how many of ``lines`` it took.
+    """
+    if has_marker:
+        before = [x for x in lines if x]
+        if not before:
+            return None, None, 0
+        line = before[-1]
+        read = cues.read_picture_line(line)
+        if read and read[0] is None and read[2].endswith(": NAME") and len(before) >= 2:
+            # A caption line, then "Photo: NAME" on its own line.
+            return Image(before[-2], read[1]), f"marker · caption, then {read[2]}", 0
+        if read and read[0]:
+            return Image(read[0], read[1]), f"marker · {read[2]}", 0
+        return Image(None, line), "marker · credit line", 0
+    # Without the marker, a credit line stands above the headline (a blank line
+    # between them or not); only a line that can be nothing else is taken.
+    if len(lines) < 2 or not lines[0] or not (lines[1] or (len(lines) > 2 and lines[2])):
+        return None, None, 0
+    read = cues.read_picture_line(lines[0], strict=True)
+    if read is None:
+        return None, None, 0
+    return Image(read[0], read[1]), f"no marker · {read[2]}", 1
+
+
+def _provenance_near_miss(line: str) -> str | None:
+    """Why a line that says it is a provenance line was not read, or None."""
+    if len(line) > 300 or not cues.PROVENANCE_LIKE_RE.search(line):
+        return None
+    read = cues.read_provenance(line)
+    if isinstance(read, DateFail):
+        return read.why
+    if read is not None:
+        return "it is not the last line of its article"
+    return "no 'D Month YYYY issue of the New Statesman' in it to read"
+
+
 def parse_dump(
     lines: list[str], known: Container[str] = ()
 ) -> ParsedArticle | KnownArticle | None:
     """Parse one page dump, or None when it holds no recognisable article (or a
     ``KnownArticle`` when its fingerprint is in ``known``: see read_scrape)."""
-    image_line: str | None = None
+    image: Image | None = None
+    image_form: str | None = None
     has_marker = False
-    for i, line in enumerate(lines[:3]):
+    for i, line in enumerate(lines[:4]):
         if MARKER_RE.match(line):
             has_marker = True
-            before = [x for x in lines[:i] if x]
-            image_line = before[-1] if before else None
+            image, image_form, _ = _image(lines[:i], True)
             lines = lines[i + 1 :]
             break
+    else:
+        first = 0
+        while first < len(lines) and not lines[first]:
+            first += 1
+        image, image_form, took = _image(lines[first : first + 3], False)
+        lines = lines[first + took :]
     blocks = _blocks(lines)
     if not blocks:
         return None
     issue: IssueRef | None = None
     warnings: list[str] = []
-    last = blocks[-1]
-    provenance = PROVENANCE_RE.match(last[-1])
+    unread: list[tuple[str, str, str]] = []
+    found_cues: list[tuple[str, str, str]] = []
+    provenance = _find_provenance(blocks)
     if provenance:
-        date = _parse_long_date(provenance.group("date"))
-        cover = provenance.group("title").strip(" ,.;:")
-        if date is None:
-            warnings.append(f"provenance date {provenance.group('date')!r} is not a date")
+        at, read = provenance
+        line = blocks[at][-1]
+        if isinstance(read, DateFail):
+            unread.append((line, "looks like a provenance line", read.why))
+            provenance = None
         else:
-            issue = IssueRef(date, cover or "Untitled issue")
-        last.pop()
-        if not last:
-            blocks.pop()
+            issue = IssueRef(read.date, read.title or "Untitled issue")
+            where = " · before the bio" if at == len(blocks) - 2 else ""
+            found_cues.append(("provenance", read.form + where, line))
+            blocks[at].pop()
+            if not blocks[at]:
+                del blocks[at]
     if not blocks:
         return None
     first = blocks[0]
@@ -435,13 +597,10 @@ def parse_dump(
     if len(title) > 200:
         warnings.append(f"the headline is {len(title)} characters long; check it")
 
-    b = _Builder(title=title, issue=issue, warnings=warnings)
-    if image_line:
-        caption_match = IMAGE_CAPTION_RE.match(image_line)
-        if caption_match and caption_match.group("caption"):
-            b.image = Image(caption_match.group("caption"), caption_match.group("credit"))
-        else:
-            b.image = Image(None, image_line)
+    b = _Builder(title=title, issue=issue, warnings=warnings, unread=unread, cues=found_cues)
+    b.image = image
+    if image_form:
+        b.cues.append(("picture", image_form, title))
 
     # The blocks are not changed from here on (only which of them the body holds),
     # so the body takes them as they are.
@@ -477,6 +636,10 @@ def parse_dump(
                 # The commonest block by far: one line too long for a crosshead
                 # that starts no break, credit, correction or timeline. The
                 # tests below would make it this paragraph, at several times the cost.
+                # A line that calls itself a provenance line is looked at closer
+                # ("tatesman": a substring test costs next to nothing).
+                if "tatesman" in text and (why := _provenance_near_miss(text)):
+                    b.unread.append((text, "looks like a provenance line", why))
                 parts.append(BodyPart("paragraph", (text,)))
                 i += 1
                 continue
@@ -496,14 +659,15 @@ def parse_dump(
             and (correction := CORRECTION_RE.match(text))
         ):
             b.corrections.append(correction.group("text"))
-        elif _is_bullet_block(block) and (
-            timeline := b.timeline(block, None)
-        ) is not None:
-            heading = None
+        elif _is_bullet_block(block) and isinstance(
+            timeline := b.timeline_or_report(
+                block, parts[-1].lines[0] if parts and parts[-1].kind == "crosshead" else None
+            ),
+            Timeline,
+        ):
             if parts and parts[-1].kind == "crosshead":
-                heading = parts.pop().lines[0]
-            b.timelines.append(Timeline(_reader_case(heading), timeline.credit, timeline.events)
-                               if heading else timeline)
+                parts.pop()
+            b.timelines.append(timeline)
         elif (
             len(block) == 1
             and not is_last
@@ -515,6 +679,15 @@ def parse_dump(
         ):
             parts.append(BodyPart("crosshead", (text,)))
         else:
+            if (
+                _bullets_then_line(block)
+                and isinstance(
+                    read := b.timeline(block[:-1], None, block[-1]), tuple
+                )
+            ):
+                b.unread.append((read[0], "looks like a timeline", read[1]))
+            elif "tatesman" in text and one_line and (why := _provenance_near_miss(text)):
+                b.unread.append((text, "looks like a provenance line", why))
             for paragraph in _join_lines(block):
                 parts.append(BodyPart("paragraph", tuple(paragraph)))
         i += 1
@@ -541,4 +714,6 @@ def parse_dump(
         body=tuple(parts),
         fingerprint=fingerprint,
         warnings=tuple(b.warnings),
+        unread=tuple(b.unread),
+        cues=tuple(b.cues),
     )

@@ -23,6 +23,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from generator.content import event_dates
 from generator.content.curation import Collection, Topic
 from generator.content.policy import strip_comments
 from generator.content.edition import Edition, Issue, Writer
@@ -57,14 +58,8 @@ def long_date(date: dt.date) -> str:
 
 
 def event_label(date: str) -> str:
-    """'2008-01-01' -> '1 Jan 2008'; partial dates as printed: 'Jan 2008', '2008'."""
-    parts = date.split("-")
-    if len(parts) == 3:
-        d = dt.date.fromisoformat(date)
-        return f"{d.day} {d:%b %Y}"
-    if len(parts) == 2:
-        return f"{dt.date(int(parts[0]), int(parts[1]), 1):%b %Y}"
-    return date
+    """'2008-01-01' -> '1 Jan 2008'; partial dates as printed: 'Jan 2008', '2008', '1990s'."""
+    return event_dates.label(date)
 
 
 def display_standfirst(article: Article) -> str | None:
@@ -113,6 +108,7 @@ class PageWriter:
         )
         self.env.filters["long_date"] = long_date
         self.env.filters["event_label"] = event_label
+        self.env.filters["event_times"] = event_dates.times
         self._issue_index = {issue.date: i for i, issue in enumerate(edition.issues)}
 
     # -- helpers the templates use -------------------------------------------------
@@ -174,7 +170,7 @@ class PageWriter:
                 "title": t.title,
                 "credit": t.credit,
                 "id": f"timeline-{i + 1}",
-                "events": sorted(t.events, key=lambda e: e.date),
+                "events": sorted(t.events, key=lambda e: e.sort_key),
             }
             for i, t in enumerate(a.timelines)
         ]
@@ -293,7 +289,7 @@ class PageWriter:
         entries: list[tuple[str, Timeline]] = [
             (slug, t) for slug, a in self.edition.articles.items() for t in a.timelines
         ]
-        entries.sort(key=lambda e: (min(ev.date for ev in e[1].events), e[0]))
+        entries.sort(key=lambda e: (min(ev.sort_key for ev in e[1].events), e[0]))
         meta = self._listing_meta(
             "Timelines",
             "Every timeline printed beside an article, and one chronology of all their events.",
