@@ -301,7 +301,7 @@ FIELDS: tuple[Field, ...] = (
         "timelines",
         Timelines(),
         "{title, credit, events: [{date, text}]}; dates YYYY-MM-DD, YYYY-MM, YYYY, "
-        "decade 199X or span 1914/1918 (docs/front-matter.md); source order.",
+        "decade 199X or span 1914/1918 (see below); source order.",
     ),
     Field("notes", TextList(), "Reader notes printed after the article."),
     Field("corrections", TextList(), "Editorial corrections, shown as a notice."),

@@ -51,6 +51,11 @@ class IngestReport:
     outcomes: list[Outcome] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # "file:line: what it looked like: why it was not read": lines that look like a
+    # cue (provenance, timeline, bio) but could not be read; their text stays in
+    # the body. Counted apart from the warnings: each is an article that may be
+    # misfiled.
+    unread_cues: list[str] = field(default_factory=list)
     files: int = 0
     dumps: int = 0
     duplicates: int = 0
@@ -66,6 +71,7 @@ class IngestReport:
             ],
             "rejected": [{"file": f, "reason": r} for f, r in self.rejected],
             "warnings": list(self.warnings),
+            "unread_cues": list(self.unread_cues),
             "summary": self.summary_counts(),
         }
 
@@ -81,6 +87,7 @@ class IngestReport:
             "duplicates_merged": self.duplicates,
             "rejected": len(self.rejected),
             "warnings": len(self.warnings),
+            "unread_cues": len(self.unread_cues),
         }
 
     def summary_text(self, max_lines: int = 12) -> str:
@@ -91,8 +98,14 @@ class IngestReport:
             f"{c['unchanged']} unchanged, {c['kept_edited']} kept because edited, "
             f"{c['overwritten']} overwritten (--force)",
             f"        {c['duplicates_merged']} duplicate(s) merged, {c['rejected']} file(s) "
-            f"rejected, {c['warnings']} warning(s)",
+            f"rejected, {c['warnings']} warning(s), {c['unread_cues']} unread cue(s)",
         ]
+        for unread in self.unread_cues[:max_lines]:
+            lines.append(f"unread cue {unread}")
+        if len(self.unread_cues) > max_lines:
+            lines.append(
+                f"... and {len(self.unread_cues) - max_lines} more unread cues (see --report)"
+            )
         for file, reason in self.rejected[:max_lines]:
             lines.append(f"rejected {file}: {reason}")
         if len(self.rejected) > max_lines:
@@ -165,6 +178,7 @@ class _FileResult:
     dumps: tuple[_Dump, ...] = ()
     rejected: str | None = None
     warnings: tuple[str, ...] = ()
+    unread: tuple[str, ...] = ()
 
 
 class _Shard:
@@ -197,7 +211,12 @@ class _Shard:
                     )
                 )
         return _FileResult(
-            result.file, result.sha256, tuple(dumps), result.rejected, result.warnings
+            result.file,
+            result.sha256,
+            tuple(dumps),
+            result.rejected,
+            result.warnings,
+            result.unread,
         )
 
     def write(self, job: _WriteJob) -> tuple[Outcome, _Left]:
@@ -371,6 +390,7 @@ def _read_and_write(
     workers = pool.workers
     for i, result in enumerate(read_all(files, progress, pool)):
         report.warnings.extend(f"{result.file}: {w}" for w in result.warnings)
+        report.unread_cues.extend(f"{result.file}:{u}" for u in result.unread)
         if result.rejected:
             report.rejected.append((result.file, result.rejected))
             continue
@@ -431,6 +451,8 @@ MANIFEST_NAME = ".ingest-manifest.json"
 _INGEST_CODE = code_digest(
     "ingest/decoding.py",
     "ingest/scrape.py",
+    "ingest/cues.py",
+    "content/event_dates.py",
     "ingest/escape.py",
     "ingest/article_markdown.py",
     "content/article_file.py",
@@ -543,6 +565,7 @@ class _Manifest:
         ]
         report.rejected = [(r["file"], r["reason"]) for r in saved["rejected"]]
         report.warnings = list(saved["warnings"])
+        report.unread_cues = list(saved.get("unread_cues", []))
         report.duplicates = saved["summary"]["duplicates_merged"]
         if now:
             # The edited files' stats as judged (read before their text), so that
