@@ -223,8 +223,16 @@ def dump_spans(lines: list[str]) -> list[tuple[int, int]]:
                 cuts.add(last_cut)
         elif MARKER_RE.match(line):
             start = i
-            if i - 1 >= last_cut and lines[i - 1] and not MARKER_RE.match(lines[i - 1]):
-                start = i - 1
+            # The picture's lines just above the marker: a credit, or a caption and
+            # then its credit.
+            while (
+                start - 1 >= last_cut
+                and i - start < 2
+                and lines[start - 1]
+                and not MARKER_RE.match(lines[start - 1])
+                and (start == i or cues.CAPTION_RE.match(lines[start]))
+            ):
+                start -= 1
             cuts.add(start)
             last_cut = i + 1
     ordered = sorted(cuts)
@@ -316,9 +324,13 @@ class _Builder:
     unread: list[tuple[str, str, str]] = field(default_factory=list)
     cues: list[tuple[str, str, str]] = field(default_factory=list)
 
-    def timeline_or_report(self, bullets: list[str], heading: str | None) -> Timeline | None:
-        """The timeline, or None; a list that looks like one but is not read is reported."""
-        read = self.timeline(bullets, heading)
+    def timeline_or_report(self, block: list[str], heading: str | None) -> Timeline | None:
+        """The timeline a block of bullets (and perhaps a credit line after them) is, or
+        None; a list that looks like a timeline but cannot be read is reported."""
+        if _is_bullet_line(block[-1]):
+            read = self.timeline(block, heading)
+        else:
+            read = self.timeline(block[:-1], heading, block[-1])
         if isinstance(read, tuple):
             self.unread.append((read[0], "looks like a timeline", read[1]))
             return None
@@ -659,7 +671,7 @@ def parse_dump(
             and (correction := CORRECTION_RE.match(text))
         ):
             b.corrections.append(correction.group("text"))
-        elif _is_bullet_block(block) and isinstance(
+        elif (_is_bullet_block(block) or _bullets_then_line(block)) and isinstance(
             timeline := b.timeline_or_report(
                 block, parts[-1].lines[0] if parts and parts[-1].kind == "crosshead" else None
             ),
@@ -679,14 +691,7 @@ def parse_dump(
         ):
             parts.append(BodyPart("crosshead", (text,)))
         else:
-            if (
-                _bullets_then_line(block)
-                and isinstance(
-                    read := b.timeline(block[:-1], None, block[-1]), tuple
-                )
-            ):
-                b.unread.append((read[0], "looks like a timeline", read[1]))
-            elif "tatesman" in text and one_line and (why := _provenance_near_miss(text)):
+            if "tatesman" in text and one_line and (why := _provenance_near_miss(text)):
                 b.unread.append((text, "looks like a provenance line", why))
             for paragraph in _join_lines(block):
                 parts.append(BodyPart("paragraph", tuple(paragraph)))

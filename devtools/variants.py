@@ -1,0 +1,298 @@
+"""Variant scrapes: one planned article written with every cue in a randomly chosen
+form, with the ground truth kept beside it.
+
+Where ``synth`` writes an archive in the seeds' own forms for benchmarks, this
+writes the forms the magazine's pages really use (RAW-FORMAT.md, issue #13): the
+provenance line's wordings and date forms, timeline dates from a day to a decade
+or a span, timeline headings, bullets and credits, bios of one to three writers
+before or after the provenance line, picture credits with or without the
+"Show Hide image" marker. ``tests/test_ingest_variants.py`` ingests thousands and
+asserts every field comes back exactly; ``python -m generator synth N --variants``
+writes them as files, with the truth in ``.truth.jsonl`` (a hidden file, which
+ingest does not read).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December"]
+FIRST = ["Anna", "Tom", "Priya", "Marek", "Helen", "Kwame", "Sofia", "Rhys", "Ines", "Owen"]
+LAST = ["Okafor", "Lindqvist", "Hartley", "Moreau", "Brennan", "Costa", "Walsh", "Tanaka",
+        "Ferreira", "Doyle"]
+WORDS = (
+    "council", "vote", "budget", "winter", "harbour", "miners", "union", "village", "report",
+    "minister", "crowd", "river", "factory", "school", "bridge", "ballot", "letter", "market",
+    "archive", "tenant", "strike", "tide",
+)
+HEADINGS = ["KEY DATES", "TIMELINE", "THE ROAD TO WAR", "A CENTURY OF STRIKES",
+            "Key dates", "How it happened", "The long decline"]
+BULLETS = ["•", "-", "–", "*"]
+AGENCIES = ["Getty Images", "AFP", "Reuters", "PA Images", "Alamy"]
+
+
+@dataclass(frozen=True)
+class Truth:
+    """What ingest must read back from the scrape."""
+
+    title: str
+    standfirst: str
+    paragraphs: list[str]
+    authors: list[str]
+    author_bio: str | None
+    issue_date: str | None
+    issue_title: str | None
+    image_caption: str | None
+    image_credit: str | None
+    timeline_title: str | None
+    timeline_credit: str | None
+    events: list[tuple[str, str]]  # (stored date, text)
+    forms: list[str]  # the forms written, for the census
+
+
+def _sentence(rng: random.Random, words: int) -> str:
+    chosen = [rng.choice(WORDS) for _ in range(words)]
+    return " ".join(chosen).capitalize() + "."
+
+
+def _paragraph(rng: random.Random) -> str:
+    text = " ".join(_sentence(rng, rng.randint(8, 14)) for _ in range(rng.randint(3, 5)))
+    return text
+
+
+def _name(rng: random.Random) -> str:
+    return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+
+
+def _two(n: int) -> str:
+    return f"{n:02d}"
+
+
+def _day_forms(d: dt.date, issue: dt.date | None) -> list[str]:
+    forms = [
+        f"{_two(d.day)}.{_two(d.month)}.{d.year}",
+        f"{d.day}/{d.month}/{d.year}",
+        d.isoformat(),
+        f"{d.day} {MONTHS[d.month - 1]} {d.year}",
+        f"{d.day} {MONTHS[d.month - 1][:3]} {d.year}",
+        f"{MONTHS[d.month - 1]} {d.day}, {d.year}",
+        f"{d.day}-{_two(d.month)}-{d.year}",
+    ]
+    if issue is not None and issue - dt.timedelta(days=36000) < d <= issue:
+        forms += [f"{_two(d.day)}.{_two(d.month)}.{d.year % 100:02d}",
+                  f"{d.day}/{d.month}/{d.year % 100:02d}"]
+    return forms
+
+
+def _event(rng: random.Random, issue: dt.date | None, latest: dt.date) -> tuple[str, str]:
+    """(written, stored) for one event no later than ``latest``."""
+    earliest = latest - dt.timedelta(days=rng.choice([400, 4000, 30000]))
+    d = earliest + dt.timedelta(days=rng.randint(0, (latest - earliest).days))
+    kind = rng.choice(["day", "day", "day", "month", "year", "decade", "years", "months", "days"])
+    month = MONTHS[d.month - 1]
+    if kind == "day":
+        return rng.choice(_day_forms(d, issue)), d.isoformat()
+    if kind == "month":
+        written = rng.choice([f"{month} {d.year}", f"{month[:3]} {d.year}", f"{d.month}/{d.year}"])
+        return written, f"{d.year}-{_two(d.month)}"
+    if kind == "year":
+        return str(d.year), str(d.year)
+    if kind == "decade":
+        decade = d.year // 10 * 10
+        if decade + 9 > latest.year:
+            return str(d.year), str(d.year)
+        return f"{decade}s", f"{decade // 10}X"
+    if kind == "years":
+        end = d.year + rng.randint(1, 12)
+        if end > latest.year:
+            return str(d.year), str(d.year)
+        short = end // 100 == d.year // 100 and rng.random() < 0.5
+        written = f"{d.year}{rng.choice(['-', '–'])}{end % 100:02d}" if short else (
+            f"{d.year}{rng.choice(['-', '–'])}{end}")
+        return written, f"{d.year}/{end}"
+    if kind == "months":
+        if d.month == 12 or (d.year == latest.year and d.month + 1 > latest.month):
+            return f"{month} {d.year}", f"{d.year}-{_two(d.month)}"
+        end_month = rng.randint(d.month + 1, 12 if d.year < latest.year else latest.month)
+        written = f"{month}–{MONTHS[end_month - 1]} {d.year}"
+        return written, f"{d.year}-{_two(d.month)}/{d.year}-{_two(end_month)}"
+    end = d + dt.timedelta(days=rng.randint(1, 9))
+    if end > latest or end.month != d.month:
+        return d.isoformat(), d.isoformat()
+    return f"{d.day}–{end.day} {month} {d.year}", f"{d.isoformat()}/{end.isoformat()}"
+
+
+def _reader_case(text: str) -> str:
+    letters = [c for c in text if c.isalpha()]
+    if letters and all(c.isupper() for c in letters):
+        lowered = text.lower()
+        return lowered[:1].upper() + lowered[1:]
+    return text
+
+
+def variant(rng: random.Random) -> tuple[str, Truth]:
+    """One scrape's text and the truth it holds."""
+    forms: list[str] = []
+    title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 7))).capitalize()
+    standfirst = _sentence(rng, rng.randint(12, 25))
+    paragraphs = [_paragraph(rng) for _ in range(rng.randint(4, 7))]
+    if rng.random() < 0.2:
+        # A paragraph that merely mentions the magazine stays body text, unreported.
+        paragraphs.insert(1, "She wrote for the New Statesman for years, and the " + paragraphs[1])
+    # The issue.
+    issue: dt.date | None = None
+    issue_title: str | None = None
+    provenance: str | None = None
+    if rng.random() < 0.8:
+        issue = dt.date(1990, 1, 1) + dt.timedelta(days=rng.randint(0, 12000))
+        issue_title = rng.choice([
+            "After the Terror", "Trump's permanent revolution", "Britain: the reckoning",
+            "Austerity, and after", "The great property swindle",
+        ])
+        lead = rng.choice([
+            "This article first appeared in the", "This article appears in the",
+            "This article was first published in the", "First published in the",
+            "This article appeared in the",
+        ])
+        month = MONTHS[issue.month - 1]
+        date = rng.choice([
+            f"{_two(issue.day)} {month} {issue.year}", f"{issue.day} {month} {issue.year}",
+            f"{issue.day} {month[:3]} {issue.year}", f"{month} {issue.day}, {issue.year}",
+        ])
+        sep = rng.choice([", ", ": ", " – ", " - "])
+        stop = rng.choice(["", "."])
+        provenance = f"{lead} {date} issue of the New Statesman{sep}{issue_title}{stop}"
+        forms.append(f"provenance: {lead} / {sep.strip()} / {'stop' if stop else 'no stop'}")
+    # The writers.
+    authors: list[str] = []
+    bio: str | None = None
+    if rng.random() < 0.85:
+        count = rng.choice([1, 1, 1, 2, 3])
+        while len(set(authors)) != count:
+            authors = [_name(rng) for _ in range(count)]
+        role = rng.choice(["a writer on labour history", "the paper's Europe editor",
+                           "a former miner", "an economist"])
+        if count == 1:
+            verb = rng.choice(["is", "was"])
+            bio = f"{authors[0]} {verb} {role}."
+        elif count == 2:
+            bio = f"{authors[0]} and {authors[1]} are {role.split(' ', 1)[1]}s."
+        else:
+            bio = f"{authors[0]}, {authors[1]} and {authors[2]} are {role.split(' ', 1)[1]}s."
+        forms.append(f"bio: {count} writer(s)")
+    # The timeline.
+    events: list[tuple[str, str]] = []
+    written_events: list[str] = []
+    heading: str | None = None
+    t_credit: str | None = None
+    timeline_lines: list[str] = []
+    if rng.random() < 0.6:
+        heading = rng.choice(HEADINGS)
+        latest = issue or dt.date(2020, 1, 1)
+        sign = rng.choice(BULLETS)
+        indent = rng.choice(["", "  "])
+        for _ in range(rng.randint(2, 8)):
+            written, stored = _event(rng, issue, latest)
+            text = _sentence(rng, rng.randint(5, 15))
+            sep = rng.choice([" ", ": ", " – ", " - ", ", "])
+            events.append((stored, text))
+            written_events.append(f"{indent}{sign} {written}{sep}{text}")
+        timeline_lines = [heading, "", *written_events]
+        credit_form = rng.choice(["none", "bullet", "bullet-label", "after", "after-block"])
+        t_name = _name(rng)
+        label = rng.choice(["Research by", "Compiled by"])
+        if credit_form == "bullet":
+            timeline_lines.append(f"{indent}{sign} {t_name}")
+        elif credit_form == "bullet-label":
+            timeline_lines.append(f"{indent}{sign} {label} {t_name}")
+        elif credit_form == "after":
+            timeline_lines.append(f"{label} {t_name}")
+        elif credit_form == "after-block":
+            timeline_lines += ["", rng.choice([label + " ", ""]) + t_name]
+        t_credit = None if credit_form == "none" else t_name
+        forms.append(f"timeline: {sign} / credit {credit_form}")
+    # The picture.
+    caption: str | None = None
+    credit: str | None = None
+    image_lines: list[str] = []
+    marker = rng.random() < 0.6
+    picture = rng.choice(["none", "slash", "caps", "caption", "caption-line"])
+    photographer = f"{_name(rng)}/{rng.choice(AGENCIES)}"
+    if picture == "slash":
+        credit = photographer
+        image_lines = [credit]
+    elif picture == "caps":
+        credit = photographer.upper()
+        image_lines = [credit]
+    elif picture in ("caption", "caption-line"):
+        caption = _sentence(rng, rng.randint(4, 10))[:-1]
+        label = rng.choice(["Photo", "Photograph", "Picture", "Illustration"])
+        credit = photographer
+        if picture == "caption" or not marker:
+            image_lines = [f"{caption}. {label}: {credit}"]
+        else:
+            image_lines = [caption, f"{label}: {credit}"]
+    forms.append(f"picture: {picture} / {'marker' if marker else 'no marker'}")
+    # Assemble.
+    lines: list[str] = []
+    if image_lines:
+        lines += image_lines
+    if marker:
+        lines.append("Show Hide image")
+    if marker or (image_lines and rng.random() < 0.5):
+        # Without the marker, the credit line may stand right above the headline.
+        lines.append("")
+    lines += [title, "", standfirst, ""]
+    mid_timeline = timeline_lines and rng.random() < 0.3 and t_credit is None
+    for i, paragraph in enumerate(paragraphs):
+        lines += [paragraph, ""]
+        if mid_timeline and i == 1:
+            lines += [*timeline_lines, ""]
+    bio_after = provenance is not None and bio is not None and rng.random() < 0.3
+    if bio and not bio_after:
+        lines += [bio, ""]
+    if timeline_lines and not mid_timeline:
+        lines += [*timeline_lines, ""]
+    if provenance:
+        lines.append(provenance)
+    if bio and bio_after:
+        lines += ["", bio]
+    truth = Truth(
+        title=title,
+        standfirst=standfirst,
+        paragraphs=paragraphs,
+        authors=authors,
+        author_bio=bio,
+        issue_date=issue.isoformat() if issue else None,
+        issue_title=issue_title,
+        image_caption=caption,
+        image_credit=credit,
+        timeline_title=_reader_case(heading) if heading else None,
+        timeline_credit=t_credit,
+        events=events,
+        forms=forms,
+    )
+    return "\n".join(lines) + rng.choice(["", "\n"]), truth
+
+
+def variants(n: int, seed: int) -> list[tuple[str, Truth]]:
+    rng = random.Random(seed)
+    return [variant(rng) for _ in range(n)]
+
+
+def write_variants(n: int, out: Path, seed: int) -> str:
+    """Write ``n`` variant scrapes to ``out`` and their truth to ``out/.truth.jsonl``."""
+    out.mkdir(parents=True, exist_ok=True)
+    if any(out.iterdir()):
+        raise FileExistsError(f"{out} is not empty; variants write only into an empty folder")
+    with open(out / ".truth.jsonl", "w", encoding="utf-8") as truth_file:
+        for i, (text, truth) in enumerate(variants(n, seed)):
+            name = f"variant_{i:06d}.txt"
+            (out / name).write_text(text, encoding="utf-8")
+            truth_file.write(json.dumps({"file": name, **asdict(truth)}) + "\n")
+    return f"variants: {n} scrape(s) in {out}, truth in {out / '.truth.jsonl'}"
