@@ -42,10 +42,19 @@ def _ingest(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if report.rejected else EXIT_OK
 
 
+def _survey(args: argparse.Namespace) -> int:
+    from generator.ingest.survey import survey
+
+    print(survey(Path(p) for p in args.paths))
+    return EXIT_OK
+
+
 def _check(args: argparse.Namespace) -> int:
     from generator.content.check import check_all
 
     result = check_all(Path(args.content))
+    for warning in result.warnings:
+        print(warning)
     for problem in result.problems:
         print(annotated(str(problem)))
     if result.problems:
@@ -141,6 +150,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite articles editors changed")
     p.add_argument("--quiet", action="store_true", help="print only problems")
     p.set_defaults(func=_ingest)
+
+    p = sub.add_parser(
+        "survey", help="census of the cues in raw scrapes, unread ones first; writes nothing"
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="scrape files or folders")
+    p.set_defaults(func=_survey)
 
     p = sub.add_parser("check", help="validate the articles and the curation files")
     p.add_argument("--content", default="content", metavar="DIR")

@@ -151,14 +151,18 @@ def read_scrape(
     for start, end in dump_spans(lines):
         segment = lines[start:end]
         parsed = parse_dump(segment, known)
-        if isinstance(parsed, ParsedArticle):
-            for anchor, what, why in parsed.unread:
-                unread.append(f"{_line_of(lines, anchor, start, end)}: {what}: {why}")
-            if with_cues:
-                census.extend(
-                    (kind, form, _line_of(lines, anchor, start, end))
-                    for kind, form, anchor in parsed.cues
-                )
+        if isinstance(parsed, ParsedArticle) and parsed.unread:
+            # In line order, each once (a line may be met by two of the parser's steps).
+            found = {
+                (_line_of(lines, anchor, start, end), what, why)
+                for anchor, what, why in parsed.unread
+            }
+            unread.extend(f"{line}: {what}: {why}" for line, what, why in sorted(found))
+        if isinstance(parsed, ParsedArticle) and with_cues:
+            census.extend(
+                (kind, form, _line_of(lines, anchor, start, end))
+                for kind, form, anchor in parsed.cues
+            )
         if parsed is None:
             if any(segment):
                 warnings.append(
@@ -529,7 +533,7 @@ def _image(lines: list[str], has_marker: bool) -> tuple[Image | None, str | None
             return Image(before[-2], read[1]), f"marker · caption, then {read[2]}", 0
         if read and read[0]:
             return Image(read[0], read[1]), f"marker · {read[2]}", 0
-        return Image(None, line), "marker · credit line", 0
+        return Image(None, line), f"marker · {read[2] if read else 'credit line'}", 0
     # Without the marker, a credit line stands above the headline (a blank line
     # between them or not); only a line that can be nothing else is taken.
     if len(lines) < 2 or not lines[0] or not (lines[1] or (len(lines) > 2 and lines[2])):
@@ -612,7 +616,7 @@ def parse_dump(
     b = _Builder(title=title, issue=issue, warnings=warnings, unread=unread, cues=found_cues)
     b.image = image
     if image_form:
-        b.cues.append(("picture", image_form, title))
+        b.cues.append(("picture", image_form, image.credit if image and image.credit else title))
 
     # The blocks are not changed from here on (only which of them the body holds),
     # so the body takes them as they are.

@@ -1,0 +1,234 @@
+"""Issue #13: hand-written fixtures for each form of each cue, and the near misses
+that must stay body text; unread cues reported at file:line with nothing lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.content.event_dates import label, times, valid
+from generator.ingest.cues import read_date, read_provenance
+from generator.ingest.scrape import ParsedArticle, read_scrape
+
+PARA = ("The council met again on Thursday night, and the argument about the harbour went "
+        "on well past midnight while the rain came down over the town.")
+ISSUE = dt.date(2008, 12, 8)
+
+
+def scrape(*parts: str) -> str:
+    return "\n\n".join(("Show Hide image", "A headline for the test", "A complete standfirst.",
+                        PARA, PARA, PARA, *parts))
+
+
+def parse(text: str) -> tuple[ParsedArticle, tuple[str, ...]]:
+    result = read_scrape("fixture.txt", text.encode("utf-8"))
+    (article,) = result.articles
+    assert isinstance(article, ParsedArticle)
+    return article, result.unread
+
+
+def body_text(article: ParsedArticle) -> str:
+    return "\n".join(line for part in article.body for line in part.lines)
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        ("14.03.1879", "1879-03-14"), ("14/3/79", "1979-03-14"), ("1879-03-14", "1879-03-14"),
+        ("14-03-1879", "1879-03-14"), ("13.05.08", "2008-05-13"),
+        # Two-digit years never fall after the issue's own date.
+        ("14.12.08", "1908-12-14"), ("14 March 1879", "1879-03-14"),
+        ("15 Feb 2003", "2003-02-15"), ("March 14, 1879", "1879-03-14"),
+        ("3rd Sept 1939", "1939-09-03"), ("June 2017", "2017-06"), ("Sept 2001", "2001-09"),
+        ("3/2008", "2008-03"), ("1872", "1872"), ("1990s", "199X"), ("1914-18", "1914/1918"),
+        ("1914–1918", "1914/1918"), ("1998-02", "1998/2002"),
+        ("March–May 2003", "2003-03/2003-05"), ("March 2003–May 2004", "2003-03/2004-05"),
+        ("14–18 March 2003", "2003-03-14/2003-03-18"),
+        ("14 March–2 April 2003", "2003-03-14/2003-04-02"),
+    ],
+)
+def test_each_date_form(written: str, stored: str) -> None:
+    read = read_date(f"{written}: Something happened.", ISSUE)
+    assert read is not None and getattr(read, "value", None) == stored, read
+    assert read.rest == "Something happened."  # type: ignore[union-attr]
+    assert valid(stored)
+
+
+def test_a_two_digit_year_without_an_issue_date_is_not_guessed_by_the_clock() -> None:
+    read = read_date("13.05.08 Bombs", None)
+    assert read is not None and "no issue date" in getattr(read, "why", "")
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown", "datetimes"),
+    [
+        ("199X", "1990s", ["1990"]),
+        ("1914/1918", "1914–1918", ["1914", "1918"]),
+        ("2003-03/2003-05", "Mar–May 2003", ["2003-03", "2003-05"]),
+        ("2003-03-14/2003-03-18", "14–18 Mar 2003", ["2003-03-14", "2003-03-18"]),
+        ("2008-01", "Jan 2008", ["2008-01"]),
+    ],
+)
+def test_partial_dates_are_shown_and_marked_up_validly(
+    stored: str, shown: str, datetimes: list[str]
+) -> None:
+    assert label(stored) == shown
+    assert [d for d, _ in times(stored)] == datetimes
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "This article first appeared in the 08 December 2008 issue of the New Statesman, Cover",
+        "This article appears in the 8 Dec 2008 issue of the New Statesman: Cover",
+        "This article was first published in the December 8, 2008 issue of the New Statesman "
+        "– Cover.",
+        "First published in the 8 December 2008 edition of the New Statesman, Cover",
+    ],
+)
+def test_each_provenance_form(line: str) -> None:
+    article, unread = parse(scrape(line))
+    assert article.issue is not None and article.issue.date == ISSUE
+    assert article.issue.title == "Cover" and not unread
+    assert "Statesman" not in body_text(article)
+
+
+def test_a_cover_title_may_hold_a_colon_or_a_comma() -> None:
+    read = read_provenance("This article appears in the 8 Dec 2008 issue of the New Statesman, "
+                           "Britain: after the fall, and after")
+    assert getattr(read, "title", None) == "Britain: after the fall, and after"
+
+
+def test_a_bio_after_the_provenance_line_is_the_byline() -> None:
+    article, unread = parse(scrape(
+        "This article appears in the 8 Dec 2008 issue of the New Statesman, Cover",
+        "Anna Okafor and Tom Walsh are writers on labour history.",
+    ))
+    assert article.authors == ("Anna Okafor", "Tom Walsh") and article.issue and not unread
+
+
+def test_three_writers_with_commas() -> None:
+    article, _ = parse(scrape("Anna Okafor, Tom Walsh and Ines Costa are economists."))
+    assert article.authors == ("Anna Okafor", "Tom Walsh", "Ines Costa")
+
+
+@pytest.mark.parametrize("sign", ["•", "-", "–", "*"])
+@pytest.mark.parametrize("credit", ["• Nick Stokeld", "Research by Nick Stokeld",
+                                    "Compiled by Nick Stokeld", "\nNick Stokeld"])
+def test_timeline_blocks_with_each_bullet_and_credit(sign: str, credit: str) -> None:
+    credit = credit.replace("•", sign)
+    bullets = "\n".join([f"  {sign} 14 March 1879 Born.", f"  {sign} 1914-18: War.",
+                         f"  {sign} June 2017 – Elected.", credit])
+    article, unread = parse(scrape("THE ROAD TO WAR", bullets))
+    (timeline,) = article.timelines
+    assert timeline.title == "The road to war" and timeline.credit == "Nick Stokeld"
+    assert [(e.date, e.text) for e in timeline.events] == [
+        ("1879-03-14", "Born."), ("1914/1918", "War."), ("2017-06", "Elected.")]
+    assert not unread and "Stokeld" not in body_text(article)
+
+
+@pytest.mark.parametrize(
+    ("image_lines", "caption", "credit"),
+    [
+        (["Oli Scarff/Getty Images", "Show Hide image"], None, "Oli Scarff/Getty Images"),
+        (["RAY TANGT/ANADOLU AGENCY/GETTY IMAGES", ""], None,
+         "RAY TANGT/ANADOLU AGENCY/GETTY IMAGES"),
+        (["A crowd at the gate. Photograph: Jane Doe/Reuters", "Show Hide image"],
+         "A crowd at the gate", "Jane Doe/Reuters"),
+        (["A crowd at the gate", "Illustration: Dan Murrell", "Show Hide image"],
+         "A crowd at the gate", "Dan Murrell"),
+        (["A crowd at the gate. Picture: Jane Doe"], "A crowd at the gate", "Jane Doe"),
+    ],
+)
+def test_picture_credits_with_and_without_the_marker(
+    image_lines: list[str], caption: str | None, credit: str
+) -> None:
+    text = "\n".join(image_lines) + "\n" + "\n\n".join(
+        ["A headline for the test", "A complete standfirst.", PARA, PARA, PARA,
+         "This article appears in the 8 Dec 2008 issue of the New Statesman, Cover"])
+    article, unread = parse(text)
+    assert article.image is not None
+    assert (article.image.caption, article.image.credit) == (caption, credit)
+    assert article.title == "A headline for the test" and not unread
+
+
+# --- near misses: body text, and reported only when they look like a cue -----------
+
+
+def test_a_paragraph_that_mentions_the_new_statesman_is_body_text() -> None:
+    mention = ("She wrote for the New Statesman for twenty years, and the magazine printed her "
+               "last letter in the spring.")
+    article, unread = parse(scrape(mention))
+    assert mention in body_text(article) and article.issue is None and not unread
+
+
+def test_a_bulleted_list_without_dates_is_body_text() -> None:
+    article, unread = parse(scrape("What they asked for", "• More money.\n• Less noise.", PARA))
+    assert not article.timelines and "• More money." in body_text(article) and not unread
+
+
+def test_mr_pryce_mid_article_is_body_text() -> None:
+    article, unread = parse(scrape("Mr Pryce is the chief engineer.", PARA))
+    assert not article.authors and "Mr Pryce is the chief engineer." in body_text(article)
+    assert not unread
+
+
+def test_mr_pryce_at_the_end_is_reported_not_taken_as_a_byline() -> None:
+    article, unread = parse(scrape("Mr Pryce is the chief engineer."))
+    assert not article.authors and "Mr Pryce" in body_text(article)
+    assert len(unread) == 1 and unread[0].startswith("13: looks like a closing bio: ")
+
+
+def test_an_unreadable_timeline_is_reported_at_its_line_and_kept() -> None:
+    bullets = "• 31.02.2008 Nothing happened.\n• 14.03.2008 Something did."
+    article, unread = parse(scrape("KEY DATES", bullets))
+    assert not article.timelines and "31.02.2008 Nothing happened." in body_text(article)
+    assert unread == ("15: looks like a timeline: '31.02.2008' is not a day of the calendar "
+                      "(day.month.year)",)
+
+
+def test_an_unreadable_provenance_line_is_reported_and_kept() -> None:
+    line = "This article appears in the 31 February 2008 issue of the New Statesman, Cover"
+    article, unread = parse(scrape(line))
+    assert article.issue is None and line in body_text(article)
+    assert len(unread) == 1 and unread[0].startswith("13: looks like a provenance line: ")
+
+
+def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd,
+                          capture_output=True, text=True, check=False)
+
+
+def test_ingest_counts_unread_cues_apart_and_survey_and_check_report_them(
+    tmp_path: Path,
+) -> None:
+    root = Path(__file__).resolve().parents[1]
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "near.txt").write_text(scrape("KEY DATES", "• 31.02.2008 A.\n• 1.3.2008 B.",
+                                             "Mr Pryce is the chief engineer."), "utf-8")
+    (sources / "good.txt").write_text(scrape(
+        "This article appears in the 8 Dec 2008 issue of the New Statesman, Cover"), "utf-8")
+    survey = _run("survey", str(sources), cwd=root)
+    assert survey.returncode == 0, survey.stderr
+    out = survey.stdout
+    assert out.index("unread cues (2)") < out.index("provenance (1)")
+    assert f"{sources / 'near.txt'}:15: looks like a timeline" in out
+    assert "appears in · d Mon yyyy" in out and f"e.g. {sources / 'good.txt'}:13" in out
+    assert not (tmp_path / "content").exists()
+    content = tmp_path / "content"
+    ingest = _run("ingest", str(sources), "--content", str(content),
+                  "--report", str(tmp_path / "r.json"), cwd=root)
+    assert ingest.returncode == 0, ingest.stderr
+    report = json.loads((tmp_path / "r.json").read_text("utf-8"))
+    assert report["summary"]["unread_cues"] == 2
+    assert report["unread_cues"][0].startswith("near.txt:15: looks like a timeline: ")
+    assert "2 unread cue(s)" in ingest.stderr
+    check = _run("check", "--content", str(content), cwd=root)
+    assert "authors: warning: empty, but the body ends in a bio-shaped sentence" in check.stdout
+    assert check.returncode == 0
