@@ -91,14 +91,39 @@ def report_build(timings: BuildTimings) -> None:
     total = sum(timings.steps.values())
     steps = ", ".join(f"{name} {secs:.1f}s" for name, secs in timings.steps.items())
     beside = "".join(f"; {name} {secs:.1f}s beside it" for name, secs in timings.beside.items())
-    print(f"build: site/ ready in {total:.1f}s ({steps}{beside})", file=sys.stderr)
+    what = "site/" if timings.shard is None else f"shard {timings.shard}"
+    kind = "" if timings.incremental is None else f", incremental: {timings.incremental} page(s)"
+    print(f"build: {what} ready in {total:.1f}s ({steps}{beside}{kind})", file=sys.stderr)
 
 
 def _build(args: argparse.Namespace) -> int:
     from generator.site.build import Project, build
+    from generator.site.shard import Shard
 
     project = Project(Path(args.root).resolve())
-    report_build(build(project, search=not args.no_search, epoch=_epoch_from_environment()))
+    shard = Shard.parse(args.shard) if args.shard else None
+    timings = build(
+        project,
+        search=not args.no_search,
+        epoch=_epoch_from_environment(),
+        shard=shard,
+        shard_out=Path(args.shard_out).resolve() if args.shard_out else None,
+        incremental=not args.full,
+    )
+    report_build(timings)
+    return EXIT_OK
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from generator.site.build import Project
+    from generator.site.shard import merge
+
+    project = Project(Path(args.root).resolve())
+    folders = [Path(f) for f in args.shards] or sorted(
+        (project.root / "build").glob("shard-*-of-*")
+    )
+    files = merge(folders, project.site_dir())
+    print(f"merge: site/ assembled from {len(folders)} shard(s), {files} files", file=sys.stderr)
     return EXIT_OK
 
 
@@ -164,7 +189,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="ingest new sources, check, and build site/")
     p.add_argument("--root", default=".", help="the project folder (holds mkdocs.yml)")
     p.add_argument("--no-search", action="store_true", help="skip the search index")
+    p.add_argument(
+        "--full", action="store_true", help="render every page, even with the last build's cache"
+    )
+    p.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="render only slice K of N (1-based) into --shard-out; `merge` assembles site/",
+    )
+    p.add_argument("--shard-out", metavar="DIR", help="default: build/shard-K-of-N")
     p.set_defaults(func=_build)
+
+    p = sub.add_parser("merge", help="assemble shards built with build --shard into site/")
+    p.add_argument("shards", nargs="*", metavar="DIR", help="default: build/shard-*-of-*")
+    p.add_argument("--root", default=".", help="the project folder (holds mkdocs.yml)")
+    p.set_defaults(func=_merge)
 
     p = sub.add_parser("serve", help="live preview that follows changes to content/")
     p.add_argument("--root", default=".", help="the project folder (holds mkdocs.yml)")

@@ -30,7 +30,18 @@ from generator.content.edition import Edition, build_edition
 from generator.errors import BuildError, ContentError
 from generator.site.feed import atom_feed
 from generator.site.pages import Page, PageWriter, SiteConfig
-from generator.site.render import render
+from generator.site.incremental import (
+    Changes,
+    apply,
+    code_digest,
+    link_copy,
+    save_manifest,
+    take_manifest,
+    usable,
+)
+from generator.site.render import docs_files, render
+from generator.site.shard import Shard, finish
+from generator.site.sitemap import write_sitemap
 
 if TYPE_CHECKING:
     from generator.ingest.pipeline import IngestReport
@@ -50,6 +61,9 @@ class BuildTimings:
     beside: dict[str, float] = field(default_factory=dict)
     # What the build's ingest of the bundled sources did, for the caller to report.
     ingest: IngestReport | None = None
+    # Pages an incremental build rendered; None: a full build.
+    incremental: int | None = None
+    shard: str | None = None  # "K/N" for a shard's build
 
     def time(self, name: str, started: float) -> None:
         self.steps[name] = self.steps.get(name, 0.0) + time.perf_counter() - started
@@ -115,9 +129,9 @@ def render_pages(project: Project, edition: Edition) -> list[Page]:
     return list(writer.all_pages(_intro(project)))
 
 
-def write_changed(target: Path, files: Iterable[tuple[str, bytes]]) -> int:
-    """Write the files whose bytes differ from what is there; returns how many."""
-    written = 0
+def write_changed(target: Path, files: Iterable[tuple[str, bytes]]) -> list[str]:
+    """Write the files whose bytes differ from what is there; returns their paths."""
+    written: list[str] = []
     for rel, data in files:
         path = target / rel
         try:
@@ -126,24 +140,24 @@ def write_changed(target: Path, files: Iterable[tuple[str, bytes]]) -> int:
         except OSError:
             pass
         write_atomic(path, data)
-        written += 1
+        written.append(rel)
     return written
 
 
-def sync_tree(target: Path, files: Iterable[tuple[str, bytes]]) -> tuple[int, int]:
+def sync_tree(target: Path, files: Iterable[tuple[str, bytes]]) -> tuple[list[str], list[str]]:
     """Make ``target`` hold exactly these files; touch only what changed.
 
-    Returns (written, removed).
+    Returns the paths (written, removed).
     """
     wanted: dict[str, bytes] = dict(files)
     written = write_changed(target, wanted.items())
-    removed = 0
+    removed: list[str] = []
     if target.exists():
         for path in sorted(target.rglob("*"), reverse=True):
             rel = path.relative_to(target).as_posix()
             if path.is_file() and rel not in wanted:
                 path.unlink()
-                removed += 1
+                removed.append(rel)
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
     return written, removed
@@ -163,11 +177,15 @@ def write_docs(
     timings: BuildTimings,
     only_articles: set[str] | None = None,
     epoch: int | None = None,
-) -> Path:
+) -> Changes:
     """Write the docs tree. With ``only_articles`` (the live preview after an edit),
     every listing page is redone but only those article pages, and nothing else in
     the tree is removed except the pages of articles that no longer exist.
-    ``epoch`` (default: ``source_date_epoch``) dates what has no date of its own."""
+    ``epoch`` (default: ``source_date_epoch``) dates what has no date of its own.
+
+    Returns what changed in the tree. Deletes the incremental build's manifest
+    first: site/ no longer matches the docs tree once it is written."""
+    take_manifest(project.docs_dir())
     started = time.perf_counter()
     if only_articles is None:
         pages = render_pages(project, edition)
@@ -184,13 +202,14 @@ def write_docs(
     files.append(("feed.xml", atom_feed(edition, project.site_config(), fallback)))
     docs = project.docs_dir()
     if only_articles is None:
-        sync_tree(docs, files)
+        written, removed = sync_tree(docs, files)
     else:
-        write_changed(docs, files)
+        written, removed = write_changed(docs, files), []
         for slug in only_articles - edition.articles.keys():
             (docs / "articles" / f"{slug}.md").unlink(missing_ok=True)
+            removed.append(f"articles/{slug}.md")
     timings.time("write docs tree", started)
-    return docs
+    return Changes(frozenset(written), frozenset(removed))
 
 
 def swap_in(new_site: Path, site: Path) -> None:
@@ -212,10 +231,17 @@ def build(
     ingest_sources: bool = True,
     search: bool = True,
     epoch: int | None = None,
+    shard: Shard | None = None,
+    shard_out: Path | None = None,
+    incremental: bool = True,
 ) -> BuildTimings:
     """Build the site; ``epoch`` (seconds, default: the newest issue's date, see
     ``source_date_epoch``) is the clock of every date the content does not give.
-    Raises BuildError (ContentError for problems in the content)."""
+    Raises BuildError (ContentError for problems in the content).
+
+    With ``shard``, only that slice of the pages, into ``shard_out`` (shard.py).
+    With the previous build's docs tree, site and manifest present and the same
+    code, only the pages whose docs files changed are rendered (incremental.py)."""
     timings = BuildTimings()
     if ingest_sources and (project.content / "sources").is_dir():
         started = time.perf_counter()
@@ -228,24 +254,43 @@ def build(
     edition = load_edition(project, cache)
     cache.save()
     timings.time("load and check", started)
+    docs = project.docs_dir()
+    docs.parent.mkdir(parents=True, exist_ok=True)
+    manifest = take_manifest(docs)
+    if epoch is None:
+        epoch = source_date_epoch(edition)
+    code = code_digest(project.mkdocs_yml, project.root / "overrides", epoch)
     site = project.site_dir()
-    site.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{site.name}.", dir=site.parent))
-    project.docs_dir().parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".render.", dir=project.docs_dir().parent))
+    final = site if shard is None else (shard_out or shard.default_out(project.root))
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
+    work = Path(tempfile.mkdtemp(prefix=".render.", dir=docs.parent))
     search_job = None
+    if shard is not None:
+        timings.shard = f"{shard.number}/{shard.count}"
     try:
-        if search:
+        if search and (shard is None or shard.first):
             from generator.search.index import BUNDLE, SearchIndexJob
 
             # Started now, the index has the second core to itself while this
             # process generates and writes the pages (single-threaded work).
             search_job = SearchIndexJob(edition, work / BUNDLE)
-        if epoch is None:
-            epoch = source_date_epoch(edition)
-        write_docs(project, edition, timings, epoch=epoch)
+        changes = write_docs(project, edition, timings, epoch=epoch)
         started = time.perf_counter()
-        render(project.mkdocs_yml, project.docs_dir(), tmp, work, epoch)
+        files = docs_files(docs)
+        if shard is not None:
+            render(project.mkdocs_yml, docs, tmp, work, epoch, only=shard.pages(files))
+        elif incremental and usable(manifest, code, site):
+            timings.incremental = len(changes.pages)
+            rendered = work / "rendered"
+            if changes.pages:
+                render(project.mkdocs_yml, docs, rendered, work, epoch, only=changes.pages)
+            link_copy(site, tmp, skip={"search-index"})
+            apply(changes, docs, rendered, tmp)
+        else:
+            render(project.mkdocs_yml, docs, tmp, work, epoch)
+        if shard is None or shard.first:
+            write_sitemap(tmp, project.site_config().site_url, files)
         timings.time("mkdocs", started)
         if search_job is not None:
             started = time.perf_counter()
@@ -253,7 +298,11 @@ def build(
             (work / BUNDLE).rename(tmp / BUNDLE)
             timings.time("search index", started)
             timings.beside["search index"] = seconds
-        swap_in(tmp, site)
+        if shard is not None:
+            finish(tmp, shard, files, docs, code)
+        swap_in(tmp, final)
+        if shard is None:
+            save_manifest(docs, code, site)
     except BaseException:
         if search_job is not None:
             search_job.cancel()

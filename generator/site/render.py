@@ -7,32 +7,26 @@ collections, topics) are split into shards by a stable hash of their path, each
 shard is rendered by its own MkDocs process together with the section pages, and
 the outputs are merged. The split does not depend on the machine's core count,
 so every machine writes the same bytes; the sitemap, the one file that lists
-every page, is rebuilt from the shards' sitemaps in one sorted order.
+every page, is written by the generator from the docs tree (sitemap.py).
 """
 
 from __future__ import annotations
 
 import contextlib
-import gzip
 import hashlib
-import io
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from xml.etree import ElementTree as ET
 
 from generator.errors import RenderError
 
 SHARDS = 2
 SHARD_MIN_LEAVES = 1000  # below this one process is fast enough, and simpler
 LEAF_DIRS = ("articles", "issues", "authors", "collections", "topics")
-SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 _MD_LINK_RE = re.compile(r"\]\(\s*<?([^)\s>]+?\.md)(?:#[^)\s>]*)?>?(?:\s+\"[^\"]*\")?\s*\)")
-
-
 
 
 def run_mkdocs(
@@ -67,8 +61,16 @@ def is_leaf(rel: str) -> bool:
     return top in LEAF_DIRS and rest.endswith(".md") and rest != "index.md" and "/" not in rest
 
 
+def slice_of(rel: str, n: int) -> int:
+    """Which of ``n`` slices a page falls in: a stable hash of its path, so that
+    every machine, whatever its core count, splits the pages the same way."""
+    return int.from_bytes(hashlib.sha1(rel.encode("utf-8")).digest()[:4], "big") % n
+
+
 def shard_of(rel: str) -> int:
-    return hashlib.sha1(rel.encode("utf-8")).digest()[0] % SHARDS
+    """Which local MkDocs process renders a leaf page: other bytes of the hash than
+    slice_of's, so that one machine's slice still splits evenly over its cores."""
+    return int.from_bytes(hashlib.sha1(rel.encode("utf-8")).digest()[4:8], "big") % SHARDS
 
 
 def check_markdown_links(docs: Path, files: set[str]) -> list[str]:
@@ -125,76 +127,75 @@ def mkdocs_clock(epoch: int) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = before
 
 
-def render(mkdocs_yml: Path, docs: Path, site_dir: Path, work: Path, epoch: int) -> int:
+def docs_files(docs: Path) -> list[str]:
+    """Every file of the docs tree, relative, sorted."""
+    return sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file())
+
+
+def output_of(rel: str) -> str:
+    """The site file MkDocs writes for a docs file (use_directory_urls)."""
+    if not rel.endswith(".md"):
+        return rel
+    if rel == "index.md" or rel.endswith("/index.md"):
+        return rel[: -len(".md")] + ".html"
+    return rel[: -len(".md")] + "/index.html"
+
+
+def render(
+    mkdocs_yml: Path,
+    docs: Path,
+    site_dir: Path,
+    work: Path,
+    epoch: int,
+    only: Collection[str] | None = None,
+) -> int:
     """Render ``docs`` into ``site_dir``, dated ``epoch``; returns the number of
-    MkDocs processes used."""
+    MkDocs processes used.
+
+    With ``only`` (a shard's slice, or the pages an incremental build must redo),
+    the leaf pages outside it are not rendered; every section page still is, as
+    the nav needs them, and the caller keeps the outputs it wants."""
     with mkdocs_clock(epoch):
-        return _render(mkdocs_yml, docs, site_dir, work, epoch)
+        return _render(mkdocs_yml, docs, site_dir, work, only)
 
 
-def _render(mkdocs_yml: Path, docs: Path, site_dir: Path, work: Path, epoch: int) -> int:
-    files = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file())
-    leaves = [f for f in files if is_leaf(f)]
-    if len(leaves) < SHARD_MIN_LEAVES:
+def _render(
+    mkdocs_yml: Path, docs: Path, site_dir: Path, work: Path, only: Collection[str] | None
+) -> int:
+    files = docs_files(docs)
+    leaves = [f for f in files if is_leaf(f) and (only is None or f in only)]
+    if only is None and len(leaves) < SHARD_MIN_LEAVES:
         run_mkdocs(mkdocs_yml, site_dir, docs)
-        normalise_sitemap(site_dir, epoch)
         return 1
     problems = check_markdown_links(docs, set(files))
     if problems:
         raise RenderError("broken links:\n" + "\n".join(problems))
     shared = [f for f in files if not is_leaf(f)]
+    shards = SHARDS if len(leaves) >= SHARD_MIN_LEAVES else 1
     jobs = []
-    for k in range(SHARDS):
+    for k in range(shards):
         shard_docs = work / f"docs-{k}"
         shutil.rmtree(shard_docs, ignore_errors=True)
-        _link_tree(docs, shard_docs, shared + [f for f in leaves if shard_of(f) == k])
+        _link_tree(docs, shard_docs, shared + [f for f in leaves if shard_of(f) % shards == k])
         jobs.append((mkdocs_yml, shard_docs, site_dir if k == 0 else work / f"site-{k}"))
-    workers = min(SHARDS, os.cpu_count() or 1)
+    workers = min(shards, os.cpu_count() or 1)
     try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(_render_shard, jobs))
-        sitemaps = [site_dir / "sitemap.xml"]
-        for k in range(1, SHARDS):
+        if workers == 1:
+            for job in jobs:
+                _render_shard(job)
+        else:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                list(pool.map(_render_shard, jobs))
+        for k in range(1, shards):
             shard_site = work / f"site-{k}"
-            sitemaps.append(shard_site / "sitemap.xml")
             for rel in leaves:
-                if shard_of(rel) != k:
+                if shard_of(rel) % shards != k:
                     continue
                 page_dir = rel[: -len(".md")]
                 (site_dir / page_dir).parent.mkdir(parents=True, exist_ok=True)
                 os.replace(shard_site / page_dir, site_dir / page_dir)
-        merge_sitemaps(sitemaps, site_dir, epoch)
     finally:
-        for k in range(SHARDS):
+        for k in range(shards):
             shutil.rmtree(work / f"docs-{k}", ignore_errors=True)
             shutil.rmtree(work / f"site-{k}", ignore_errors=True)
     return workers
-
-
-def _write_sitemap(urls: list[ET.Element], site_dir: Path, epoch: int) -> None:
-    ET.register_namespace("", SITEMAP_NS)
-    root = ET.Element(f"{{{SITEMAP_NS}}}urlset")
-    by_loc = {u.findtext(f"{{{SITEMAP_NS}}}loc"): u for u in urls}
-    for loc in sorted(by_loc, key=lambda x: x or ""):
-        root.append(by_loc[loc])
-    ET.indent(root)
-    data = ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
-    (site_dir / "sitemap.xml").write_bytes(data)
-    buf = io.BytesIO()
-    # A fixed name and modification time in the gzip header keep the bytes stable.
-    with gzip.GzipFile(filename="sitemap.xml", mode="wb", fileobj=buf, mtime=epoch) as gz:
-        gz.write(data)
-    (site_dir / "sitemap.xml.gz").write_bytes(buf.getvalue())
-
-
-def merge_sitemaps(paths: list[Path], site_dir: Path, epoch: int) -> None:
-    urls: list[ET.Element] = []
-    for path in paths:
-        urls.extend(ET.parse(path).getroot().findall(f"{{{SITEMAP_NS}}}url"))
-    _write_sitemap(urls, site_dir, epoch)
-
-
-def normalise_sitemap(site_dir: Path, epoch: int) -> None:
-    """The same sitemap bytes whether the site was rendered in one process or more."""
-    if (site_dir / "sitemap.xml").exists():
-        merge_sitemaps([site_dir / "sitemap.xml"], site_dir, epoch)

@@ -1,0 +1,177 @@
+"""Incremental builds give the very bytes of a full build of the same content.
+
+A small synthetic archive is built once; then, edit by edit (body, title, slug,
+issue date, deletion, new article, curation file), a build that reuses the
+previous build's docs tree and site is compared, file by file, with a full build
+of a fresh copy of the same content."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from devtools.synth import synthesize
+from generator.ingest.pipeline import ingest
+from generator.site.build import Project, build
+from tests.sitekit import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def assert_same_site(one: Path, two: Path) -> None:
+    a, b = tree(one), tree(two)
+    assert sorted(set(a) ^ set(b)) == []
+    assert [name for name in sorted(a) if a[name] != b[name]] == []
+
+
+def synthetic_project(dest: Path, n: int = 30) -> Project:
+    """The project's templates with a synthetic archive's articles (no sources:
+    the build must not re-ingest a deleted article)."""
+    dest.mkdir(parents=True)
+    shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(ROOT / "overrides", dest / "overrides")
+    (dest / "content").mkdir()
+    shutil.copy2(ROOT / "content" / "home.md", dest / "content" / "home.md")
+    sources = dest.parent / f"{dest.name}-sources"
+    synthesize(n, sources, seed=3)
+    ingest([sources], dest / "content")
+    return Project(dest)
+
+
+def full_build_of(project: Project, dest: Path, *, search: bool = True) -> Path:
+    """A full build of a fresh copy of ``project``'s inputs: no cache of any kind."""
+    dest.mkdir()
+    shutil.copy2(project.mkdocs_yml, dest / "mkdocs.yml")
+    shutil.copytree(project.root / "overrides", dest / "overrides")
+    shutil.copytree(project.content, dest / "content")
+    fresh = Project(dest)
+    timings = build(fresh, ingest_sources=False, search=search)
+    assert timings.incremental is None
+    return fresh.site_dir()
+
+
+def _articles(project: Project) -> list[Path]:
+    return sorted((project.content / "articles").glob("*.md"))
+
+
+def _set_field(path: Path, field: str, value: str) -> None:
+    text = path.read_text("utf-8")
+    text, count = re.subn(rf"(?m)^{field}: .*$", f"{field}: {value}", text, count=1)
+    assert count == 1
+    path.write_text(text, "utf-8")
+
+
+def edit_body(project: Project) -> None:
+    path = _articles(project)[3]
+    path.write_text(path.read_text("utf-8") + "\nAn editor's added paragraph.\n", "utf-8")
+
+
+def edit_title(project: Project) -> None:
+    _set_field(_articles(project)[5], "title", "A headline the editors rewrote")
+
+
+def edit_slug(project: Project) -> None:
+    path = _articles(project)[7]
+    _set_field(path, "slug", "a-slug-the-editors-chose")
+    path.rename(path.with_name("a-slug-the-editors-chose.md"))
+
+
+def edit_issue_date(project: Project) -> None:
+    path = _articles(project)[9]
+    text = path.read_text("utf-8")
+    text, count = re.subn(r"(?m)^(issue:\n  date: )\d{4}-\d{2}-\d{2}$", r"\g<1>1999-01-07", text)
+    assert count == 1
+    path.write_text(text, "utf-8")
+
+
+def delete_article(project: Project) -> None:
+    _articles(project)[11].unlink()
+
+
+def new_article(project: Project) -> None:
+    source = _articles(project)[13]
+    text = source.read_text("utf-8").replace(f"slug: {source.stem}\n", "slug: a-new-piece\n", 1)
+    text = re.sub(r"(?m)^title: .*$", "title: A new piece", text, count=1)
+    (source.parent / "a-new-piece.md").write_text(text, "utf-8")
+
+
+def curation_file(project: Project) -> None:
+    slugs = [p.stem for p in _articles(project)[:3]]
+    folder = project.content / "collections"
+    folder.mkdir(exist_ok=True)
+    (folder / "the-editors-choice.md").write_text(
+        "---\ntitle: The editors' choice\narticles:\n"
+        + "".join(f"  - {s}\n" for s in slugs)
+        + "---\n\nThree pieces the editors would keep.\n",
+        "utf-8",
+    )
+
+
+EDITS = [
+    edit_body,
+    edit_title,
+    edit_slug,
+    edit_issue_date,
+    delete_article,
+    new_article,
+    curation_file,
+]
+
+
+def test_incremental_builds_equal_full_builds(tmp_path: Path) -> None:
+    project = synthetic_project(tmp_path / "project")
+    assert build(project, ingest_sources=False).incremental is None  # no cache yet
+    pages = len(list(project.site_dir().rglob("index.html")))
+    for step, edit in enumerate(EDITS):
+        edit(project)
+        timings = build(project, ingest_sources=False)
+        assert timings.incremental is not None, edit.__name__
+        # Only the pages whose docs changed were rendered, not the whole site.
+        assert 0 < timings.incremental < pages / 2, (edit.__name__, timings.incremental)
+        assert_same_site(project.site_dir(), full_build_of(project, tmp_path / f"full-{step}"))
+
+
+def test_no_change_renders_nothing_and_code_changes_build_in_full(tmp_path: Path) -> None:
+    project = synthetic_project(tmp_path / "project", n=12)
+    build(project, ingest_sources=False, search=False)
+    before = tree(project.site_dir())
+    assert build(project, ingest_sources=False, search=False).incremental == 0
+    assert tree(project.site_dir()) == before
+    # A template change: every page may change, so every page is rendered.
+    template = project.root / "overrides" / "main.html"
+    template.write_text(template.read_text("utf-8") + "\n", "utf-8")
+    assert build(project, ingest_sources=False, search=False).incremental is None
+    # mkdocs.yml too.
+    config = project.mkdocs_yml
+    config.write_text(config.read_text("utf-8") + "\n", "utf-8")
+    assert build(project, ingest_sources=False, search=False).incremental is None
+    # A site/ that is not the one the manifest describes: a full build.
+    (project.site_dir() / "stray.html").write_text("x", "utf-8")
+    assert build(project, ingest_sources=False, search=False).incremental is None
+    assert not (project.site_dir() / "stray.html").exists()
+
+
+def test_a_failed_build_leaves_no_manifest_behind(tmp_path: Path) -> None:
+    from generator.site.build import BuildError
+
+    project = synthetic_project(tmp_path / "project", n=12)
+    build(project, ingest_sources=False, search=False)
+    article = _articles(project)[0]
+    good = article.read_text("utf-8")
+    edit_body(project)
+    # The docs tree gets written, then MkDocs fails: the site is the old one, so
+    # the next build must not trust the docs tree it finds.
+    bad = good + "\nSee [this](no-such-article.md).\n"
+    article.write_text(bad, "utf-8")
+    with pytest.raises(BuildError):
+        build(project, ingest_sources=False, search=False)
+    article.write_text(good, "utf-8")
+    assert build(project, ingest_sources=False, search=False).incremental is None
+    assert_same_site(project.site_dir(), full_build_of(project, tmp_path / "full", search=False))
