@@ -19,8 +19,26 @@ install: $(STAMP)
 
 # Ingests the bundled sources when their articles are missing (never overwriting an
 # editor's change), checks every article, then builds site/ aside and swaps it in.
+#
+# With EDITION_CACHE=DIR (netlify.toml sets it to Netlify's build cache), the
+# previous build's docs tree, site and article cache are restored from DIR first
+# and saved there after: the build then renders only the pages whose bytes changed
+# (generator/site/incremental.py decides; a cache from other code is ignored).
 site: $(STAMP)
+ifdef EDITION_CACHE
+	@for d in build site .cache; do \
+	  if [ -d "$(EDITION_CACHE)/$$d" ] && [ ! -e "$$d" ]; then cp -a "$(EDITION_CACHE)/$$d" "$$d"; fi; \
+	done
+endif
 	$(BIN)/python -m generator build
+ifdef EDITION_CACHE
+	@mkdir -p "$(EDITION_CACHE)"
+	@for d in build site .cache; do \
+	  rm -rf "$(EDITION_CACHE)/$$d.new"; \
+	  if [ -d "$$d" ]; then cp -a "$$d" "$(EDITION_CACHE)/$$d.new" && rm -rf "$(EDITION_CACHE)/$$d" \
+	    && mv "$(EDITION_CACHE)/$$d.new" "$(EDITION_CACHE)/$$d"; fi; \
+	done
+endif
 
 serve: $(STAMP)
 	$(BIN)/python -m generator serve

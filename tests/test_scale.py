@@ -120,3 +120,49 @@ def test_a_page_view_fetches_nothing_that_grows_with_the_archive(one_build: Proj
     # whose size does not depend on the archive.
     others = [p for p in fetched if p not in {f"/articles/{article}/", "/sitemap.xml"}]
     assert others and all(p.startswith("/assets/") for p in others), others
+
+
+def test_ci_and_netlify_keep_the_build_cache_and_shard_with_a_matrix() -> None:
+    import subprocess
+    import tomllib
+
+    import yaml
+
+    from tests.sitekit import ROOT
+    from tests.test_quality_workflow import makefile_targets, plain_make_env
+
+    netlify = tomllib.loads((ROOT / "netlify.toml").read_text("utf-8"))
+    commands = [netlify["build"]["command"]] + [c["command"] for c in netlify["context"].values()]
+    assert all(c.startswith("make site EDITION_CACHE=/opt/build/cache/") for c in commands)
+    dry = subprocess.run(
+        ["make", "-n", "site", "EDITION_CACHE=/cache/x"],
+        cwd=ROOT,
+        env=plain_make_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
+    restore, build_at, save = (
+        dry.index('cp -a "/cache/x/'),
+        dry.index("generator build"),
+        dry.index('"/cache/x/$d.new"'),
+    )
+    assert restore < build_at < save
+    pull = yaml.safe_load((ROOT / ".github/workflows/pull-request.yml").read_text("utf-8"))
+    (job,) = pull["jobs"].values()
+    names = [str(s.get("uses", "")) + str(s.get("run", "")) for s in job["steps"]]
+    cache = next(i for i, n in enumerate(names) if n.startswith("actions/cache"))
+    assert cache < names.index("make site")
+    assert {"build/", "site/", ".cache/"} <= set(job["steps"][cache]["with"]["path"].split())
+    shards = yaml.safe_load((ROOT / ".github/workflows/shards.yml").read_text("utf-8"))
+    shard_job, merge_job = shards["jobs"]["shard"], shards["jobs"]["merge"]
+    count = int(shards["env"]["SHARDS"])
+    assert shard_job["strategy"]["matrix"]["shard"] == list(range(1, count + 1))
+    runs = " ".join(str(s.get("run", "")) for s in shard_job["steps"])
+    assert '--shard "${{ matrix.shard }}/$SHARDS"' in runs
+    assert merge_job["needs"] == "shard"
+    merge_runs = [str(s.get("run", "")) for s in merge_job["steps"]]
+    assert any("generator merge" in r for r in merge_runs)
+    uses = [str(s.get("uses", "")) for s in shard_job["steps"] + merge_job["steps"]]
+    assert "actions/upload-artifact@v4" in uses and "actions/download-artifact@v4" in uses
+    assert {"install"} <= makefile_targets()

@@ -344,7 +344,8 @@ def test_netlify_toml_publishes_the_build_output_with_security_headers(
     seed_project: Project,
 ) -> None:
     config = tomllib.loads((ROOT / "netlify.toml").read_text("utf-8"))
-    assert config["build"]["command"] == "make site"
+    # make site, with Netlify's build cache for incremental builds (tests/test_scale.py).
+    assert config["build"]["command"].split()[:2] == ["make", "site"]
     assert (ROOT / config["build"]["publish"]).resolve() == (ROOT / "site").resolve()
     assert config["build"]["environment"]["PYTHON_VERSION"].startswith("3.11")
     assert "deploy-preview" in config["context"]
