@@ -191,8 +191,15 @@ def test_the_build_refuses_what_check_refuses_and_publishes_no_comment(tmp_path:
     assert not project.site_dir().exists()
     hostile.unlink()
     noted = write(project.content, "noted", "Visible.\n\n<!-- SECRETNOTE about sources -->")
+    # A writer named "Index" must not replace /authors/ itself.
+    text = noted.read_text("utf-8").replace("- Jane Doe", "- Index")
+    noted.write_text(text.replace("2008-12-08", "1913-04-12"), "utf-8")
     build(Project(project.root))
     site = project.site_dir()
+    writers = (site / "authors" / "index.html").read_text("utf-8")
+    assert "index-writer/" in writers
+    assert "Richard Watson" in writers  # a seed writer: the list is still there
+    assert (site / "authors" / "index-writer" / "index.html").is_file()
     page = (site / "articles" / "noted" / "index.html").read_text("utf-8")
     assert "Visible." in page
     published = [
@@ -305,3 +312,84 @@ def test_random_and_hostile_yaml_stays_within_memory_and_time() -> None:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip() == "survived"
+
+
+# --- every value the build relies on is checked ----------------------------------
+
+VALUES = [
+    ('title: "A \\0 title"\n', 2, "title", "U+0000"),
+    ('title: "Bell \\a"\n', 2, "title", "U+0007"),
+    ("title: T\nissue:\n  date: 2107-01-01\n  title: Far\n", 4, "issue.date", "between 1913"),
+    ("title: T\nissue:\n  date: 1899-01-01\n  title: Early\n", 4, "issue.date", "between 1913"),
+    ("title: T\nauthors:\n- " + "A" * 300 + "\n", 4, "authors.0", "a name may have 150"),
+    ("title: T\ntopics:\n- " + "Long " * 60 + "\n", 4, "topics.0", "a name may have 150"),
+]
+
+
+@pytest.mark.parametrize(("front", "line", "field", "said"), VALUES, ids=range(len(VALUES)))
+def test_values_the_build_cannot_use_are_problems(
+    tmp_path: Path, front: str, line: int, field: str, said: str
+) -> None:
+    path = tmp_path / "articles" / "x.md"
+    path.parent.mkdir()
+    if not front.startswith("title:"):
+        front = "title: T\n" + front
+    path.write_text(f"---\n{front}slug: x\n---\n\nBody.\n", "utf-8")
+    problems = [p for p in check_all(tmp_path).problems if p.field == field]
+    assert [(p.line, said in p.message) for p in problems] == [(line, True)], problems
+
+
+def test_a_slug_that_is_a_section_page_or_too_long_is_refused(tmp_path: Path) -> None:
+    write(tmp_path, "index", "Body.")
+    long = "a" * 151
+    write(tmp_path, long, "Body.")
+    messages = sorted(p.message for p in check_all(tmp_path).problems if p.field == "slug")
+    assert messages == [
+        "'index' is the address of a section page; choose another slug",
+        "is 151 characters long; a slug may have 150",
+    ]
+
+
+def test_a_control_character_in_the_body_is_refused_at_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "ctl", "Fine.\n\nA \x1b[31m red escape")
+    (problem,) = check_all(tmp_path).problems
+    assert (
+        str(problem)
+        == f"{path}:{BODY_LINE + 2}: body: holds the control character U+001B here; remove it"
+    )
+
+
+def test_a_topic_name_too_long_for_a_file_name_is_refused(tmp_path: Path) -> None:
+    write(tmp_path, "fine", "Fine.")
+    (tmp_path / "topics.yml").write_text("topics:\n- " + "x" * 300 + "\n", "utf-8")
+    (problem,) = check_all(tmp_path).problems
+    assert (problem.line, problem.field) == (2, "topics.0")
+    assert "a name may have 150" in problem.message
+
+
+def test_a_scrape_headlined_index_never_takes_the_sections_page() -> None:
+    from generator.ingest.slugs import base_slug
+
+    assert base_slug("Index") == "index-article"
+    assert base_slug("INDEX!") == "index-article"
+
+
+def test_an_archive_older_than_1970_still_has_a_gzip_stamp(tmp_path: Path) -> None:
+    """A gzip header cannot hold a time before 1970: the build's clock is clamped."""
+    from generator.content.edition import build_edition
+    from generator.site.build import source_date_epoch
+    from generator.site.render import normalise_sitemap
+
+    path = write(tmp_path, "early", "Body.")
+    path.write_text(path.read_text("utf-8").replace("2008-12-08", "1913-04-12"), "utf-8")
+    result = check_all(tmp_path)
+    assert result.problems == ()
+    epoch = source_date_epoch(build_edition(list(result.articles)))
+    assert epoch == 0
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitemap.xml").write_text(
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>'
+    )
+    normalise_sitemap(site, epoch)
+    assert (site / "sitemap.xml.gz").read_bytes()[4:8] == b"\0\0\0\0"

@@ -31,7 +31,7 @@ from generator.content.policy import policy_problems, strip_comments
 # The article reader's YAML plumbing, shared so that curation files report lines
 # (and impossible dates) exactly as article files do.
 from generator.content.problems import Problem, Validator, kind_of
-from generator.content.schema import SLUG_RE
+from generator.content.schema import RESERVED_SLUGS, SLUG_RE
 from generator.content.yamlio import YamlDoc, parse_front_matter, parse_yaml, read_text
 
 TOPICS_FILE = "topics.yml"
@@ -39,7 +39,6 @@ SETTINGS_FILE = "edition.yml"
 COLLECTIONS_DIR = "collections"
 ISSUES_DIR = "issues"
 # A page of that name already lists them: /topics/index/ would overwrite /topics/.
-RESERVED_SLUGS = frozenset({"index"})
 
 # -- the model -------------------------------------------------------------------------
 
@@ -232,10 +231,10 @@ def load_topics(path: Path, shown: str) -> tuple[dict[str, Topic], list[Problem]
             data = v.mapping(item, here, {"name", "description"})
             if data is None:
                 continue
-            name = v.text(data.get("name"), f"{here}.name", nullable=False)
+            name = v.name(data.get("name"), f"{here}.name")
             description = v.text(data.get("description"), f"{here}.description", nullable=True)
         else:
-            name = v.text(item, here, nullable=False)
+            name = v.name(item, here)
         if name is None:
             continue
         line = v.line_of(here)

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from slugify import slugify
 
 from generator.content.curation import Curation
-from generator.content.schema import Article, Timeline, TimelineEvent
+from generator.content.problems import MAX_NAME
+from generator.content.schema import RESERVED_SLUGS, Article, Timeline, TimelineEvent
 
 WORDS_PER_MINUTE = 230
 
@@ -74,7 +75,11 @@ class Edition:
 
 
 def writer_slug(name: str) -> str:
-    return slugify(name) or "writer"
+    """A writer's address: never a section's own page (a writer named "Index"
+    replaced /authors/ itself), never longer than a file name allows (check
+    bounds names at MAX_NAME characters; transliteration may lengthen them)."""
+    slug = slugify(name, max_length=MAX_NAME, word_boundary=True) or "writer"
+    return f"{slug}-writer" if slug in RESERVED_SLUGS else slug
 
 
 def _surname_key(name: str) -> tuple[str, str]:

@@ -27,7 +27,7 @@ from html.parser import HTMLParser
 
 import markdown
 
-from generator.content.problems import Problem
+from generator.content.problems import CONTROL, Problem, control_problem
 
 # The site's Markdown extensions (mkdocs.yml's markdown_extensions; a test keeps
 # the two equal), so the checker sees the HTML MkDocs will publish.
@@ -218,9 +218,14 @@ def markdown_problems(text: str, start_line: int) -> list[tuple[int, str]]:
     """(line, message) for everything in this Markdown the policy refuses.
 
     ``start_line`` is the file line of the text's first line."""
-    if not _NEEDS_RENDER.search(text):
-        return []
     problems: list[tuple[int, str]] = []
+    control = CONTROL.search(text)
+    if control is not None:
+        message = control_problem(text[control.start() :]) or ""
+        line = start_line + text.count("\n", 0, control.start())
+        problems.append((line, message.replace("at character 1", "here")))
+    if not _NEEDS_RENDER.search(text):
+        return problems
     source = _blank_comments(text)
     unclosed = source.find("<!--")
     if unclosed >= 0:

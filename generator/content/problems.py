@@ -7,7 +7,9 @@ their YAML through ``Validator``, so a wrong type reads the same wherever it is.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +42,30 @@ def kind_of(value: Any) -> str:
     if isinstance(value, (int, float)):
         return "a number"
     return type(value).__name__
+
+
+# Characters no page, feed or search file may hold: C0 controls but tab and line
+# breaks, DEL, lone surrogates and the two non-characters XML forbids. A NUL
+# in a title passed check and then stopped the build inside lxml (the feed).
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# Issue dates a build can stamp: the New Statesman first appeared in 1913, and a
+# gzip header (the sitemap's) holds a time only up to 2106-02-07.
+ISSUE_YEARS = range(1913, 2101)
+# A name or slug becomes a file and folder name (authors/<slug>/index.html, and
+# the ".<name>.<pid>-<n>.tmp" of an atomic write): most file systems allow 255
+# bytes; 150 characters of a slug leaves room for both.
+MAX_NAME = 150
+
+
+def control_problem(text: str) -> str | None:
+    """The message for text holding a control character, or None."""
+    m = CONTROL.search(text)
+    if m is None:
+        return None
+    return (
+        f"holds the control character U+{ord(m.group()):04X} at character {m.start() + 1}; "
+        "remove it"
+    )
 
 
 @dataclass
@@ -75,7 +101,20 @@ class Validator:
         text = str(value).strip()
         if not text and not nullable:
             self.fail(where, "must not be empty")
+        control = control_problem(text)
+        if control:
+            self.fail(where, control)
+            return None
         return text or None
+
+    def name(self, value: Any, where: str) -> str | None:
+        """A name that becomes an address (a writer's, a topic's): text of at most
+        MAX_NAME characters."""
+        text = self.text(value, where, nullable=False)
+        if text is not None and len(text) > MAX_NAME:
+            self.fail(where, f"is {len(text)} characters long; a name may have {MAX_NAME}")
+            return None
+        return text
 
     def text_list(self, value: Any, where: str) -> tuple[str, ...]:
         if value is None:
@@ -103,14 +142,16 @@ class Validator:
 
     def date(self, value: Any, where: str) -> dt.date | None:
         if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
+            value = value.date()
         if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip())
-            except ValueError:
-                pass
+            with contextlib.suppress(ValueError):
+                value = dt.date.fromisoformat(value.strip())
+        if isinstance(value, dt.date):
+            if value.year not in ISSUE_YEARS:
+                first, last = ISSUE_YEARS[0], ISSUE_YEARS[-1]
+                self.fail(where, f"{value.isoformat()} is not between {first} and {last}")
+                return None
+            return value
         if value is None:
             self.fail(where, "is required: a date as YYYY-MM-DD")
         else:

@@ -18,9 +18,12 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from generator.content import event_dates
-from generator.content.problems import Problem, Validator, kind_of
+from generator.content.problems import MAX_NAME, Problem, Validator, kind_of
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Slugs that are a section's own page (articles/index.md is /articles/): an
+# article, writer, topic or collection there would replace or hide it.
+RESERVED_SLUGS = frozenset({"index"})
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -106,6 +109,10 @@ class Slug(Text):
         slug = super().read(v, value, where)
         if slug is not None and not SLUG_RE.match(slug):
             v.fail(where, f"{slug!r} must be lower-case letters, digits and single hyphens")
+        elif slug in RESERVED_SLUGS:
+            v.fail(where, f"{slug!r} is the address of a section page; choose another slug")
+        elif slug is not None and len(slug) > MAX_NAME:
+            v.fail(where, f"is {len(slug)} characters long; a slug may have {MAX_NAME}")
         return slug
 
 
@@ -123,8 +130,16 @@ class Flag(FieldType[bool]):
 class TextList(FieldType[tuple[str, ...]]):
     kind = "list of text"
 
+    def __init__(self, *, names: bool = False) -> None:
+        # Names become addresses (authors/<slug>/), so their length is bounded.
+        self.names = names
+
     def read(self, v: Validator, value: Any, where: str) -> tuple[str, ...]:
-        return v.text_list(value, where)
+        items = v.text_list(value, where)
+        if self.names:
+            for i, item in enumerate(items):
+                v.name(item, f"{where}.{i}")
+        return items
 
     def write(self, value: tuple[str, ...]) -> list[str]:
         return list(value)
@@ -292,7 +307,7 @@ FIELDS: tuple[Field, ...] = (
     Field("slug", Slug(), "URL name, [a-z0-9-]+, equal to the file name; never change it."),
     Field("standfirst", Text(), "The dek under the headline."),
     Field("standfirst_truncated", Flag(), "The scrape cut the standfirst mid-word."),
-    Field("authors", TextList(), "Writers' names, as printed. May be empty."),
+    Field("authors", TextList(names=True), "Writers' names, as printed. May be empty."),
     Field("author_bio", Text(), "The closing 'Name is ...' paragraph."),
     Field("issue", Issue(), "{date: YYYY-MM-DD, title: cover title}; null = web-only."),
     Field("image", ImageField(), "{caption: text or null, credit: text or null}."),
@@ -307,7 +322,7 @@ FIELDS: tuple[Field, ...] = (
     Field("corrections", TextList(), "Editorial corrections, shown as a notice."),
     # The file shows an empty list of every other kind where it belongs; topics are
     # new to most articles, so an empty one stays out.
-    Field("topics", TextList(), "Topics from content/topics.yml.", omit_empty=True),
+    Field("topics", TextList(names=True), "Topics from content/topics.yml.", omit_empty=True),
     Field("sources", Sources(), "{file, sha256} of every scrape it was found in."),
 )
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)

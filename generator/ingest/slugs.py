@@ -7,12 +7,16 @@ from collections.abc import Iterator
 
 from slugify import slugify
 
+from generator.content.schema import RESERVED_SLUGS
+
 MAX_LENGTH = 80
 
 
 def base_slug(title: str) -> str:
     # python-slugify transliterates ("façade" -> "facade") and cuts at a word boundary.
-    return slugify(title, max_length=MAX_LENGTH, word_boundary=True) or "article"
+    slug = slugify(title, max_length=MAX_LENGTH, word_boundary=True) or "article"
+    # "Index" would be articles/index.md, the section's own page (RESERVED_SLUGS).
+    return f"{slug}-article" if slug in RESERVED_SLUGS else slug
 
 
 def candidates(title: str, issue_date: dt.date | None) -> Iterator[str]:
