@@ -49,7 +49,7 @@ def kind_of(value: Any) -> str:
 # in a title passed check and then stopped the build inside lxml (the feed).
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 # Issue dates a build can stamp: the New Statesman first appeared in 1913, and a
-# gzip header (the sitemap's) holds a time only up to 2106-02-07.
+# gzip header or a 32-bit SOURCE_DATE_EPOCH holds a time only up to 2106-02-07.
 ISSUE_YEARS = range(1913, 2101)
 # A name or slug becomes a file and folder name (authors/<slug>/index.html, and
 # the ".<name>.<pid>-<n>.tmp" of an atomic write): most file systems allow 255

@@ -168,8 +168,9 @@ def source_date_epoch(edition: Edition) -> int:
     the same site (sitemap dates, feed dates) whenever it is built."""
     latest = edition.latest_issue
     newest = latest.date if latest is not None else EPOCH_WITHOUT_ISSUES
-    # A gzip header holds 0 to 2**32-1 seconds: an archive whose newest issue is
-    # before 1970 (check allows 1913 on) is stamped 1970-01-01.
+    # SOURCE_DATE_EPOCH is a non-negative count of seconds (and a gzip header
+    # holds no other): an archive whose newest issue is before 1970 (check allows
+    # 1913 on) is stamped 1970-01-01.
     return max(0, int(dt.datetime.combine(newest, dt.time(), tzinfo=dt.UTC).timestamp()))
 
 
