@@ -162,7 +162,7 @@ def test_issue_page_shows_the_editors_introduction(seed_site: Path) -> None:
     assert soup(seed_site, "issues/2010-07-12/").select_one(".ns-issue__intro") is None
 
 
-def test_home_page_features_the_collection_above_the_latest_issue(seed_site: Path) -> None:
+def test_home_page_leads_with_the_latest_issue_then_the_collection(seed_site: Path) -> None:
     page = soup(seed_site, "")
     featured = page.select_one("section.ns-featured")
     assert featured is not None
@@ -172,18 +172,19 @@ def test_home_page_features_the_collection_above_the_latest_issue(seed_site: Pat
     assert titles == ["I am every woman", "Mexico’s disappeared women"]
     assert featured.select_one(".ns-list__note") is not None
     latest = page.select_one("section.ns-latest")
-    assert featured in latest.find_all_previous("section")
-    ways = {a.get_text(): a["href"] for a in page.select(".ns-ways-in a")}
-    assert ways["Collections"] == "collections/"
-    assert ways["Topics"] == "topics/"
+    assert latest in featured.find_all_previous("section")
+    assert latest.select_one(".ns-list__title a")["href"].startswith("articles/")
+    sections = {a.get_text(): a["href"] for a in page.select(".ns-sections a")}
+    assert sections["Collections"] == "collections/"
+    assert sections["Topics"] == "topics/"
 
 
 def test_nav_has_collections_and_topics_sections_only(seed_site: Path) -> None:
     page = soup(seed_site, "articles/the-facade-cracks/")
-    tabs = {a.get_text(strip=True): a["href"] for a in page.select(".md-tabs a[href]")}
+    tabs = {a.get_text(strip=True): a["href"] for a in page.select(".ns-sections a[href]")}
     assert resolve("articles/the-facade-cracks/", tabs["Collections"]) == "collections/"
     assert resolve("articles/the-facade-cracks/", tabs["Topics"]) == "topics/"
-    nav = [a["href"] for a in page.select("nav.md-nav--primary a[href], .md-tabs a[href]")]
+    nav = [a["href"] for a in page.select(".ns-sections a[href]")]
     assert not any(re.search(r"(collections|topics)/[a-z0-9-]+/", h) for h in nav)
 
 

@@ -94,7 +94,12 @@ def test_timeline_is_an_ordered_list_of_dated_entries_in_date_order(seed_site: P
 
 def test_image_credit_inline_credit_and_section_breaks(seed_site: Path) -> None:
     page = article(seed_site, "the-facade-cracks")
-    assert "Oli Scarff/Getty Images" in page.select_one(".ns-image-credit").get_text()
+    # The edition shows no pictures: the credit is a note in the footer, never a
+    # caption in the header under no picture.
+    assert page.select_one(".ns-article__header .ns-image-credit") is None
+    note = page.select_one(".ns-article__footer .ns-credit-note")
+    assert "Oli Scarff/Getty Images" in note.get_text()
+    assert "not reproduced" in note.get_text()
     assert page.select_one(".ns-credits").get_text() == "ILLUSTRATION BY DAN MURRELL"
     assert len(page.select(".ns-article__body hr")) == 2
     assert "James Macintyre is political correspondent" in page.select_one(".ns-bio").get_text()
@@ -107,7 +112,9 @@ def test_correction_is_a_visible_notice_and_notes_follow_the_text(seed_site: Pat
     notice = momentum.select_one(".ns-notice--correction")
     assert notice.h2.get_text() == "Correction"
     assert "originally named Luke Akehurst" in notice.get_text()
-    assert momentum.select_one(".ns-byline").get_text() == "Writer not named"
+    # Unsigned: no byline at all, rather than a "not named" one.
+    assert momentum.select_one(".ns-byline") is None
+    assert "not named" not in momentum.select_one(".ns-article__header").get_text()
     assert [h.get_text() for h in momentum.select(".ns-article__body h2")] == [
         "1. The Bus",
         "2. The Conference",
@@ -144,12 +151,17 @@ def test_previous_and_next_link_articles_of_the_same_issue(tmp_path: Path) -> No
 def test_issue_page_lists_its_articles_with_standfirst_and_writers(seed_site: Path) -> None:
     page = soup(seed_site, "issues/2008-12-08/")
     assert page.h1.get_text() == "After the Terror"
-    assert page.select_one(".ns-listing__meta time")["datetime"] == "2008-12-08"
-    items = page.select(".ns-list__item")
+    assert page.select_one(".ns-issue__date time")["datetime"] == "2008-12-08"
+    contents = page.find(id="in-this-issue").find_parent("section")
+    assert contents.h2.get_text() == "In this issue"
+    items = contents.select(".ns-list__item")
     assert len(items) == 1
-    assert items[0].h2.a.get_text() == "Becoming a pariah state"
+    assert items[0].h3.a.get_text() == "Becoming a pariah state"
+    # Kicker: the article's first topic.
+    assert items[0].select_one(".ns-kicker").get_text() == "Terrorism"
     assert items[0].select_one(".ns-list__standfirst").get_text().endswith("…")
-    assert "Richard Watson" in items[0].select_one(".ns-list__meta").get_text()
+    meta = items[0].select_one(".ns-list__meta").get_text()
+    assert "Richard Watson" in meta and "min read" in meta
 
 
 @pytest.mark.parametrize("path", ["issues/2008-12-08/", "issues/", "authors/", "search/?q=india"])
@@ -179,8 +191,10 @@ def test_list_entries_sit_flush_with_their_list_in_the_browser(
 
 def test_issues_index_groups_issues_by_year_newest_first(seed_site: Path) -> None:
     page = soup(seed_site, "issues/")
-    years = [h.get_text() for h in page.select("section.ns-year h2")]
+    years = [h.contents[0].strip() for h in page.select("section.ns-year h2")]
     assert years == ["2017", "2011", "2010", "2008"]
+    counts = [c.get_text() for c in page.select("section.ns-year li .ns-count")]
+    assert counts and all(c == "1 article" for c in counts)
     in_2011 = page.find(id="year-2011").find_parent("section").select("time")
     assert [t["datetime"] for t in in_2011] == ["2011-03-07", "2011-02-14"]
 
@@ -206,18 +220,27 @@ def test_timelines_page_merges_every_event_in_date_order_linking_back(seed_site:
     assert len(events) == 15
     dates = [li.time["datetime"] for li in events]
     assert dates == sorted(dates)
-    assert all(
-        li.select_one("a")["href"] == "../articles/becoming-a-pariah-state/" for li in events
-    )
+    # The article is linked once for its timeline, not after every event.
+    links = [a["href"] for li in events for a in li.select("a")]
+    assert links == ["../articles/becoming-a-pariah-state/"]
+    assert events[0].select_one("a") is not None
 
 
-def test_home_page_has_intro_latest_issue_and_ways_in(seed_site: Path) -> None:
+def test_home_page_has_latest_issue_recent_issues_and_about(seed_site: Path) -> None:
     page = soup(seed_site, "")
-    assert "archive edition" in page.select_one(".ns-intro").get_text()
     latest = page.select_one(".ns-latest")
     assert "Trump's permanent revolution" in latest.h2.get_text()
-    ways = {a.get_text() for a in page.select(".ns-ways-in a")}
-    assert ways == {"Issues", "Writers", "Timelines", "Collections", "Topics", "Search"}
+    assert latest.select_one("time")["datetime"] == "2017-03-23"
+    first = latest.select_one(".ns-list__item")
+    assert first.select_one(".ns-list__standfirst").get_text().startswith("Tom Watson says")
+    recent = [t["datetime"] for t in page.select(".ns-recent time")]
+    assert recent == ["2011-03-07", "2011-02-14", "2010-07-12", "2008-12-08", "2008-10-13"]
+    about = page.select_one(".ns-about").get_text()
+    assert "archive edition" in about
+    # The editor's hand-wrapped lines are joined, not printed as line breaks.
+    assert page.select_one(".ns-about br") is None
+    sections = {a.get_text() for a in page.select(".ns-sections a")}
+    assert sections == {"Issues", "Writers", "Timelines", "Collections", "Topics", "Web only"}
 
 
 # -- links and reachability ------------------------------------------------------------
@@ -335,7 +358,7 @@ def test_sitemap_lists_every_article(seed_site: Path) -> None:
 
 def test_nav_lists_sections_never_articles(seed_site: Path) -> None:
     page = article(seed_site, "the-facade-cracks")
-    nav_links = [a["href"] for a in page.select("nav.md-nav--primary a[href], .md-tabs a[href]")]
+    nav_links = [a["href"] for a in page.select(".ns-sections a[href]")]
     assert nav_links, "the page has no navigation"
     assert not any("articles/" in href for href in nav_links)
 

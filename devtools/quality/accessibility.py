@@ -217,7 +217,11 @@ HEADER_HAS_SEARCH = """() => {
 }"""
 
 
-def keyboard_findings(page: Any, url: str, where: str) -> list[Finding]:
+def keyboard_findings(
+    page: Any, url: str, where: str, *, own_search: bool = False
+) -> list[Finding]:
+    """``own_search``: the page is the search page, whose own box stands in for the
+    header's (one search box on a page, not two)."""
     findings: list[Finding] = []
     page.goto(url, wait_until="load")
     page.keyboard.press("Tab")
@@ -259,8 +263,10 @@ def keyboard_findings(page: Any, url: str, where: str) -> list[Finding]:
                 )
             )
     # Walk the Tab order from the top: every stop shows its focus, and one of them
-    # is the header's search box.
+    # is the header's search box (on the search page, which has one box only, the
+    # page's own).
     page.goto(url, wait_until="load")
+    in_header = page.evaluate(HEADER_HAS_SEARCH)
     unseen: dict[str, str] = {}
     searched = False
     for _ in range(TAB_STOPS):
@@ -268,19 +274,20 @@ def keyboard_findings(page: Any, url: str, where: str) -> list[Finding]:
         focused = page.evaluate(FOCUSED)
         if focused is None:
             break
-        if focused["inHeader"] and focused["isSearch"]:
+        if focused["isSearch"] and (
+            focused["inHeader"] or (not in_header and focused["inMain"] and own_search)
+        ):
             searched = True
         if not focused["indicator"]:
             unseen.setdefault(focused["html"], focused["text"])
     for html in unseen:
         findings.append(Finding(where, f"no visible focus (outline or box-shadow) on {html}"))
     if not searched:
-        has_box = page.evaluate(HEADER_HAS_SEARCH)
         findings.append(
             Finding(
                 where,
                 f"Tab does not reach the header's search box within {TAB_STOPS} stops"
-                if has_box
+                if in_header or own_search
                 else "the header has no search box for the keyboard to reach",
             )
         )
@@ -324,7 +331,9 @@ def check_accessibility(
                     result.notes += [f"not failing: {m}" for m in minor]
                     counts[f"{audit.path}:{scheme}"] = len(found)
                     if scheme == SCHEMES[0]:
-                        result.findings += keyboard_findings(page, base + audit.path, where)
+                        result.findings += keyboard_findings(
+                            page, base + audit.path, where, own_search=audit.query is not None
+                        )
                 finally:
                     context.close()
     serious = sum(counts.values())

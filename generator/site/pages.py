@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import posixpath
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,11 @@ _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 # The home page shows this many of a featured collection's articles, then a link to
 # the rest: a collection may grow long, the home page should not.
 FEATURED_MAX = 5
+# The home page lists this many issues after the latest; /issues/ has them all.
+RECENT_ISSUES = 6
+# A line that starts a Markdown block of its own (list item, heading, quote, table)
+# and so is never joined to the line before it.
+_BLOCK_START = re.compile(r"\s*(?:[-*+>#|]|\d+[.)])")
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,20 @@ def display_standfirst(article: Article) -> str | None:
         cut = text.rsplit(" ", 1)[0] if " " in text else text
         return cut.rstrip(" ,;:–—-") + "…"
     return text
+
+
+def unwrap_paragraphs(markdown_text: str) -> str:
+    """Join the lines an editor wrapped by hand: the site's Markdown (nl2br) would
+    print each line break, which is right for verse in an article and wrong for a
+    welcome paragraph. Lists, headings and quotes keep their lines."""
+    out: list[str] = []
+    for block in re.split(r"\n\s*\n", markdown_text.strip()):
+        lines = block.splitlines()
+        if any(_BLOCK_START.match(line) for line in lines):
+            out.append(block)
+        else:
+            out.append(" ".join(line.strip() for line in lines))
+    return "\n\n".join(out)
 
 
 def page_url(path: str) -> str:
@@ -131,6 +151,7 @@ class PageWriter:
                 ],
                 "issue_date": a.issue.date if a.issue else None,
                 "minutes": edition.reading_minutes[slug],
+                "kicker": self._kicker(a),
             }
 
         return {
@@ -139,6 +160,14 @@ class PageWriter:
             "site": self.config,
             "edition": edition,
         }
+
+    def _kicker(self, article: Article) -> dict[str, str | None] | None:
+        """The label above a headline: the article's first topic, or nothing."""
+        if not article.topics:
+            return None
+        name = article.topics[0]
+        topic = self.edition.curation.topics.get(name)
+        return {"name": name, "url": topic.url if topic else None}
 
     def _page(self, path: str, template: str, meta: dict[str, Any], **values: Any) -> Page:
         url = page_url(path)
@@ -153,6 +182,10 @@ class PageWriter:
         else:
             meta.pop("description", None)
         front.update(meta)
+        # Every page is a reader's page: none of Material's docs chrome (the
+        # templates leave those blocks empty too; this keeps Material's own
+        # scripts from looking for them).
+        front["hide"] = ["navigation", "toc", "footer"]
         head = yaml.dump(front, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=100_000)
         return Page(path, f"---\n{head}---\n\n{body.strip()}\n")
 
@@ -206,7 +239,6 @@ class PageWriter:
         meta = {
             "title": a.title,
             "description": display_standfirst(a) or "",
-            "hide": ["navigation"],
             "edition": {
                 "kind": "article",
                 "title": a.title,
@@ -230,6 +262,7 @@ class PageWriter:
             following=following,
             timelines=timelines,
             minutes=edition.reading_minutes[slug],
+            kicker=self._kicker(a),
             body=Markup(strip_comments(a.body)),
             topics=[t for n in a.topics if (t := edition.curation.topics.get(n))],
             collections=[
@@ -295,17 +328,34 @@ class PageWriter:
             "Every timeline printed beside an article, and one chronology of all their events.",
             "timelines/",
         )
-        return self._page("timelines/index.md", "timelines.html", meta, timelines=entries)
+        # The chronology links an event to its article once per timeline, at that
+        # timeline's first event; later events name their timeline only when there
+        # is more than one to tell apart.
+        seen: set[tuple[str, str]] = set()
+        chronology = []
+        for entry in self.edition.chronology:
+            key = (entry.slug, entry.timeline.title)
+            chronology.append((entry, key not in seen))
+            seen.add(key)
+        return self._page(
+            "timelines/index.md",
+            "timelines.html",
+            meta,
+            timelines=entries,
+            chronology=chronology,
+            several=len(entries) > 1,
+        )
 
     def home(self, intro_markdown: str) -> Page:
         meta = self._listing_meta(self.config.site_name, self.config.site_description, "")
-        meta["hide"] = ["navigation", "toc"]
         return self._page(
             "index.md",
             "home.html",
             meta,
-            intro=Markup(strip_comments(intro_markdown)),
+            intro=Markup(unwrap_paragraphs(strip_comments(intro_markdown))),
             featured=self._featured(),
+            # The issues after the latest, which heads the page itself.
+            recent=self.edition.issues[1 : 1 + RECENT_ISSUES],
         )
 
     def _featured(self) -> dict[str, Any] | None:
@@ -369,7 +419,6 @@ class PageWriter:
 
     def search(self) -> Page:
         meta = self._listing_meta("Search", "Search every article of the edition.", "search/")
-        meta["hide"] = ["navigation", "toc"]
         return self._page("search/index.md", "search.html", meta)
 
     def _listing_meta(self, title: str, description: str, url: str) -> dict[str, Any]:
