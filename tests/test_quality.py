@@ -248,7 +248,7 @@ def test_keyboard_problems_fail_the_accessibility_gate(site_copy: Path, browser:
     text = page.read_text("utf-8")
     # No skip link, no header search box, and focus drawn nowhere.
     text = text.replace('class="md-skip"', 'class="md-skip" hidden')
-    header_start = text.index('<header class="md-header"')
+    header_start = text.index('<header class="md-header')
     header_end = text.index("</header>", header_start)
     header = re.sub(
         r'<form[^>]*role="search".*?</form>', "", text[header_start:header_end], flags=re.S
