@@ -38,7 +38,7 @@ def _ingest(args: argparse.Namespace) -> int:
     if args.report:
         write_report(report, Path(args.report))
     if not args.quiet or report.rejected:
-        print(report.summary_text(), file=sys.stderr)
+        print(annotated(report.summary_text()), file=sys.stderr)
     return EXIT_PROBLEMS if report.rejected else EXIT_OK
 
 
@@ -87,7 +87,7 @@ def report_build(timings: BuildTimings) -> None:
     if report is not None and (
         report.count("written") or report.count("updated") or report.rejected
     ):
-        print(report.summary_text(), file=sys.stderr)
+        print(annotated(report.summary_text()), file=sys.stderr)
     total = sum(timings.steps.values())
     steps = ", ".join(f"{name} {secs:.1f}s" for name, secs in timings.steps.items())
     beside = "".join(f"; {name} {secs:.1f}s beside it" for name, secs in timings.beside.items())

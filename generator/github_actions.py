@@ -1,7 +1,9 @@
 """GitHub Actions workflow commands: an ``::error`` line after a problem makes the
 pull request show it on the file's line (or in the checks list). The escaping
 rules are GitHub's (actions/toolkit, core/src/command.ts): ``%``, CR and LF in the
-message; those and ``:`` and ``,`` in a property such as the file name.
+message; those and ``:`` and ``,`` in a property such as the file name. Any other
+line of output that would read as a command (``::...``, e.g. from a file name
+holding a line break) is prefixed so that the runner shows it and does not obey it.
 """
 
 from __future__ import annotations
@@ -37,6 +39,11 @@ def annotated(text: str) -> str:
         return text
     out = []
     for line in text.splitlines():
+        if line.lstrip().startswith("::"):
+            # Text from the content (a file name with a line break in it) that
+            # reads as a workflow command: shown, never obeyed.
+            out.append("| " + line)
+            continue
         out.append(line)
         m = PROBLEM_LINE.match(line)
         if m:

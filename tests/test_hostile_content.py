@@ -384,3 +384,53 @@ def test_an_archive_older_than_1970_has_a_non_negative_clock(tmp_path: Path) -> 
     result = check_all(tmp_path)
     assert result.problems == ()
     assert source_date_epoch(build_edition(list(result.articles))) == 0
+
+
+# --- CI output: shown, never obeyed -----------------------------------------------
+
+
+def test_a_key_or_file_name_cannot_inject_a_workflow_command(tmp_path: Path) -> None:
+    import os
+    import sys
+
+    write(tmp_path, "keyed", "Body.").write_text(
+        ARTICLE.format(slug="keyed", body="Body.").replace(
+            "title:", '"x\\n::error file=evil.md,line=1::pwned": 1\ntitle:', 1
+        ),
+        "utf-8",
+    )
+    (tmp_path / "articles" / "y\n::warning::named.md").write_text("no front matter", "utf-8")
+    env = {**os.environ, "GITHUB_ACTIONS": "true"}
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "check", "--content", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    commands = [line for line in lines if line.lstrip().startswith("::")]
+    problems = [line for line in lines if not line.startswith("::")]
+    # Both problems shown on one line each; the one annotation is our own, for
+    # the real file (a path holding "::" gets none), and nothing else is a command.
+    assert len(problems) == 2, result.stdout
+    (command,) = commands
+    keyed = str(tmp_path / "articles" / "keyed.md").replace(":", "%3A")
+    assert command.startswith(f"::error file={keyed},line=2::"), command
+    assert "\\n::error file=evil.md" in result.stdout
+    assert "y\\n::warning::named.md:1: front matter" in result.stdout
+
+
+def test_output_lines_that_read_as_commands_are_shown_not_obeyed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from generator.github_actions import annotated
+
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    text = "ingest: 1 rejected: sources/a\n::add-mask::x\n  ::error::y"
+    assert annotated(text).splitlines() == [
+        "ingest: 1 rejected: sources/a",
+        "| ::add-mask::x",
+        "|   ::error::y",
+    ]

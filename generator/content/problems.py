@@ -24,7 +24,24 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+        # One line, always: a key or file name an editor wrote may hold a line
+        # break, and a second line starting "::error" would be a command to the
+        # GitHub Actions runner reading the log (generator/github_actions.py).
+        return (
+            f"{printable(self.path)}:{self.line}: {printable(self.field)}: "
+            f"{printable(self.message)}"
+        )
+
+
+# Line breaks and other controls, shown as escapes in a one-line message.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """``text`` on one line: each control character as its escape (``\\n``)."""
+    if not _UNPRINTABLE.search(text):
+        return text
+    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def kind_of(value: Any) -> str:
