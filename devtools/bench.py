@@ -344,6 +344,31 @@ def table(results: list[BenchResult]) -> str:
     return "\n".join(lines)
 
 
+# The hostile edge: one scrape whose paragraph a scraper hard-wrapped into this
+# many lines, each going on in lower case. Joining them re-read the paragraph for
+# every line (64,000 lines: 13.7 s); joined linearly, 100,000 take about 1 s.
+WRAPPED_LINES = 100_000
+
+
+def wrapped_scrape(folder: Path, lines: int = WRAPPED_LINES) -> Path:
+    """A seed scrape with its first paragraph cut into ``lines`` continuation lines."""
+    seed = (ROOT / "content" / "sources" / "000_16a189a49fb77abf.txt").read_text("utf-8")
+    first, _, rest = seed.partition("\nA few weeks ago")
+    wrapped = "\n".join(["A few weeks ago, I found myself"] + ["and it went on"] * lines)
+    rest = rest.partition("\n")[2]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "wrapped.txt"
+    path.write_text(f"{first}\n{wrapped}.\n{rest}", "utf-8")
+    return path
+
+
+def wrapped_scrape_run(work: Path, lines: int = WRAPPED_LINES) -> Run:
+    """``python -m generator ingest`` of ``wrapped_scrape``: seconds and peak memory."""
+    wrapped_scrape(work / "wrapped-sources", lines)
+    cmd = [sys.executable, "-m", "generator", "ingest", str(work / "wrapped-sources")]
+    return _run([*cmd, "--content", str(work / "wrapped-content"), "--quiet"], ROOT, (0, 1))
+
+
 def main(
     sizes: list[int], out: Path, seed: int = 1, repeats: int = 3, settle: float = SETTLE_SECONDS
 ) -> int:
@@ -358,5 +383,13 @@ def main(
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps([asdict(r) for r in results], indent=2) + "\n", "utf-8")
     print(table(results))
+    with tempfile.TemporaryDirectory(prefix="bench-wrapped-") as work:
+        edge = wrapped_scrape_run(Path(work))
+    edges = {"wrapped_lines": WRAPPED_LINES, "ingest_s": edge.seconds, "peak_mb": edge.peak_mb}
+    out.with_name(out.stem + "-edges.json").write_text(json.dumps(edges, indent=2) + "\n")
+    print(
+        f"edge: one scrape of {WRAPPED_LINES:,} hard-wrapped lines ingests in "
+        f"{edge.seconds:.2f} s, peak {edge.peak_mb:.0f} MB"
+    )
     print(f"bench: results written to {out}")
     return 0

