@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.formatting import url_of_file
+
 # A report longer than this stops being read: the first problems and a count are
 # what an editor acts on (the same mistake in a template shows on every page).
 MAX_LINES_SHOWN = 60
@@ -52,9 +54,4 @@ class GateError(Exception):
 
 def url_of(site: Path, html: Path) -> str:
     """The URL path a reader sees for a built file: ``site/a/b/index.html`` is ``/a/b/``."""
-    rel = html.relative_to(site).as_posix()
-    if rel == "index.html":
-        return "/"
-    if rel.endswith("/index.html"):
-        return "/" + rel[: -len("index.html")]
-    return "/" + rel
+    return url_of_file(html.relative_to(site).as_posix())

@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from devtools.quality.common import Finding, GateResult, url_of
+from generator.formatting import url_of_file
 
 # The elements whose attribute names another resource of the page.
 LINK_ATTRIBUTES = {
@@ -179,12 +180,6 @@ def _problems(
             where = "this page" if target == page.file else url_of_file(target)
             broken[(href, f'{where} has no element with id "{fragment}"')].append(page.url)
     return checked, broken
-
-
-def url_of_file(rel: str) -> str:
-    if rel == "index.html":
-        return "/"
-    return "/" + (rel[: -len("index.html")] if rel.endswith("/index.html") else rel)
 
 
 def check_links(site: Path, site_url: str = "", workers: int | None = None) -> GateResult:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.content.article_cache import ArticleCache
-from generator.content.article_file import LoadedArticle, load_article
+from generator.content.article_file import LoadedArticle, article_paths, load_article
 from generator.content.curation import Curation, load_curation
 from generator.content.curation_check import check_references, check_topics
 from generator.content.policy import policy_problems
@@ -26,14 +26,6 @@ from generator.content.schema import Article
 class CheckResult:
     articles: tuple[Article, ...]
     problems: tuple[Problem, ...]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-def article_paths(content: Path) -> list[Path]:
-    return sorted((content / "articles").glob("*.md"))
 
 
 def check_loaded(loaded: Iterable[LoadedArticle]) -> CheckResult:
@@ -75,13 +67,13 @@ class ContentCheck:
     articles: tuple[Article, ...]
     curation: Curation
     problems: tuple[Problem, ...]
-    # Things that look wrong but may be right (an editor decides): printed by
-    # ``check``, never stopping a build.
-    warnings: tuple[Problem, ...] = ()
 
     @property
     def ok(self) -> bool:
         return not self.problems
+    # Things that look wrong but may be right (an editor decides): printed by
+    # ``check``, never stopping a build.
+    warnings: tuple[Problem, ...] = ()
 
 
 def check_all(content: Path, cache: ArticleCache | None = None) -> ContentCheck:

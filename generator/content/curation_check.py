@@ -17,10 +17,7 @@ from generator.content.article_file import LoadedArticle
 from generator.content.curation import TOPICS_FILE, Curation, Pick, topic_key
 from generator.content.problems import Problem
 from generator.content.schema import Article
-
-
-def _long_date(date: dt.date) -> str:
-    return f"{date.day} {date:%B %Y}"
+from generator.formatting import long_date
 
 
 def check_topics(curation: Curation, loaded: Iterable[LoadedArticle]) -> list[Problem]:
@@ -106,9 +103,9 @@ def check_references(
                 message = f"no article {pick.slug!r}: there is no content/articles/{pick.slug}.md"
             elif issue_of.get(pick.slug) != date:
                 other = issue_of.get(pick.slug)
-                elsewhere = f"the {_long_date(other)} issue" if other else "no issue (web only)"
+                elsewhere = f"the {long_date(other)} issue" if other else "no issue (web only)"
                 message = (
-                    f"{pick.slug!r} is not in the {_long_date(date)} issue: it is in {elsewhere}"
+                    f"{pick.slug!r} is not in the {long_date(date)} issue: it is in {elsewhere}"
                 )
             else:
                 continue

@@ -1,8 +1,8 @@
 """Ingest: raw scrape files to ``content/articles/<slug>.md``, never clobbering editors.
 
 The path is read (scrape.py) -> merge duplicates -> assign stable slugs -> write
-(markdown_writer.py, article_file.py) -> report. Reading and writing are the costly
-steps; with many files they run in worker processes (shards.py), each of which
+(article_markdown.py, content/article_file.py) -> report. Reading and writing are the
+costly steps; with many files they run in worker processes (workers.py), each of which
 owns a share of the files from reading to writing: a parsed article stays in the
 process that parsed it, and the main process, which merges duplicates and chooses
 slugs, sees only a few fields of it.
@@ -20,19 +20,19 @@ import sys
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
 from generator.atomic import write_atomic
 from generator.code_digest import code_digest
 from generator.content import yamlio
-from generator.content.article_file import dump_article
+from generator.content.article_file import article_paths, dump_article
 from generator.content.schema import IssueRef, Source
 from generator.errors import UsageError
 from generator.ingest.article_markdown import to_article
 from generator.ingest.scrape import KnownArticle, ParsedArticle, ScrapeResult, read_scrape
-from generator.ingest.slugs import base_slug, candidates_from
+from generator.ingest.slugs import base_slug, candidates
 from generator.ingest.workers import ShardPool
 
 PARALLEL_THRESHOLD = 16
@@ -220,8 +220,7 @@ class _Shard:
         )
 
     def write(self, job: _WriteJob) -> tuple[Outcome, _Left]:
-        fingerprint, slug, sources, articles_dir, existing, force = job
-        return _write(self.parsed.pop(fingerprint), slug, sources, articles_dir, existing, force)
+        return _write(self.parsed.pop(job.fingerprint), job)
 
 
 def _workers(files: list[Path]) -> int:
@@ -342,7 +341,7 @@ def _choose_slug(
     accepts only a shared source) the first free slug."""
     issue_date = found.dump.issue.date if found.dump.issue else None
     best, best_rank = None, 0
-    for slug in candidates_from(found.dump.base_slug, issue_date):
+    for slug in candidates(found.dump.base_slug, issue_date):
         if slug in claimed:
             continue
         if slug not in existing:
@@ -430,7 +429,9 @@ def _read_and_write(
     for i, found in enumerate(ordered):
         slug = slugs[i]
         shares[found.shard].append(
-            (found.dump.fingerprint, slug, found.sources, articles_dir, existing.get(slug), force)
+            _WriteJob(
+                found.dump.fingerprint, slug, found.sources, articles_dir, existing.get(slug), force
+            )
         )
     left: dict[str, _Left] = {}
     for written in pool.run_all("write", shares):
@@ -488,12 +489,6 @@ def _stats(paths: Iterable[Path]) -> dict[str, list[int]]:
     return out
 
 
-def _articles(content: Path) -> list[Path]:
-    """The article files, in the order of their paths. One folder's files sort by
-    their text as Path objects would, without Path's slower comparisons."""
-    return sorted((content / "articles").glob("*.md"), key=str)
-
-
 @dataclass(frozen=True)
 class _Left:
     """What an ingest left in an article file, as digests: the text a later ingest
@@ -538,7 +533,7 @@ class _Manifest:
             return None
         if data.get("version") != _INGEST_CODE or data.get("inputs") != inputs:
             return None
-        articles = _stats(_articles(content)) if content.exists() else {}
+        articles = _stats(article_paths(content)) if content.exists() else {}
         saved_articles = data.get("articles")
         if not isinstance(saved_articles, dict) or articles.keys() != saved_articles.keys():
             return None  # an article added or deleted: slugs may fall differently
@@ -584,7 +579,7 @@ class _Manifest:
         data = {
             "version": _INGEST_CODE,
             "inputs": inputs,
-            "articles": _stats(_articles(content)) if articles is None else articles,
+            "articles": _stats(article_paths(content)) if articles is None else articles,
             "left": {slug: [w.text, w.identity] for slug, w in sorted(left.items())},
             "report": report.to_json(),
         }
@@ -609,19 +604,20 @@ def _status_now(path: Path, left: list[str] | None) -> str | None:
     return "kept"
 
 
-# fingerprint, slug, sources, articles folder, the file there now, --force
-_WriteJob = tuple[str, str, "set[Source]", Path, "_Existing | None", bool]
+class _WriteJob(NamedTuple):
+    """What the main process tells a shard to write, for one article it parsed."""
+
+    fingerprint: str
+    slug: str
+    sources: set[Source]  # every scrape the article was found in
+    articles_dir: Path
+    existing: _Existing | None  # the file there now, by its identity
+    force: bool  # --force: overwrite an editor's change
 
 
-def _write(
-    parsed: ParsedArticle,
-    slug: str,
-    found_sources: set[Source],
-    articles_dir: Path,
-    existing: _Existing | None,
-    force: bool,
-) -> tuple[Outcome, _Left]:
-    path = articles_dir / f"{slug}.md"
+def _write(parsed: ParsedArticle, job: _WriteJob) -> tuple[Outcome, _Left]:
+    slug, found_sources, existing, force = job.slug, job.sources, job.existing, job.force
+    path = job.articles_dir / f"{slug}.md"
     sources = tuple(sorted(found_sources, key=lambda s: (s.file, s.sha256)))
     new_text = dump_article(to_article(parsed, slug, sources))
     shown = str(path)

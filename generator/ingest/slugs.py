@@ -19,18 +19,14 @@ def base_slug(title: str) -> str:
     return f"{slug}-article" if slug in RESERVED_SLUGS else slug
 
 
-def candidates(title: str, issue_date: dt.date | None) -> Iterator[str]:
-    """Slugs to try in order; the first free (or already ours) one wins.
+def candidates(base: str, issue_date: dt.date | None) -> Iterator[str]:
+    """Slugs to try in order for a title whose ``base_slug`` is ``base``; the first
+    free (or already ours) one wins.
 
     The first article with a title gets the plain slug; a later one with the same
     title gets its issue date, then a counter, so adding an article never renames
     one that is already published.
     """
-    return candidates_from(base_slug(title), issue_date)
-
-
-def candidates_from(base: str, issue_date: dt.date | None) -> Iterator[str]:
-    """``candidates`` for a title whose ``base_slug`` is ``base``."""
     yield base
     stem = f"{base}-{issue_date.isoformat()}" if issue_date else base
     if issue_date:

@@ -52,8 +52,8 @@ import orjson
 
 from generator.content.edition import Edition
 from generator.errors import SearchIndexError
+from generator.formatting import display_standfirst, long_date
 from generator.search.text import article_fields, form, stem, words
-from generator.site.pages import display_standfirst, long_date
 
 FORMAT_VERSION = 2  # 2: forms beside stems, vocabulary files
 BUNDLE = "search-index"

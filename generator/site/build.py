@@ -29,7 +29,7 @@ from generator.content.check import check_all
 from generator.content.edition import Edition, build_edition
 from generator.errors import BuildError, ContentError
 from generator.site.feed import atom_feed
-from generator.site.pages import Page, PageWriter, SiteConfig
+from generator.site.pages import Page, PageBuilder, SiteConfig
 from generator.site.incremental import (
     Changes,
     apply,
@@ -125,8 +125,8 @@ def _intro(project: Project) -> str:
 
 
 def render_pages(project: Project, edition: Edition) -> list[Page]:
-    writer = PageWriter(edition, project.site_config(), project.templates)
-    return list(writer.all_pages(_intro(project)))
+    builder = PageBuilder(edition, project.site_config(), project.templates)
+    return list(builder.all_pages(_intro(project)))
 
 
 def write_changed(target: Path, files: Iterable[tuple[str, bytes]]) -> list[str]:
@@ -193,9 +193,9 @@ def write_docs(
     if only_articles is None:
         pages = render_pages(project, edition)
     else:
-        writer = PageWriter(edition, project.site_config(), project.templates)
-        pages = list(writer.listing_pages(_intro(project)))
-        pages += [writer.article(s) for s in sorted(only_articles) if s in edition.articles]
+        builder = PageBuilder(edition, project.site_config(), project.templates)
+        pages = list(builder.listing_pages(_intro(project)))
+        pages += [builder.article(s) for s in sorted(only_articles) if s in edition.articles]
     timings.time("generate pages", started)
     started = time.perf_counter()
     if epoch is None:

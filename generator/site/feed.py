@@ -7,7 +7,8 @@ import datetime as dt
 from feedgen.feed import FeedGenerator
 
 from generator.content.edition import Edition
-from generator.site.pages import SiteConfig, display_standfirst
+from generator.formatting import display_standfirst
+from generator.site.pages import SiteConfig
 
 FEED_SIZE = 50
 

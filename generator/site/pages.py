@@ -29,6 +29,13 @@ from generator.content.curation import Collection, Topic
 from generator.content.policy import strip_comments
 from generator.content.edition import Edition, Issue, Writer
 from generator.content.schema import Article, Timeline
+from generator.formatting import (
+    display_standfirst,
+    event_label,
+    long_date,
+    page_url,
+    relative,
+)
 
 PUBLICATION = "New Statesman"
 # libyaml's emitter: the pure-Python one was a third of page generation's time.
@@ -59,26 +66,6 @@ class Page:
     text: str
 
 
-def long_date(date: dt.date) -> str:
-    return f"{date.day} {date:%B %Y}"
-
-
-def event_label(date: str) -> str:
-    """'2008-01-01' -> '1 Jan 2008'; partial dates as printed: 'Jan 2008', '2008', '1990s'."""
-    return event_dates.label(date)
-
-
-def display_standfirst(article: Article) -> str | None:
-    """A cut-off standfirst ends at its last whole word, with an ellipsis."""
-    text = article.standfirst
-    if not text:
-        return None
-    if article.standfirst_truncated:
-        cut = text.rsplit(" ", 1)[0] if " " in text else text
-        return cut.rstrip(" ,;:–—-") + "…"
-    return text
-
-
 def unwrap_paragraphs(markdown_text: str) -> str:
     """Join the lines an editor wrapped by hand: the site's Markdown (nl2br) would
     print each line break, which is right for verse in an article and wrong for a
@@ -93,25 +80,7 @@ def unwrap_paragraphs(markdown_text: str) -> str:
     return "\n\n".join(out)
 
 
-def page_url(path: str) -> str:
-    """docs path -> site URL path (use_directory_urls)."""
-    if path == "index.md":
-        return ""
-    if path.endswith("/index.md"):
-        return path[: -len("index.md")]
-    return path[: -len(".md")] + "/"
-
-
-def relative(from_url: str, to_url: str) -> str:
-    """A link that works from any host or sub-path, and from file://."""
-    base = from_url.rstrip("/") if from_url else ""
-    rel = posixpath.relpath(to_url or ".", base or ".")
-    if to_url.endswith("/") and not rel.endswith("/"):
-        rel += "/"
-    return rel if rel != "./" else "./"
-
-
-class PageWriter:
+class PageBuilder:
     def __init__(self, edition: Edition, config: SiteConfig, templates: Path) -> None:
         self.edition = edition
         self.config = config
@@ -122,7 +91,7 @@ class PageWriter:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
-            # A PageWriter lives for one generation; checking every template file's
+            # A PageBuilder lives for one generation; checking every template file's
             # modification time on every page was a tenth of the time.
             auto_reload=False,
         )

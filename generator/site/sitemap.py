@@ -26,7 +26,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from generator.atomic import write_atomic
-from generator.site.pages import page_url
+from generator.formatting import page_url
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 PART_URLS = 50_000  # the sitemaps.org limit per file

@@ -1,0 +1,60 @@
+"""How the edition writes dates, standfirsts and addresses: one definition each,
+shared by the checker's messages, the pages, the feed, the search index and the
+quality gates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from typing import TYPE_CHECKING
+
+from generator.content import event_dates
+
+if TYPE_CHECKING:
+    from generator.content.schema import Article
+
+
+def long_date(date: dt.date) -> str:
+    return f"{date.day} {date:%B %Y}"
+
+
+def event_label(date: str) -> str:
+    """'2008-01-01' -> '1 Jan 2008'; partial dates as printed: 'Jan 2008', '2008', '1990s'."""
+    return event_dates.label(date)
+
+
+def display_standfirst(article: Article) -> str | None:
+    """A cut-off standfirst ends at its last whole word, with an ellipsis."""
+    text = article.standfirst
+    if not text:
+        return None
+    if article.standfirst_truncated:
+        cut = text.rsplit(" ", 1)[0] if " " in text else text
+        return cut.rstrip(" ,;:–—-") + "…"
+    return text
+
+
+def page_url(path: str) -> str:
+    """docs path -> site URL path (use_directory_urls)."""
+    if path == "index.md":
+        return ""
+    if path.endswith("/index.md"):
+        return path[: -len("index.md")]
+    return path[: -len(".md")] + "/"
+
+
+def relative(from_url: str, to_url: str) -> str:
+    """A link that works from any host or sub-path, and from file://."""
+    base = from_url.rstrip("/") if from_url else ""
+    rel = posixpath.relpath(to_url or ".", base or ".")
+    if to_url.endswith("/") and not rel.endswith("/"):
+        rel += "/"
+    return rel if rel != "./" else "./"
+
+
+def url_of_file(rel: str) -> str:
+    """A built file's path in the site -> the address a reader sees:
+    ``articles/x/index.html`` is ``/articles/x/``, ``404.html`` is ``/404.html``."""
+    if rel == "index.html":
+        return "/"
+    return "/" + (rel[: -len("index.html")] if rel.endswith("/index.html") else rel)
