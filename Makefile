@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_N ?= 1000 10000
 
-.PHONY: install site test serve check lint bench browser java axe clean vendor-snowball
+.PHONY: install site test serve check lint bench browser java axe fonts clean vendor-snowball
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,19 @@ $(AXE): tools/axe/package.json tools/axe/package-lock.json
 	touch $(AXE)
 
 axe: $(AXE)
+
+# The text face: Source Serif 4 from the npm registry, as pinned by
+# tools/fonts/package-lock.json, subset by devtools/fonts.py into
+# overrides/assets/fonts/. The subset files are committed, so `make site` needs
+# neither npm nor a network; run this after content brings new characters.
+FONTS_PKG := tools/fonts/node_modules/@fontsource/source-serif-4/package.json
+$(FONTS_PKG): tools/fonts/package.json tools/fonts/package-lock.json
+	@command -v npm >/dev/null || { echo "make fonts needs Node.js 18+ and npm"; exit 1; }
+	cd tools/fonts && npm ci --no-audit --no-fund --loglevel=error
+	touch $(FONTS_PKG)
+
+fonts: $(STAMP) $(FONTS_PKG)
+	$(BIN)/python devtools/fonts.py
 
 test: $(STAMP) browser java axe
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
