@@ -18,9 +18,12 @@ from bs4 import BeautifulSoup
 
 from generator.content.check import check_all
 from generator.site.build import BuildError, Project, build
+from generator.site.typography import smarten
 from tests.sitekit import ROOT, copy_project
 
 HOSTILE = '<script>alert("pwned")</script> "quoted" & <b>bold</b>'
+# What the page body shows: typographic quotes (generator/site/typography.py).
+SHOWN = smarten(HOSTILE)
 SEED_COLLECTIONS = {
     "asylum-refugees-and-womens-rights",
     "terror-and-its-aftermath",
@@ -121,9 +124,9 @@ def test_topic_pages_list_their_articles_newest_first_and_the_index_lists_them_a
 
     index = soup(seed_site, "topics/")
     names = [a.get_text() for a in index.select(".ns-topics-index a")]
-    assert sorted(names) == sorted(topic_list())
+    assert sorted(names) == sorted(smarten(n) for n in topic_list())
     assert names == sorted(names, key=str.casefold)
-    women = index.find("a", string="Women's rights")
+    women = index.find("a", string="Women’s rights")
     assert women["href"] == "womens-rights/"
     assert women.find_next_sibling(class_="ns-count").get_text() == "(2)"
 
@@ -134,7 +137,7 @@ def test_article_page_links_its_topics_as_search_filters_and_its_collections(
     url = "articles/i-am-every-woman/"
     page = soup(seed_site, url)
     topics = page.select(".ns-topics a")
-    assert [a.get_text() for a in topics] == seed_topics()["i-am-every-woman"]
+    assert [a.get_text() for a in topics] == [smarten(n) for n in seed_topics()["i-am-every-woman"]]
     assert [resolve(url, a["href"]) for a in topics] == [
         "topics/asylum-and-refugees/",
         "topics/womens-rights/",
@@ -143,12 +146,12 @@ def test_article_page_links_its_topics_as_search_filters_and_its_collections(
     assert all(a["data-pagefind-filter"] == "topic" for a in topics)
     collections = page.select(".ns-in-collections a")
     assert [(a.get_text(), resolve(url, a["href"])) for a in collections] == [
-        ("Asylum, refugees and women's rights", "collections/asylum-refugees-and-womens-rights/")
+        ("Asylum, refugees and women’s rights", "collections/asylum-refugees-and-womens-rights/")
     ]
     # Every seed article shows its topics.
     for slug, names in seed_topics().items():
         shown = soup(seed_site, f"articles/{slug}/").select(".ns-topics a")
-        assert [a.get_text() for a in shown] == names, slug
+        assert [a.get_text() for a in shown] == [smarten(n) for n in names], slug
 
 
 def test_issue_page_shows_the_editors_introduction(seed_site: Path) -> None:
@@ -166,7 +169,7 @@ def test_home_page_leads_with_the_latest_issue_then_the_collection(seed_site: Pa
     page = soup(seed_site, "")
     featured = page.select_one("section.ns-featured")
     assert featured is not None
-    assert featured.h2.get_text() == "Asylum, refugees and women's rights"
+    assert featured.h2.get_text() == "Asylum, refugees and women’s rights"
     assert featured.h2.a["href"] == "collections/asylum-refugees-and-womens-rights/"
     titles = [a.get_text() for a in featured.select(".ns-list__title a")]
     assert titles == ["I am every woman", "Mexico’s disappeared women"]
@@ -254,7 +257,7 @@ def test_home_page_features_the_chosen_articles_in_order(curated: Project) -> No
     assert featured.h2.get_text() == "Ten years on"
     titles = [a.get_text() for a in featured.select(".ns-list__title a")]
     assert titles == ["The façade cracks again", "Becoming a pariah state"]
-    assert featured.select(".ns-list__note")[0].get_text() == HOSTILE
+    assert featured.select(".ns-list__note")[0].get_text() == SHOWN
 
 
 def test_editor_text_is_shown_never_run(curated: Project) -> None:
@@ -265,14 +268,14 @@ def test_editor_text_is_shown_never_run(curated: Project) -> None:
             assert "pwned" not in (script.string or "") or script["type"] == "application/ld+json"
         assert not page.find("b", string="bold"), url
     collection = soup(site, "collections/hostile/")
-    assert collection.h1.get_text() == HOSTILE
+    assert collection.h1.get_text() == SHOWN
     assert collection.title.get_text().startswith(HOSTILE)
-    assert collection.select_one(".ns-list__note").get_text() == HOSTILE
+    assert collection.select_one(".ns-list__note").get_text() == SHOWN
     og = {m["property"]: m["content"] for m in collection.find_all("meta", property=True)}
     assert og["og:title"] == HOSTILE
     topic = soup(site, "topics/hostile-topic/")
-    assert topic.select_one(".ns-standfirst").get_text() == HOSTILE
-    assert soup(site, "articles/the-facade-cracks/").find("a", string=HOSTILE) is not None
+    assert topic.select_one(".ns-standfirst").get_text() == SHOWN
+    assert soup(site, "articles/the-facade-cracks/").find("a", string=SHOWN) is not None
 
 
 def test_a_long_featured_collection_shows_its_first_five_and_links_to_the_rest(

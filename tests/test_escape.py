@@ -17,12 +17,19 @@ from hypothesis import strategies as st
 from generator.ingest.article_markdown import body_markdown
 from generator.ingest.escape import escape_line
 from generator.ingest.scrape import BodyPart
+from generator.site.typography import smarten
 
 Render = Callable[[str], BeautifulSoup]
 
 
 def _normalise(text: str) -> str:
     return " ".join(text.split())
+
+
+def _shown(text: str) -> str:
+    """What the page shows for ``text``: the site sets typographic quotes, dashes
+    and ellipses when it renders (generator/site/typography.py)."""
+    return _normalise(smarten(_normalise(text)))
 
 
 def render_paragraph(render: Render, line: str) -> BeautifulSoup:
@@ -45,7 +52,7 @@ def test_script_tags_are_shown_as_text_and_never_run(render_markdown: Render) ->
     text = 'He typed <script>alert(1)</script> and <img src=x onerror="alert(2)">.'
     html = render_paragraph(render_markdown, text)
     assert html.find(["script", "img"]) is None
-    assert html.p.get_text() == text
+    assert _normalise(html.p.get_text()) == _shown(text)
 
 
 def test_a_markdown_link_in_the_text_is_not_a_link(render_markdown: Render) -> None:
@@ -58,7 +65,7 @@ def test_a_markdown_link_in_the_text_is_not_a_link(render_markdown: Render) -> N
     ):
         html = render_paragraph(render_markdown, text)
         assert html.find(["a", "img"]) is None, text
-        assert _normalise(html.get_text()) == _normalise(text)
+        assert _normalise(html.get_text()) == _shown(text)
 
 
 @pytest.mark.parametrize(
@@ -94,7 +101,7 @@ def test_a_markdown_link_in_the_text_is_not_a_link(render_markdown: Render) -> N
 def test_markup_at_the_start_of_a_line_is_a_character(render_markdown: Render, text: str) -> None:
     html = render_paragraph(render_markdown, text)
     assert [t.name for t in elements(html)] == ["p"], str(html)
-    assert _normalise(html.p.get_text()) == _normalise(text)
+    assert _normalise(html.p.get_text()) == _shown(text)
 
 
 def test_markup_inside_a_multi_line_paragraph_is_a_character(render_markdown: Render) -> None:
@@ -103,14 +110,16 @@ def test_markup_inside_a_multi_line_paragraph_is_a_character(render_markdown: Re
     lines = ("Living together", "---", "1984. A year", "> quoted", "===", "| a | b |", "| - | - |")
     html = render_markdown(body_markdown((BodyPart("paragraph", lines),)))
     assert [t.name for t in elements(html)] == ["p"] + ["br"] * (len(lines) - 1)
-    assert [line.strip() for line in html.p.get_text().split("\n")] == list(lines)
+    assert [line.strip() for line in html.p.get_text().split("\n")] == [
+        _shown(line) for line in lines
+    ]
 
 
 def test_crossheads_render_as_exactly_their_text(render_markdown: Render) -> None:
     for text in ("1. The Bus", "Who wins? #hashtag ##", "*Not* [emphasis](x)", "A <b>tag</b>"):
         html = render_markdown(body_markdown((BodyPart("crosshead", (text,)),)))
         assert [t.name for t in elements(html)] == ["h2"], text
-        assert html.h2.get_text() == text
+        assert _normalise(html.h2.get_text()) == _shown(text)
 
 
 def test_bare_addresses_and_handles_may_become_links_with_the_same_text(
@@ -121,7 +130,7 @@ def test_bare_addresses_and_handles_may_become_links_with_the_same_text(
     links = html.find_all("a")
     assert [a.get_text() for a in links] == ["http://www.granta.com", "@4refugeewomen"]
     assert all(a["href"].startswith(("http://", "https://")) for a in links)
-    assert html.p.get_text() == text
+    assert _normalise(html.p.get_text()) == _shown(text)
 
 
 # A broad alphabet: Markdown's own punctuation, HTML, entities, whitespace of every
@@ -175,7 +184,7 @@ def test_any_line_renders_as_exactly_its_text(render_markdown: Render, text: str
     html = render_markdown(escape_line(line))
     tags = elements(html)
     assert all(t.name in ("p", "br") or _is_link_text(t) for t in tags), (line, str(html))
-    assert _normalise(html.get_text()) == _normalise(line), (line, str(html))
+    assert _normalise(html.get_text()) == _shown(line), (line, str(html))
 
 
 @settings(max_examples=150, deadline=None)
@@ -185,4 +194,4 @@ def test_raw_escape_line_never_produces_markup(render_markdown: Render, text: st
     line = re.sub(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]", "", text)
     html = render_markdown(escape_line(line))
     assert all(t.name in ("p", "br") or _is_link_text(t) for t in elements(html)), (line, str(html))
-    assert _normalise(html.get_text()) == _normalise(line), (line, str(html))
+    assert _normalise(html.get_text()) == _shown(line), (line, str(html))

@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 from lxml import etree
 
 from generator.site.build import BuildError, Project, build
+from generator.site.typography import smarten
 from tests.sitekit import ROOT, SEED_ARTICLES, copy_project
 
 ARTICLES = SEED_ARTICLES
@@ -229,7 +230,7 @@ def test_timelines_page_merges_every_event_in_date_order_linking_back(seed_site:
 def test_home_page_has_latest_issue_recent_issues_and_about(seed_site: Path) -> None:
     page = soup(seed_site, "")
     latest = page.select_one(".ns-latest")
-    assert "Trump's permanent revolution" in latest.h2.get_text()
+    assert "Trump’s permanent revolution" in latest.h2.get_text()
     assert latest.select_one("time")["datetime"] == "2017-03-23"
     first = latest.select_one(".ns-list__item")
     assert first.select_one(".ns-list__standfirst").get_text().startswith("Tom Watson says")
@@ -413,6 +414,8 @@ def test_csp_allows_every_inline_script_the_site_has(seed_site: Path) -> None:
 # -- escaping, determinism, failure ---------------------------------------------------
 
 HOSTILE = '<script>alert("pwned")</script> "quoted" </script> & <b>bold</b>'
+# What the page body shows: typographic quotes (generator/site/typography.py).
+SHOWN = smarten(HOSTILE)
 
 
 def _hostile_article() -> str:
@@ -452,16 +455,16 @@ def test_hostile_text_is_shown_never_run_anywhere(tmp_path: Path) -> None:
             )
         assert not page.find("b", string="bold"), html
     page = article(site, "hostile-headline")
-    assert page.h1.get_text() == HOSTILE
+    assert page.h1.get_text() == SHOWN
     assert page.title.get_text().startswith(HOSTILE)
     og = {m["property"]: m["content"] for m in page.find_all("meta", property=True)}
     assert og["og:title"] == HOSTILE
     data = jsonld(page)
     assert data["headline"] == HOSTILE
     aside = page.select_one("aside.ns-timeline")
-    assert aside.h2.get_text() == HOSTILE
-    assert aside.select_one(".ns-timeline__text").get_text() == HOSTILE
-    assert HOSTILE in page.select_one(".ns-notice--correction").get_text()
+    assert aside.h2.get_text() == SHOWN
+    assert aside.select_one(".ns-timeline__text").get_text() == SHOWN
+    assert SHOWN in page.select_one(".ns-notice--correction").get_text()
     feed = etree.parse(str(site / "feed.xml"))
     assert HOSTILE in feed.xpath("//*[local-name()='title']/text()")
 
