@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 def first_visit(site: Path, path: str) -> list[tuple[str, int]]:
     """(URL path, bytes transferred) of every request a first visit to ``path`` made."""
     from devtools.quality.browser import chromium, serve
-    from devtools.search_cost import _response_bytes
+    from devtools.search_cost import response_bytes
 
     fetched: list[tuple[str, int]] = []
     with serve(site) as base, chromium() as browser:
@@ -31,7 +31,7 @@ def first_visit(site: Path, path: str) -> list[tuple[str, int]]:
             page.on(
                 "requestfinished",
                 lambda request: fetched.append(
-                    (urlsplit(request.url).path, _response_bytes(request))
+                    (urlsplit(request.url).path, response_bytes(request))
                 ),
             )
             page.goto(base + path)

@@ -50,7 +50,7 @@ def is_search_request(url: str) -> bool:
     return any(b in path for b in _BUNDLES) or path.endswith(_SEARCH_SCRIPTS)
 
 
-def _response_bytes(request: Request) -> int:
+def response_bytes(request: Request) -> int:
     size = int(request.sizes()["responseBodySize"])
     response = request.response()
     if not size and response is not None:
@@ -67,7 +67,7 @@ def measure_query(page: Page, search_url: str, query: str, timeout_ms: float = 6
 
     def finished(request: Request) -> None:
         if is_search_request(request.url):
-            fetched.append((urlsplit(request.url).path, _response_bytes(request)))
+            fetched.append((urlsplit(request.url).path, response_bytes(request)))
 
     page.on("requestfinished", finished)
     try:
