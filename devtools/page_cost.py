@@ -15,16 +15,20 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 
-def first_visit(site: Path, path: str) -> list[tuple[str, int]]:
-    """(URL path, bytes transferred) of every request a first visit to ``path`` made."""
+def first_visit(site: Path, path: str, browser: Any = None) -> list[tuple[str, int]]:
+    """(URL path, bytes transferred) of every request a first visit to ``path`` made.
+
+    ``browser``: a Playwright browser to lend (its sync API allows one instance per
+    thread, so a test session that already drives one must pass it)."""
     from devtools.quality.browser import chromium, serve
     from devtools.search_cost import response_bytes
 
     fetched: list[tuple[str, int]] = []
-    with serve(site) as base, chromium() as browser:
+    with serve(site) as base, chromium(browser) as browser:
         context = browser.new_context()
         try:
             page = context.new_page()

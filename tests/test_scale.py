@@ -9,6 +9,7 @@ import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import etree
@@ -104,12 +105,14 @@ def test_the_sitemap_is_an_index_of_bounded_parts(one_build: Project) -> None:
 
 
 @pytest.mark.browser
-def test_a_page_view_fetches_nothing_that_grows_with_the_archive(one_build: Project) -> None:
+def test_a_page_view_fetches_nothing_that_grows_with_the_archive(
+    one_build: Project, browser: Any
+) -> None:
     from devtools.page_cost import first_visit
 
     site = one_build.site_dir()
     article = sorted((site / "articles").iterdir())[0].name
-    fetched = dict(first_visit(site, f"articles/{article}/"))
+    fetched = dict(first_visit(site, f"articles/{article}/", browser))
     # Material's script fetches /sitemap.xml (it takes the feed's rel=alternate for
     # a language version): it gets the index, one line per part, never a part.
     assert "/sitemap.xml" in fetched
