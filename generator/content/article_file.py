@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from generator.boundary import check_entry, inside
 from generator.content.policy import policy_problems
 from generator.content.problems import Problem
 from generator.content.schema import Article, article_from_front_matter
@@ -211,8 +212,13 @@ class LoadedArticle:
 def article_paths(content: Path) -> list[Path]:
     """The article files of ``content``, in the order of their paths. One folder's
     files sort by their text as Path objects would, without Path's slower
-    comparisons."""
-    return sorted((content / "articles").glob("*.md"), key=str)
+    comparisons. Only regular files, or links to files inside ``content``: what
+    is skipped is reported by check.boundary_problems (generator/boundary.py)."""
+    folder = content / "articles"
+    if not inside(folder, content):
+        return []
+    paths = sorted(folder.glob("*.md"), key=str)
+    return [p for p in paths if check_entry(p, content) is None]
 
 
 def parse_article_text(text: str, display_path: str) -> LoadedArticle:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.boundary import check_entry, inside, walk
 from generator.content.article_cache import ArticleCache
 from generator.content.article_file import LoadedArticle, article_paths, load_article
 from generator.content.curation import Curation, load_curation
@@ -26,6 +27,21 @@ from generator.content.schema import Article
 class CheckResult:
     articles: tuple[Article, ...]
     problems: tuple[Problem, ...]
+
+
+def boundary_problems(content: Path) -> tuple[list[Problem], list[Problem]]:
+    """(problems, warnings): every entry of ``content`` that is not read, by name. A
+    link out of the content folder is a problem wherever it is; anything else
+    skipped (a dangling link, a FIFO, an unreadable folder) is a problem where
+    editors' files live and a warning among the raw sources (ingest reports those)."""
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    _, skipped = walk(content, content)
+    for item in skipped:
+        problem = Problem(str(item.path), 1, "file", item.reason)
+        in_sources = inside(item.path.parent, content / "sources")
+        (warnings if in_sources and not item.refused else problems).append(problem)
+    return problems, warnings
 
 
 def check_loaded(loaded: Iterable[LoadedArticle]) -> CheckResult:
@@ -81,6 +97,7 @@ def check_all(content: Path, cache: ArticleCache | None = None) -> ContentCheck:
 
     With a cache, only articles whose files changed since it last saw them are parsed.
     """
+    outside, skipped = boundary_problems(content)
     paths = article_paths(content)
     if cache is None:
         loaded = [load_article(path) for path in paths]
@@ -92,8 +109,9 @@ def check_all(content: Path, cache: ArticleCache | None = None) -> ContentCheck:
     problems += check_topics(curation, loaded)
     problems += check_references(curation, result.articles, (i.path.stem for i in loaded))
     problems += _home_problems(content)
-    warnings = tuple(cue_warnings(content / "articles", result.articles))
-    return ContentCheck(result.articles, curation, result.problems + tuple(problems), warnings)
+    warnings = tuple(skipped + cue_warnings(content / "articles", result.articles))
+    problems = outside + list(result.problems) + problems
+    return ContentCheck(result.articles, curation, tuple(problems), warnings)
 
 
 _ESCAPE = re.compile(r"\\(.)")
@@ -151,6 +169,8 @@ def cue_warnings(articles_dir: Path, articles: Iterable[Article]) -> list[Proble
 def _home_problems(content: Path) -> list[Problem]:
     """``content/home.md``, the home page's introduction, is Markdown like an article."""
     path = content / "home.md"
+    if check_entry(path, content) is not None:
+        return []  # reported by boundary_problems
     try:
         text = path.read_text("utf-8")
     except FileNotFoundError:

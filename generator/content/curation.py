@@ -26,6 +26,7 @@ from typing import Any
 
 from slugify import slugify
 
+from generator.boundary import check_entry, inside
 from generator.content.policy import policy_problems, strip_comments
 
 # The article reader's YAML plumbing, shared so that curation files report lines
@@ -342,12 +343,14 @@ def load_settings(path: Path, shown: str) -> tuple[EditionSettings, list[Problem
 
 def _md_files(folder: Path, shown: str) -> tuple[list[Path], list[Problem]]:
     """The folder's .md files; anything else there is reported, not silently skipped."""
-    if not folder.is_dir():
-        return [], []
+    if not folder.is_dir() or not inside(folder, folder.parent):
+        return [], []  # a link out of content/ is reported by check.boundary_problems
     files, problems = [], []
     for path in sorted(folder.iterdir()):
         if path.name.startswith("."):
             continue  # editors' tools' own files (.DS_Store, swap files)
+        if check_entry(path, folder.parent) is not None:
+            continue  # reported, with its reason, by check.boundary_problems
         if path.is_file() and path.suffix == ".md":
             files.append(path)
         else:
@@ -361,7 +364,7 @@ def load_curation(content: Path) -> tuple[Curation, list[Problem]]:
     curation = Curation()
     problems: list[Problem] = []
     topics_path = content / TOPICS_FILE
-    if topics_path.exists():
+    if topics_path.exists() and check_entry(topics_path, content) is None:
         curation.has_topics_file = True
         curation.topics, found = load_topics(topics_path, str(topics_path))
         problems += found
@@ -386,7 +389,7 @@ def load_curation(content: Path) -> tuple[Curation, list[Problem]]:
             curation.issue_notes[note.date] = note
 
     settings_path = content / SETTINGS_FILE
-    if settings_path.exists():
+    if settings_path.exists() and check_entry(settings_path, content) is None:
         curation.settings, found = load_settings(settings_path, str(settings_path))
         problems += found
     return curation, problems

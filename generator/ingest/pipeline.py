@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from generator.atomic import write_atomic
+from generator.boundary import Skipped, inside, shown, walk, writable_folder
 from generator.code_digest import code_digest
 from generator.content import yamlio
 from generator.content.article_file import article_paths, dump_article
@@ -34,6 +35,7 @@ from generator.ingest.article_markdown import to_article
 from generator.ingest.scrape import KnownArticle, ParsedArticle, ScrapeResult, read_scrape
 from generator.ingest.slugs import base_slug, candidates
 from generator.ingest.workers import ShardPool
+from generator.lock import project_lock, sweep
 
 PARALLEL_THRESHOLD = 16
 
@@ -126,23 +128,43 @@ class IngestReport:
         return "\n".join(lines)
 
 
-def find_files(paths: Iterable[Path]) -> list[Path]:
-    """Every non-hidden regular file under the given files and folders, sorted."""
+def find_sources(
+    paths: Iterable[Path], project: Path | None = None
+) -> tuple[list[Path], list[Skipped]]:
+    """Every non-hidden regular file under the given files and folders, sorted, and
+    every entry skipped. A file named on the command line is read as named; in a
+    folder, a symbolic link is followed only to a file inside the project (or,
+    for a folder outside the project, inside that folder)."""
     found: list[Path] = []
+    skipped: list[Skipped] = []
     for path in paths:
         if path.is_file():
             found.append(path)
         elif path.is_dir():
-            # No sort here: the list is sorted below by name, and comparing Path
-            # objects cost more than finding the files.
-            for child in path.rglob("*"):
-                rel = child.relative_to(path)
-                if child.is_file() and not any(part.startswith(".") for part in rel.parts):
-                    found.append(child)
+            base = project if project is not None and inside(path, project) else path
+            files, skip = walk(path, base)
+            found.extend(files)
+            skipped.extend(skip)
         else:
             raise UsageError(f"{path}: no such file or folder")
+    # Sorted by name, then path: comparing Path objects cost more than finding them.
     unique = sorted(set(found), key=lambda p: (p.name, str(p)))
-    return unique
+    return unique, skipped
+
+
+def find_files(paths: Iterable[Path]) -> list[Path]:
+    """``find_sources`` without the skipped entries."""
+    return find_sources(paths)[0]
+
+
+def _note_skipped(report: IngestReport, skipped: list[Skipped], project: Path) -> None:
+    """A link out of the project is a rejected file; anything else skipped a warning."""
+    for item in skipped:
+        where = shown(item.path, project)
+        if item.refused:
+            report.rejected.append((where, item.reason))
+        else:
+            report.warnings.append(f"{where}: {item.reason}")
 
 
 def _read_one(path: Path, known: Container[str]) -> ScrapeResult:
@@ -362,17 +384,36 @@ def ingest(
     force: bool = False,
     progress: bool = False,
 ) -> IngestReport:
-    files = find_files(paths)
+    # The project is the folder that holds content/: ingest reads no file outside
+    # it through a link, and writes into content/articles only if that is inside
+    # content/ (a committed link there made ingest write where it pointed).
+    project = Path(os.path.abspath(content)).parent
+    writable_folder(content / "articles", content, "the articles folder")
+    with project_lock(project, "ingest"):
+        # What an ingest killed before it could clean up left (generator/lock.py).
+        sweep(content / "articles")
+        sweep(content)
+        return _ingest_locked(paths, content, project, force=force, progress=progress)
+
+
+def _ingest_locked(
+    paths: list[Path], content: Path, project: Path, *, force: bool, progress: bool
+) -> IngestReport:
+    files, skipped = find_sources(paths, project)
     manifest = _Manifest(content / MANIFEST_NAME)
     inputs = _stats(files)
     if not force:
         replayed = manifest.replay(inputs, content)
         if replayed is not None:
+            _note_skipped(replayed, skipped, project)
             return replayed
     report = IngestReport(files=len(files))
     with ShardPool(_Shard, _workers(files)) as pool:
         left = _read_and_write(files, content, force, progress, pool, report)
     manifest.save(inputs, report, content, left)
+    # Not saved with the manifest: a link added later changes no input it keys on,
+    # so what is skipped is found, and said, on every run.
+    _note_skipped(report, skipped, project)
     return report
 
 

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from generator.atomic import write_atomic
+from generator.boundary import writable_folder
+from generator.lock import project_lock, sweep
 from generator.content.article_cache import ArticleCache
 from generator.content.check import check_all
 from generator.content.edition import Edition, build_edition
@@ -245,6 +247,40 @@ def build(
     With ``shard``, only that slice of the pages, into ``shard_out`` (shard.py).
     With the previous build's docs tree, site and manifest present and the same
     code, only the pages whose docs files changed are rendered (incremental.py)."""
+    # The repository is the boundary: no folder the build writes may lead out of
+    # the project through a committed symbolic link.
+    for folder, what in (
+        (project.content, "the content folder"),
+        (project.root / ".cache", "the cache folder"),
+        (project.docs_dir().parent, "the build folder"),
+        (project.site_dir(), "the site folder"),
+    ):
+        writable_folder(folder, project.root, what)
+    with project_lock(project.root, "build"):
+        return _build_locked(
+            project,
+            ingest_sources=ingest_sources,
+            search=search,
+            epoch=epoch,
+            shard=shard,
+            shard_out=shard_out,
+            incremental=incremental,
+        )
+
+
+def _build_locked(
+    project: Project,
+    *,
+    ingest_sources: bool,
+    search: bool,
+    epoch: int | None,
+    shard: Shard | None,
+    shard_out: Path | None,
+    incremental: bool,
+) -> BuildTimings:
+    """``build`` holding the project's lock: first, what a killed build left."""
+    sweep(project.docs_dir().parent, (".render.",))
+    sweep(project.root / ".cache")
     timings = BuildTimings()
     if ingest_sources and (project.content / "sources").is_dir():
         started = time.perf_counter()
@@ -266,6 +302,7 @@ def build(
     site = project.site_dir()
     final = site if shard is None else (shard_out or shard.default_out(project.root))
     final.parent.mkdir(parents=True, exist_ok=True)
+    sweep(final.parent, (f".{final.name}.",))
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
     work = Path(tempfile.mkdtemp(prefix=".render.", dir=docs.parent))
     search_job = None

@@ -1,0 +1,122 @@
+"""The repository is the boundary: what ingest, check and the build read or write
+stays inside the project, and whatever they skip is named, not passed over.
+
+A pull request can commit symbolic links. One in ``content/sources/`` to a system
+file published that file as an article; a symlinked ``content/articles`` made
+ingest write into the folder it pointed to. So a folder is walked without
+following links out of the project: a link that leaves it is refused (an error),
+and a dangling link, a link loop, a FIFO or device, and a folder that cannot be
+read are skipped with their path relative to the project (a warning).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import GeneratorError
+
+
+class OutsideProject(GeneratorError):
+    """A folder the generator would write to leads out of the project."""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    path: Path
+    reason: str
+    refused: bool  # True: a link out of the project (an error); False: a warning
+
+
+def shown(path: Path, root: Path) -> str:
+    """``path`` relative to the project when it is inside it."""
+    try:
+        return Path(os.path.abspath(path)).relative_to(Path(os.path.abspath(root))).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def inside(path: Path, root: Path) -> bool:
+    """Does ``path``, every link in it followed, lie within ``root``?"""
+    real = os.path.realpath(path)
+    base = os.path.realpath(root)
+    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+
+
+def check_entry(path: Path, root: Path) -> Skipped | None:
+    """Why ``path`` (a file to read) must be skipped, or None if it may be read."""
+    try:
+        st = os.stat(path)
+    except OSError as error:
+        if path.is_symlink():
+            what = (
+                "a symbolic link loop" if error.errno == errno.ELOOP else "a dangling symbolic link"
+            )
+            return Skipped(path, f"{what}; not read", refused=False)
+        return Skipped(path, f"cannot be read: {error.strerror or error}", refused=False)
+    if not inside(path, root):
+        target = os.path.realpath(path)
+        return Skipped(
+            path,
+            f"is a symbolic link to {target}, outside the project; refused",
+            refused=True,
+        )
+    if not stat.S_ISREG(st.st_mode):
+        if stat.S_ISDIR(st.st_mode):
+            return None
+        kind = "a FIFO" if stat.S_ISFIFO(st.st_mode) else "not a regular file"
+        return Skipped(path, f"is {kind}; not read", refused=False)
+    return None
+
+
+def walk(folder: Path, root: Path) -> tuple[list[Path], list[Skipped]]:
+    """Regular files under ``folder`` (names starting with "." left out, as editors'
+    tools' own files), and every entry skipped or refused. Symbolic links are
+    followed only to files inside ``root``; a link to a folder is not followed
+    (it could loop, or count an article twice)."""
+    files: list[Path] = []
+    skipped: list[Skipped] = []
+
+    def unreadable(error: OSError) -> None:
+        where = Path(error.filename) if error.filename else folder
+        skipped.append(
+            Skipped(where, f"is a folder that cannot be read: {error.strerror}", refused=False)
+        )
+
+    for top, dirs, names in os.walk(folder, onerror=unreadable):
+        here = Path(top)
+        for name in list(dirs):
+            if name.startswith("."):
+                dirs.remove(name)
+                continue
+            path = here / name
+            if path.is_symlink():
+                dirs.remove(name)
+                problem = check_entry(path, root)
+                if problem is None:
+                    problem = Skipped(
+                        path, "is a symbolic link to a folder; not followed", refused=False
+                    )
+                skipped.append(problem)
+        for name in names:
+            if name.startswith("."):
+                continue
+            path = here / name
+            problem = check_entry(path, root)
+            if problem is None:
+                files.append(path)
+            else:
+                skipped.append(problem)
+    return files, skipped
+
+
+def writable_folder(folder: Path, root: Path, what: str) -> None:
+    """Refuse to write into ``folder`` if it (or a link on its way) leaves ``root``."""
+    if not inside(folder, root):
+        raise OutsideProject(
+            f"{shown(folder, root)}: {what} leads to {os.path.realpath(folder)}, outside the "
+            f"project {root}; refusing to write there (replace the symbolic link by a folder)"
+        )
