@@ -42,6 +42,12 @@ def write_atomic(path: Path, data: str | bytes) -> None:
             handle.write(raw)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
+    except OSError as error:
+        Path(tmp).unlink(missing_ok=True)
+        if error.filename is None:
+            # A write to the open file (a full disk) names no file: name it.
+            raise OSError(error.errno, error.strerror, str(path)) from error
+        raise
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

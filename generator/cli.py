@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.content.problems import printable
 from generator.errors import GeneratorError, UsageError
 from generator.github_actions import annotated
 
@@ -255,5 +256,28 @@ def main(argv: list[str] | None = None) -> int:
         print(annotated(str(error)), file=sys.stderr)
         return exit_code(error)
     except KeyboardInterrupt:
-        print("interrupted; no file was left half-written", file=sys.stderr)
+        # True by construction: every write is a rename of a finished temporary
+        # file (generator/atomic.py), and the next run removes any temporary file
+        # or folder a stopped run left (generator/lock.py).
+        print(
+            "interrupted; no file was left half-written (the next run removes any "
+            "temporary file this one left)",
+            file=sys.stderr,
+        )
         return 130
+    except OSError as error:
+        # The machine, not the input: a read-only folder, a full disk, a file that
+        # vanished or cannot be read. A message with the file, never a traceback.
+        print(f"{args.command}: {_os_error_text(error)}", file=sys.stderr)
+        return EXIT_PROBLEMS
+
+
+def _os_error_text(error: OSError) -> str:
+    reason = error.strerror or str(error)
+    if error.filename is None:
+        return reason
+    name = os.fsdecode(error.filename)
+    relative = os.path.relpath(name)
+    if not relative.startswith(".."):
+        name = relative
+    return f"{printable(name)}: {reason}"

@@ -10,6 +10,7 @@ slugs, sees only a few fields of it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -30,7 +31,7 @@ from generator.code_digest import code_digest
 from generator.content import yamlio
 from generator.content.article_file import article_paths, dump_article
 from generator.content.schema import IssueRef, Source
-from generator.errors import UsageError
+from generator.errors import GeneratorError, UsageError
 from generator.ingest.article_markdown import to_article
 from generator.ingest.scrape import KnownArticle, ParsedArticle, ScrapeResult, read_scrape
 from generator.ingest.slugs import base_slug, candidates
@@ -306,11 +307,23 @@ _SOURCE_FILE_RE = re.compile(r"^[ \t]*-?[ \t]*file:[ \t]*['\"]?(.+?)['\"]?[ \t]*
 _SOURCE_SHA_RE = re.compile(r"^[ \t]*sha256:[ \t]*['\"]?([0-9a-f]{64})\b", re.MULTILINE)
 
 
+class UnreadableArticle(GeneratorError):
+    """An article file on disk could not be read: ingest cannot tell which article
+    it holds, and would write that article a second time under another slug."""
+
+
 def _read_identity(path: Path) -> _Existing | None:
     try:
         text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError):
+    except UnicodeDecodeError:
         return None
+    except OSError as error:
+        # Once, an article unreadable for one run came back as a second copy
+        # (...-2011-03-07.md), published twice once it was readable again.
+        raise UnreadableArticle(
+            f"{path}: cannot be read ({error.strerror or error}); ingest stopped without "
+            "writing, so that the article it holds is not written a second time"
+        ) from error
     try:
         if not text.startswith("---"):
             raise ValueError("no front matter")
@@ -624,7 +637,14 @@ class _Manifest:
             "left": {slug: [w.text, w.identity] for slug, w in sorted(left.items())},
             "report": report.to_json(),
         }
-        write_atomic(self.path, json.dumps(data, ensure_ascii=False))
+        text = json.dumps(data, ensure_ascii=False)
+        # The manifest only saves work: written when it changed, and a folder that
+        # cannot take it (read-only content with nothing to ingest) is no failure.
+        with contextlib.suppress(OSError):
+            if self.path.read_text("utf-8") == text:
+                return
+        with contextlib.suppress(OSError):
+            write_atomic(self.path, text)
 
 
 def _status_now(path: Path, left: list[str] | None) -> str | None:

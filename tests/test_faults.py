@@ -1,0 +1,220 @@
+"""Faults leave nothing behind: real signals to real processes, a real second
+build, a real full disk and a real read-only folder (small tmpfs mounts, where
+the machine lets the tests mount; skipped, and said so, where it does not)."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.content.check import check_all
+from generator.lock import LOCK_NAME
+from tests.sitekit import ROOT, copy_project
+
+pytestmark = pytest.mark.slow
+
+SEEDS = ROOT / "content" / "sources"
+
+
+def generator(*args: str | Path, cwd: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "generator", *map(str, args)],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finish(proc: subprocess.Popen[str], timeout: float = 300) -> tuple[int, str]:
+    _, err = proc.communicate(timeout=timeout)
+    return proc.returncode, err
+
+
+def wait_for(condition: object, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():  # type: ignore[operator]
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting")
+        time.sleep(0.05)
+
+
+def leftovers(root: Path) -> list[str]:
+    """Temporary names any run may leave: .site.*, build/.render.*, *.tmp."""
+    found = [p.name for p in root.glob(".site.*")]
+    found += [p.name for p in (root / "build").glob(".render.*")]
+    found += [str(p.relative_to(root)) for p in root.rglob(".*.tmp")]
+    return found
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project with the seed sources and no articles yet."""
+    return copy_project(tmp_path / "p", with_articles=False).root
+
+
+def test_a_second_build_in_the_same_tree_stops_with_a_message(project: Path) -> None:
+    first = generator("build", "--root", project, "--no-search", cwd=project)
+    lock = project / LOCK_NAME
+    wait_for(lambda: lock.exists() and lock.read_text().startswith("build (process"))
+    second = generator("build", "--root", project, "--no-search", cwd=project)
+    code, err = finish(second)
+    assert code == 1, err
+    assert f"build (process {first.pid}) is already writing in this project" in err
+    assert "Traceback" not in err
+    code, err = finish(first)
+    assert code == 0, err
+    assert (project / "site" / "index.html").is_file()
+    assert leftovers(project) == []
+
+
+def test_ctrl_c_during_a_build_leaves_nothing_and_says_so(project: Path) -> None:
+    proc = generator("build", "--root", project, "--no-search", cwd=project)
+    # Interrupted while MkDocs renders into the half-built site folder.
+    wait_for(lambda: any(project.glob(".site.*/*")))
+    proc.send_signal(signal.SIGINT)
+    code, err = finish(proc)
+    assert code == 130, err
+    assert "interrupted; no file was left half-written" in err
+    assert "Traceback" not in err
+    assert leftovers(project) == []
+    assert not (project / "site").exists()
+
+
+def test_sigkill_leftovers_are_removed_by_the_next_run(project: Path) -> None:
+    proc = generator("build", "--root", project, "--no-search", cwd=project)
+    wait_for(lambda: any(project.glob(".site.*/*")))
+    proc.send_signal(signal.SIGKILL)
+    finish(proc)
+    left = leftovers(project)
+    assert any(name.startswith(".site.") for name in left), left
+    # A writer killed between creating its temporary file and renaming it.
+    articles = project / "content" / "articles"
+    killed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os, signal; from pathlib import Path; "
+            "from generator.atomic import _create_temporary; "
+            f"fd, _ = _create_temporary(Path({str(articles / 'half.md')!r})); "
+            "os.write(fd, b'half an art'); os.kill(os.getpid(), signal.SIGKILL)",
+        ],
+        cwd=ROOT,
+    )
+    assert killed.returncode == -signal.SIGKILL
+    assert list(articles.glob(".half.md.*.tmp"))
+    code, err = finish(generator("build", "--root", project, "--no-search", cwd=project))
+    assert code == 0, err
+    assert leftovers(project) == []
+    assert (project / "site" / "index.html").is_file()
+
+
+def test_every_leftover_name_is_git_ignored() -> None:
+    names = [
+        ".site.ab12cd34/index.html",
+        "site.old/index.html",
+        "build/.render.ab12cd34/x",
+        "content/articles/.some-slug.md.1234-5.tmp",
+        "content/.ingest-manifest.json.99-0.tmp",
+        ".cache/.articles.pickle.7-1.tmp",
+        LOCK_NAME,
+    ]
+    result = subprocess.run(
+        ["git", "check-ignore", "--no-index", *names], cwd=ROOT, capture_output=True, text=True
+    )
+    assert sorted(result.stdout.split()) == sorted(names)
+
+
+def test_an_unreadable_article_stops_ingest_instead_of_a_second_copy(project: Path) -> None:
+    code, err = finish(generator("ingest", SEEDS, "--content", "content", cwd=project))
+    assert code == 0, err
+    articles = project / "content" / "articles"
+    before = sorted(p.name for p in articles.glob("*.md"))
+    # Root reads any file whatever its mode, so "unreadable" is an article whose
+    # read fails another way: a folder where the file was (EISDIR).
+    victim = articles / "the-facade-cracks.md"
+    saved = victim.read_bytes()
+    victim.unlink()
+    victim.mkdir()
+    code, err = finish(generator("ingest", SEEDS, "--content", "content", "--force", cwd=project))
+    assert code == 1, err
+    assert "the-facade-cracks.md: cannot be read" in err
+    assert "Traceback" not in err
+    assert sorted(p.name for p in articles.glob("*.md")) == before
+    victim.rmdir()
+    victim.write_bytes(saved)
+    code, err = finish(generator("ingest", SEEDS, "--content", "content", cwd=project))
+    assert code == 0, err
+    assert sorted(p.name for p in articles.glob("*.md")) == before
+
+
+# --- a real full disk and a real read-only folder: tmpfs mounts --------------------
+
+
+@contextlib.contextmanager
+def tmpfs(where: Path, size: str) -> Iterator[None]:
+    where.mkdir(parents=True, exist_ok=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"this machine does not let the tests mount a tmpfs: {mounted.stderr}")
+    try:
+        yield
+    finally:
+        subprocess.run(["umount", "-l", str(where)], check=False)
+
+
+def test_a_full_disk_is_a_message_and_leaves_no_temporary_file(project: Path) -> None:
+    articles = project / "content" / "articles"
+    with tmpfs(articles, "48k"):
+        code, err = finish(generator("ingest", SEEDS, "--content", "content", cwd=project))
+        assert code == 1, err
+        assert "ingest: content/articles/" in err
+        assert "No space left on device" in err
+        assert "Traceback" not in err
+        assert list(articles.glob(".*.tmp")) == []
+        # What was written is whole: every article file there passes check (the
+        # collections name articles the full disk kept out, which is right).
+        problems = check_all(project / "content").problems
+        assert [p for p in problems if p.path.startswith(str(articles))] == []
+        assert list(articles.glob("*.md"))
+
+
+def test_read_only_content_builds_and_a_write_to_it_is_a_message(project: Path) -> None:
+    content = project / "content"
+    sources = project.parent / "sources"
+    shutil.move(content / "sources", sources)
+    shutil.rmtree(content)
+    with tmpfs(content, "8m"):
+        shutil.copytree(sources, content / "sources")
+        code, err = finish(
+            generator("ingest", content / "sources", "--content", content, cwd=project)
+        )
+        assert code == 0, err
+        subprocess.run(["mount", "-o", "remount,ro", str(content)], check=True)
+        # Nothing to ingest: the build reads content/ and writes only outside it.
+        code, err = finish(generator("build", "--root", project, "--no-search", cwd=project))
+        assert code == 0, err
+        assert (project / "site" / "index.html").is_file()
+        # A new scrape must be written, into a read-only folder.
+        extra = project.parent / "extra"
+        extra.mkdir()
+        seed = (SEEDS / "000_16a189a49fb77abf.txt").read_text("utf-8")
+        (extra / "new.txt").write_text(seed.replace("I am every woman", "A new headline", 1))
+        code, err = finish(
+            generator("ingest", content / "sources", extra, "--content", content, cwd=project)
+        )
+        assert code == 1, err
+        assert "Read-only file system" in err
+        assert "Traceback" not in err
