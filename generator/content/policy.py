@@ -31,7 +31,14 @@ from generator.content.problems import CONTROL, Problem, control_problem
 
 # The site's Markdown extensions (mkdocs.yml's markdown_extensions; a test keeps
 # the two equal), so the checker sees the HTML MkDocs will publish.
-EXTENSIONS: list[str] = ["toc", "tables", "md_in_html", "nl2br", "pymdownx.magiclink"]
+EXTENSIONS: list[str] = [
+    "toc",
+    "tables",
+    "md_in_html",
+    "nl2br",
+    "generator.site.typography",
+    "pymdownx.magiclink",
+]
 EXTENSION_CONFIGS: dict[str, dict[str, object]] = {
     "toc": {"permalink": False},
     "pymdownx.magiclink": {
