@@ -237,7 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--gate",
         action="append",
-        choices=("links", "html", "accessibility", "weight"),
+        choices=("links", "html", "accessibility", "weight", "epub"),
         help="run only this gate (repeatable); default: all",
     )
     p.set_defaults(func=_quality)

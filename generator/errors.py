@@ -33,3 +33,7 @@ class RenderError(BuildError):
 
 class SearchIndexError(BuildError):
     """The search index could not be written."""
+
+
+class EpubError(BuildError):
+    """The EPUB downloads could not be written."""

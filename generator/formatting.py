@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from generator.content import event_dates
 
 if TYPE_CHECKING:
+    from generator.content.curation import Collection
+    from generator.content.edition import Issue
     from generator.content.schema import Article
 
 
@@ -41,6 +43,16 @@ def page_url(path: str) -> str:
     if path.endswith("/index.md"):
         return path[: -len("index.md")]
     return path[: -len(".md")] + "/"
+
+
+def issue_epub_path(issue: Issue) -> str:
+    """The issue's EPUB (generator/site/epub.py), beside its page."""
+    day = issue.date.isoformat()
+    return f"issues/{day}/{day}.epub"
+
+
+def collection_epub_path(collection: Collection) -> str:
+    return f"collections/{collection.slug}/{collection.slug}.epub"
 
 
 def relative(from_url: str, to_url: str) -> str:

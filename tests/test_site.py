@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+import zipfile
 from collections import deque
 from pathlib import Path
 from typing import Any
@@ -467,6 +468,23 @@ def test_hostile_text_is_shown_never_run_anywhere(tmp_path: Path) -> None:
     assert SHOWN in page.select_one(".ns-notice--correction").get_text()
     feed = etree.parse(str(site / "feed.xml"))
     assert HOSTILE in feed.xpath("//*[local-name()='title']/text()")
+    # The issue's EPUB: every document parses as XML, holds the hostile text as
+    # text, and has no element the text spelled out.
+    with zipfile.ZipFile(site / "issues/2008-12-08/2008-12-08.epub") as book:
+        docs = {n: etree.fromstring(book.read(n)) for n in book.namelist() if n.endswith("html")}
+        opf = etree.fromstring(book.read("EPUB/content.opf"))
+    assert opf.xpath("//*[local-name()='title']/text()") == [
+        f"New Statesman, 8 December 2008: {HOSTILE}"
+    ]
+    hostile = next(
+        d
+        for d in docs.values()
+        if d.xpath("//*[local-name()='article']/*/*[local-name()='h1']/text()") == [HOSTILE]
+    )
+    texts = hostile.xpath("//text()")
+    assert texts.count(HOSTILE) >= 6  # title, kicker, standfirst, correction, timeline, notes
+    for doc in docs.values():
+        assert not doc.xpath("//*[local-name()='script' or local-name()='b']")
 
 
 def _tree_bytes(site: Path) -> dict[str, bytes]:

@@ -20,7 +20,7 @@ from devtools.quality.common import Finding, GateError, GateResult
 from generator import github_actions
 from generator.site.build import Project
 
-GATES: tuple[str, ...] = ("links", "html", "accessibility", "weight")
+GATES: tuple[str, ...] = ("links", "html", "accessibility", "weight", "epub")
 BROWSER_GATES = {"accessibility", "weight"}
 
 
@@ -58,6 +58,10 @@ def _gate(name: str, project: Project, site: Path, browser: Any) -> Callable[[],
         from devtools.quality.weight import check_weight
 
         return lambda: check_weight(site, browser=browser)
+    if name == "epub":
+        from devtools.quality.epub import check_epubs
+
+        return lambda: check_epubs(site)
     raise ValueError(f"unknown gate {name!r}; the gates are {', '.join(GATES)}")
 
 

@@ -306,9 +306,22 @@ def _build_locked(
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
     work = Path(tempfile.mkdtemp(prefix=".render.", dir=docs.parent))
     search_job = None
+    epub_job = None
     if shard is not None:
         timings.shard = f"{shard.number}/{shard.count}"
     try:
+        if shard is None or shard.first:
+            from generator.site.epub import EpubJob
+
+            # Beside the pages too: the books are made from the same edition model,
+            # and only those whose inputs changed since the last build (.cache/epub/).
+            epub_job = EpubJob(
+                edition,
+                project.site_config(),
+                work / "epub",
+                project.root / ".cache" / "epub",
+                dt.datetime.fromtimestamp(epoch, tz=dt.UTC).date(),
+            )
         if search and (shard is None or shard.first):
             from generator.search.index import BUNDLE, SearchIndexJob
 
@@ -338,6 +351,11 @@ def _build_locked(
             (work / BUNDLE).rename(tmp / BUNDLE)
             timings.time("search index", started)
             timings.beside["search index"] = seconds
+        if epub_job is not None:
+            started = time.perf_counter()
+            books = epub_job.finish(tmp)
+            timings.time("epub", started)
+            timings.beside["epub"] = books.seconds
         if shard is not None:
             finish(tmp, shard, files, docs, code)
         swap_in(tmp, final)
@@ -346,6 +364,8 @@ def _build_locked(
     except BaseException:
         if search_job is not None:
             search_job.cancel()
+        if epub_job is not None:
+            epub_job.cancel()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:

@@ -30,8 +30,10 @@ from generator.content.policy import strip_comments
 from generator.content.edition import Edition, Issue, Writer
 from generator.content.schema import Article, Timeline
 from generator.formatting import (
+    collection_epub_path,
     display_standfirst,
     event_label,
+    issue_epub_path,
     long_date,
     page_url,
     relative,
@@ -257,6 +259,7 @@ class PageBuilder:
             newer=newer,
             older=older,
             intro=Markup(strip_comments(note.intro)) if note and note.intro else None,
+            epub=relative(issue.url, issue_epub_path(issue)),
         )
 
     def issues_index(self) -> Page:
@@ -362,6 +365,7 @@ class PageBuilder:
             meta,
             collection=collection,
             intro=Markup(strip_comments(collection.intro)),
+            epub=relative(collection.url, collection_epub_path(collection)),
         )
 
     def collections_index(self) -> Page:

@@ -1,0 +1,587 @@
+"""EPUB 3 downloads: one per issue and one per collection, from the edition model.
+
+Each book holds a text cover (the issue's date and cover line, or the collection's
+title), the editors' introduction, the articles in running order (headline,
+standfirst, byline, provenance line, corrections, body, timelines as lists of
+``<time>`` entries, credits, notes, the writer's bio) and a navigation document.
+
+Scraped and editor text stays text: every value is set as an lxml text node, which
+the serializer escapes; Markdown (bodies, introductions, notes) is rendered with the
+site's own Markdown extensions (``generator.content.policy``, kept equal to
+mkdocs.yml by a test) and re-serialized as XML, so what the content policy lets
+through reaches the book as well-formed XHTML. Links to the site's own pages
+become absolute addresses on the site; an image of the site is replaced by its
+alternative text (the book carries no pictures).
+
+EbookLib writes the package (OPF, navigation document, NCX). It stamps the zip
+entries with the clock, so its file is re-packed here: entries sorted, the
+``mimetype`` entry first and stored, every entry dated by the book's own date (the
+issue's, or the newest issue of a collection's articles), so the same content
+gives the same bytes and a new issue does not change the older issues' books.
+
+A build keeps each book in ``.cache/epub/`` under a digest of everything it is
+made from (its articles, introduction, the site address, this code): the next
+build re-makes only the books whose inputs changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import multiprocessing
+import multiprocessing.process
+import os
+import re
+import time
+import uuid
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import markdown
+from ebooklib import epub
+from lxml import etree
+from lxml import html as lxml_html
+
+from generator.atomic import write_atomic
+from generator.code_digest import code_digest
+from generator.content import event_dates
+from generator.content.curation import Collection, Pick
+from generator.content.edition import Edition, Issue
+from generator.errors import EpubError
+from generator.content.policy import EXTENSION_CONFIGS, EXTENSIONS, strip_comments
+from generator.formatting import (
+    collection_epub_path,
+    display_standfirst,
+    issue_epub_path,
+    long_date,
+)
+from generator.site.pages import PUBLICATION, SiteConfig
+
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+EPUB_NS = "http://www.idpf.org/2007/ops"
+LANGUAGE = "en-GB"
+# Any change to how a book is made invalidates the books kept between builds.
+EPUB_CODE = code_digest(
+    "site/epub.py",
+    "content/policy.py",
+    "content/schema.py",
+    "content/event_dates.py",
+    "formatting.py",
+)
+# Characters XML 1.0 cannot hold (a scrape could carry a stray control character).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+STYLESHEET = b"""\
+body { font-family: serif; line-height: 1.45; margin: 0 5%; }
+h1 { font-size: 1.6em; line-height: 1.2; margin: 1em 0 0.4em; }
+h2 { font-size: 1.2em; margin: 1.4em 0 0.4em; }
+.standfirst { font-size: 1.1em; font-style: italic; }
+.byline, .provenance, .kicker, .cover-date, .cover-publication { font-family: sans-serif; }
+.provenance, .kicker, .credit, .note, .bio, .compiled { font-size: 0.9em; }
+.corrections { border-left: 0.3em solid #b00; padding-left: 0.8em; margin: 1em 0; }
+.timeline { border-top: 1px solid #888; margin-top: 2em; }
+.timeline ol { padding-left: 1.2em; }
+.timeline time { font-weight: bold; }
+.cover { text-align: center; margin-top: 25%; }
+.cover h1 { font-size: 2.2em; }
+.pick-note { font-style: italic; }
+"""
+
+
+def _text(value: str) -> str:
+    return _NOT_XML.sub("", value)
+
+
+def _el(tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+    element = etree.Element(f"{{{XHTML_NS}}}{tag}", {k.rstrip("_"): v for k, v in attrs.items()})
+    if text is not None:
+        element.text = _text(text)
+    return element
+
+
+def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+    element = _el(tag, text, **attrs)
+    parent.append(element)
+    return element
+
+
+def _append_text(parent: etree._Element, text: str) -> None:
+    """Text after the last child (or inside an empty element), escaped on output."""
+    text = _text(text)
+    if len(parent):
+        last = parent[-1]
+        last.tail = (last.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+
+
+def _book_date(issue_dates: list[dt.date], fallback: dt.date) -> dt.date:
+    return max(issue_dates) if issue_dates else fallback
+
+
+@dataclass
+class EpubStats:
+    books: int = 0
+    made: int = 0  # the rest came from the cache
+    seconds: float = 0.0
+    paths: list[str] = field(default_factory=list)
+
+
+class BookMaker:
+    """Makes the books of one edition; one Markdown engine, reset between texts."""
+
+    def __init__(self, edition: Edition, config: SiteConfig, fallback_date: dt.date) -> None:
+        self.edition = edition
+        self.config = config
+        self.fallback_date = fallback_date
+        self._markdown = markdown.Markdown(
+            extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS
+        )
+
+    # -- what a book is made from ------------------------------------------------
+
+    def books(self) -> Iterator[tuple[str, Any]]:
+        """(site path, the issue or collection) for every book of the edition."""
+        for issue in self.edition.issues:
+            yield issue_epub_path(issue), issue
+        for collection in self.edition.curation.collections.values():
+            yield collection_epub_path(collection), collection
+
+    def digest(self, subject: Issue | Collection) -> str:
+        """Everything the book's bytes depend on, hashed."""
+        edition = self.edition
+        parts: list[Any] = [EPUB_CODE, self.config.site_url, self.fallback_date]
+        if isinstance(subject, Issue):
+            note = edition.curation.issue_notes.get(subject.date)
+            parts += [subject, note.intro if note else None]
+            slugs: tuple[str, ...] = subject.slugs
+        else:
+            parts.append(subject)
+            slugs = tuple(p.slug for p in subject.items)
+        for slug in slugs:
+            issue = edition.issue_of.get(slug)
+            parts += [edition.articles[slug], issue.date if issue else None]
+            parts.append(issue.title if issue else None)
+        # repr, not pickle: equal values give equal text, whatever objects they share.
+        return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+    def make(self, subject: Issue | Collection) -> bytes:
+        if isinstance(subject, Issue):
+            return self.issue_book(subject)
+        return self.collection_book(subject)
+
+    # -- Markdown to XHTML -------------------------------------------------------
+
+    def _markdown_into(self, parent: etree._Element, text: str, page_url: str) -> None:
+        """Render editor or article Markdown with the site's extensions and append
+        it to ``parent`` as XHTML elements."""
+        source = strip_comments(text)
+        if not source.strip():
+            return
+        self._markdown.reset()
+        rendered = self._markdown.convert(source)
+        if not rendered.strip():
+            return
+        wrapper = lxml_html.fragment_fromstring(rendered, create_parent="div")
+        base = self.config.absolute(page_url)
+        for element in wrapper.iter():
+            if not isinstance(element.tag, str):
+                continue
+            href = element.get("href")
+            if href is not None and not href.startswith("#"):
+                element.set("href", urljoin(base, href))
+            if element.tag == "img":
+                # The book carries no pictures: the image's words stand in for it.
+                alt = element.get("alt") or ""
+                span = lxml_html.Element("span")
+                span.text = alt
+                span.tail = element.tail
+                element.getparent().replace(element, span)
+        for element in wrapper.iter():
+            if isinstance(element.tag, str):
+                element.tag = f"{{{XHTML_NS}}}{element.tag}"
+                for name in list(element.attrib):
+                    # What the HTML parser accepts but XML cannot name is dropped.
+                    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]*", name):
+                        del element.attrib[name]
+        # Comments and processing instructions never reach the book.
+        etree.strip_elements(wrapper, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+        _append_text(parent, wrapper.text or "")
+        for child in list(wrapper):
+            parent.append(child)
+
+    # -- documents ---------------------------------------------------------------
+
+    def _document(self, title: str) -> tuple[etree._Element, etree._Element]:
+        root = etree.Element(f"{{{XHTML_NS}}}html", nsmap={None: XHTML_NS, "epub": EPUB_NS})
+        root.set("lang", LANGUAGE)
+        root.set("{http://www.w3.org/XML/1998/namespace}lang", LANGUAGE)
+        head = _sub(root, "head")
+        _sub(head, "meta", charset="utf-8")
+        _sub(head, "title", title)
+        _sub(head, "link", rel="stylesheet", type="text/css", href="style.css")
+        body = _sub(root, "body")
+        return root, body
+
+    @staticmethod
+    def _serialize(root: etree._Element) -> bytes:
+        return b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n' + etree.tostring(
+            root, encoding="utf-8"
+        )
+
+    def _cover(self, heading: str, lines: list[tuple[str, dt.date | None]], title: str) -> bytes:
+        root, body = self._document(title)
+        section = _sub(body, "section", class_="cover")
+        _sub(section, "p", PUBLICATION, class_="cover-publication")
+        _sub(section, "h1", heading)
+        for text, date in lines:
+            p = _sub(section, "p", class_="cover-date")
+            if date is not None:
+                _sub(p, "time", text, datetime=date.isoformat())
+            else:
+                p.text = _text(text)
+        return self._serialize(root)
+
+    def _intro(self, heading: str, text: str, page_url: str, title: str) -> bytes:
+        root, body = self._document(title)
+        section = _sub(body, "section", class_="introduction")
+        _sub(section, "h1", heading)
+        self._markdown_into(section, text, page_url)
+        return self._serialize(root)
+
+    def _byline(self, parent: etree._Element, names: tuple[str, ...]) -> None:
+        if not names:
+            _sub(parent, "p", "Writer not named", class_="byline")
+            return
+        if len(names) == 1:
+            joined = names[0]
+        else:
+            joined = ", ".join(names[:-1]) + " and " + names[-1]
+        _sub(parent, "p", f"By {joined}", class_="byline")
+
+    def article_document(self, slug: str, pick: Pick | None = None) -> bytes:
+        edition = self.edition
+        a = edition.articles[slug]
+        issue = edition.issue_of.get(slug)
+        root, body = self._document(a.title)
+        article = _sub(body, "article", class_="article")
+        header = _sub(article, "header")
+        if issue is not None:
+            _sub(header, "p", issue.title, class_="kicker")
+        _sub(header, "h1", a.title)
+        standfirst = display_standfirst(a)
+        if standfirst:
+            _sub(header, "p", standfirst, class_="standfirst")
+        self._byline(header, a.authors)
+        provenance = _sub(header, "p", class_="provenance")
+        if issue is not None:
+            provenance.text = "First appeared in the "
+            time_el = _sub(
+                provenance, "time", long_date(issue.date), datetime=issue.date.isoformat()
+            )
+            time_el.tail = _text(f" issue: {issue.title}")
+        else:
+            provenance.text = "Published online only"
+        _append_text(provenance, f" · {edition.reading_minutes[slug]} min read")
+        if a.image is not None and (a.image.caption or a.image.credit):
+            parts = [a.image.caption or ""]
+            if a.image.credit:
+                parts.append(f"Picture: {a.image.credit}")
+            _sub(header, "p", " ".join(p for p in parts if p), class_="image-credit")
+        if pick is not None and pick.note:
+            _sub(header, "p", pick.note, class_="pick-note")
+        if a.corrections:
+            box = _sub(article, "section", class_="corrections")
+            _sub(box, "h2", "Correction" if len(a.corrections) == 1 else "Corrections")
+            for text in a.corrections:
+                _sub(box, "p", text)
+        text = _sub(article, "div", class_="body")
+        self._markdown_into(text, a.body, f"articles/{slug}/")
+        for i, timeline in enumerate(a.timelines):
+            box = _sub(article, "section", class_="timeline", id=f"ns-timeline-{i + 1}")
+            _sub(box, "h2", timeline.title)
+            events = _sub(box, "ol")
+            for event in sorted(timeline.events, key=lambda e: e.sort_key):
+                item = _sub(events, "li")
+                # One <time> per date, two for a span, each a valid HTML datetime
+                # (a decade carries its first year), as on the site.
+                stamps = event_dates.times(event.date)
+                for k, (value, label) in enumerate(stamps):
+                    if k:
+                        _append_text(item, "–")
+                    _sub(item, "time", label, datetime=value)
+                _append_text(item, f" {event.text}")
+            if timeline.credit:
+                _sub(box, "p", f"Compiled by {timeline.credit}", class_="compiled")
+        if a.credits or a.notes or a.author_bio:
+            footer = _sub(article, "footer")
+            if a.credits:
+                _sub(footer, "p", " · ".join(a.credits), class_="credit")
+            for note in a.notes:
+                _sub(footer, "p", note, class_="note")
+            if a.author_bio:
+                _sub(footer, "p", a.author_bio, class_="bio")
+        return self._serialize(root)
+
+    # -- books -------------------------------------------------------------------
+
+    def issue_book(self, issue: Issue) -> bytes:
+        day = long_date(issue.date)
+        title = f"{PUBLICATION}, {day}: {issue.title}"
+        count = len(issue.slugs)
+        cover = self._cover(
+            issue.title,
+            [(day, issue.date), (f"{count} article{'s' if count != 1 else ''}", None)],
+            title,
+        )
+        note = self.edition.curation.issue_notes.get(issue.date)
+        intro = note.intro if note and note.intro and note.intro.strip() else None
+        return self._book(
+            title=title,
+            url=issue.url,
+            date=issue.date,
+            cover=cover,
+            intro=intro,
+            picks=[(slug, None) for slug in issue.slugs],
+        )
+
+    def collection_book(self, collection: Collection) -> bytes:
+        dates = [
+            issue.date
+            for pick in collection.items
+            if (issue := self.edition.issue_of.get(pick.slug)) is not None
+        ]
+        date = _book_date(dates, self.fallback_date)
+        title = f"{collection.title}: a {PUBLICATION} collection"
+        count = len(collection.items)
+        cover = self._cover(
+            collection.title,
+            [
+                (f"A collection from the {PUBLICATION}", None),
+                (f"{count} article{'s' if count != 1 else ''}, chosen by the editors", None),
+            ],
+            title,
+        )
+        intro = collection.intro if collection.intro.strip() else None
+        return self._book(
+            title=title,
+            url=collection.url,
+            date=date,
+            cover=cover,
+            intro=intro,
+            picks=[(p.slug, p) for p in collection.items],
+        )
+
+    def _book(
+        self,
+        *,
+        title: str,
+        url: str,
+        date: dt.date,
+        cover: bytes,
+        intro: str | None,
+        picks: list[tuple[str, Pick | None]],
+    ) -> bytes:
+        edition = self.edition
+        canonical = self.config.absolute(url)
+        book = epub.EpubBook()
+        book.set_identifier(f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, canonical)}")
+        book.set_title(_text(title))
+        book.set_language(LANGUAGE)
+        book.add_metadata("DC", "publisher", PUBLICATION)
+        book.add_metadata("DC", "date", date.isoformat())
+        book.add_metadata("DC", "source", canonical)
+        writers: list[str] = []
+        for slug, _ in picks:
+            for name in edition.articles[slug].authors:
+                if name not in writers:
+                    writers.append(name)
+        for name in writers:
+            book.add_metadata("DC", "creator", _text(name))
+
+        style = epub.EpubItem(
+            uid="style", file_name="style.css", media_type="text/css", content=STYLESHEET
+        )
+        book.add_item(style)
+        spine: list[Any] = []
+        toc: list[Any] = []
+
+        def add(uid: str, name: str, label: str, content: bytes) -> None:
+            item = epub.EpubItem(
+                uid=uid, file_name=name, media_type="application/xhtml+xml", content=content
+            )
+            book.add_item(item)
+            spine.append(item)
+            toc.append(epub.Link(name, _text(label), uid))
+
+        add("cover", "cover.xhtml", "Cover", cover)
+        nav = epub.EpubNav(file_name="nav.xhtml")
+        book.add_item(nav)
+        spine.append(nav)
+        if intro is not None:
+            add(
+                "intro",
+                "intro.xhtml",
+                "Introduction",
+                self._intro("Introduction", intro, url, title),
+            )
+        for i, (slug, pick) in enumerate(picks):
+            add(
+                f"a{i + 1:04d}",
+                f"a{i + 1:04d}.xhtml",
+                edition.articles[slug].title,
+                self.article_document(slug, pick),
+            )
+        book.add_item(epub.EpubNcx())
+        book.toc = toc
+        book.spine = spine
+        raw = io.BytesIO()
+        moment = dt.datetime.combine(date, dt.time())
+        epub.write_epub(
+            raw, book, {"mtime": moment, "epub3_pages": False, "spine_direction": False}
+        )
+        return repack(raw.getvalue(), moment)
+
+
+def repack(data: bytes, moment: dt.datetime) -> bytes:
+    """The same entries, in a fixed order with fixed dates: ``mimetype`` first and
+    stored (the EPUB container's rule), the rest sorted by name and deflated."""
+    stamp = (max(moment.year, 1980), moment.month, moment.day, 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        entries = {info.filename: source.read(info) for info in source.infolist()}
+    names = ["mimetype"] + sorted(n for n in entries if n != "mimetype")
+    with zipfile.ZipFile(out, "w") as target:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            stored = name == "mimetype"
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            target.writestr(info, entries[name], compresslevel=None if stored else 6)
+    return out.getvalue()
+
+
+def write_epubs(
+    edition: Edition,
+    config: SiteConfig,
+    out: Path,
+    cache_dir: Path | None,
+    fallback_date: dt.date,
+) -> EpubStats:
+    """Write every book under ``out`` (a site folder). With ``cache_dir``, a book
+    whose inputs did not change since the last build is copied from there, and the
+    books no build asks for any more are removed from it."""
+    started = time.perf_counter()
+    maker = BookMaker(edition, config, fallback_date)
+    stats = EpubStats()
+    kept: set[str] = set()
+    for path, subject in maker.books():
+        stats.books += 1
+        stats.paths.append(path)
+        data: bytes | None = None
+        cached: Path | None = None
+        if cache_dir is not None:
+            cached = cache_dir / f"{maker.digest(subject)}.epub"
+            kept.add(cached.name)
+            try:
+                data = cached.read_bytes()
+            except OSError:
+                data = None
+        if data is None:
+            data = maker.make(subject)
+            stats.made += 1
+            if cached is not None:
+                write_atomic(cached, data)
+        target = out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    if cache_dir is not None and cache_dir.is_dir():
+        for entry in os.scandir(cache_dir):
+            if entry.name.endswith(".epub") and entry.name not in kept:
+                os.unlink(entry.path)
+    stats.seconds = time.perf_counter() - started
+    return stats
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    stats: EpubStats | None
+    error: str | None
+
+
+class EpubJob:
+    """Writes the books in a forked process while the pages are generated and
+    rendered (the child inherits the edition model instead of having it pickled);
+    where fork is not offered, it runs on ``wait()``. ``finish`` moves the books
+    into the new site, which MkDocs empties before it renders."""
+
+    def __init__(
+        self,
+        edition: Edition,
+        config: SiteConfig,
+        out: Path,
+        cache_dir: Path | None,
+        fallback_date: dt.date,
+    ) -> None:
+        self._args = (edition, config, out, cache_dir, fallback_date)
+        self._out = out
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._receive: Connection | None = None
+        if "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            self._receive, send = context.Pipe(duplex=False)
+            self._process = context.Process(target=self._run, args=(send,), daemon=True)
+            self._process.start()
+            send.close()
+
+    def _run(self, send: Connection) -> None:
+        send.send(self._write())
+        send.close()
+
+    def _write(self) -> _Outcome:
+        try:
+            return _Outcome(write_epubs(*self._args), None)
+        except Exception as error:  # reported by the parent, which stops the build
+            return _Outcome(None, f"{type(error).__name__}: {error}")
+
+    def wait(self) -> EpubStats:
+        if self._process is None or self._receive is None:
+            outcome: _Outcome | None = self._write()
+        else:
+            try:
+                outcome = self._receive.recv()
+            except EOFError:
+                outcome = None
+            self._process.join()
+        if outcome is None:
+            raise EpubError(
+                f"the EPUB process died (exit code {self._process and self._process.exitcode})"
+            )
+        if outcome.error or outcome.stats is None:
+            raise EpubError(f"the EPUB files could not be written: {outcome.error}")
+        return outcome.stats
+
+    def finish(self, site: Path) -> EpubStats:
+        """Wait for the books and move them into ``site``; a book left there by an
+        incremental build for an issue or collection that is gone is removed."""
+        stats = self.wait()
+        wanted = set(stats.paths)
+        for old in [*site.glob("issues/*/*.epub"), *site.glob("collections/*/*.epub")]:
+            if old.relative_to(site).as_posix() not in wanted:
+                old.unlink()
+        for path in stats.paths:
+            target = site / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self._out / path, target)
+        return stats
+
+    def cancel(self) -> None:
+        if self._process is not None and self._process.is_alive():
+            self._process.kill()
+            self._process.join()

@@ -1,0 +1,243 @@
+"""The EPUB downloads (generator/site/epub.py): one per issue and per collection of the
+real seed edition, checked by EPUBCheck, read back with EbookLib, made the same in a
+fresh interpreter, and re-made only when their articles change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from ebooklib import ITEM_DOCUMENT, ITEM_NAVIGATION, epub
+from lxml import etree
+
+from devtools.quality.epub import books_of, check_epubs
+from generator.site.build import Project, load_edition
+from generator.site.epub import write_epubs
+from tests.sitekit import ROOT, copy_project
+
+XHTML = {"x": "http://www.w3.org/1999/xhtml"}
+PARIAH_ISSUE = "issues/2008-12-08/2008-12-08.epub"
+MOMENTUM_ISSUE = "issues/2017-03-23/2017-03-23.epub"
+
+
+def documents(book: epub.EpubBook) -> dict[str, etree._Element]:
+    """Every XHTML document of the book (the navigation document included), parsed
+    with an XML parser: a book that is not well-formed fails here."""
+    found = {}
+    for item in book.get_items():
+        if item.get_type() in (ITEM_DOCUMENT, ITEM_NAVIGATION) and item.get_name().endswith(
+            ".xhtml"
+        ):
+            found[item.get_name()] = etree.fromstring(item.get_content())
+    return found
+
+
+def read(site: Path, rel: str) -> epub.EpubBook:
+    return epub.read_epub(str(site / rel), {"ignore_ncx": True})
+
+
+def test_every_issue_and_collection_has_a_book(seed_site: Path, seed_project: Project) -> None:
+    edition = load_edition(seed_project)
+    issues = {f"issues/{i.date.isoformat()}/{i.date.isoformat()}.epub" for i in edition.issues}
+    collections = {f"collections/{slug}/{slug}.epub" for slug in edition.curation.collections}
+    assert {p.relative_to(seed_site).as_posix() for p in books_of(seed_site)} == (
+        issues | collections
+    )
+    assert len(issues) == 6 and len(collections) == 3
+
+
+@pytest.mark.slow
+def test_every_book_passes_epubcheck_with_no_error_or_warning(seed_site: Path) -> None:
+    result = check_epubs(seed_site)
+    assert result.figures["books"] == 9
+    assert result.ok, result.report()
+
+
+def test_the_issue_book_holds_its_article_and_the_timeline_of_15_dated_events(
+    seed_site: Path,
+) -> None:
+    book = read(seed_site, PARIAH_ISSUE)
+    assert book.get_metadata("DC", "title")[0][0] == (
+        "New Statesman, 8 December 2008: After the Terror"
+    )
+    assert book.get_metadata("DC", "language")[0][0] == "en-GB"
+    assert book.get_metadata("DC", "date")[0][0] == "2008-12-08"
+    assert book.get_metadata("DC", "identifier")[0][0].startswith("urn:uuid:")
+    docs = documents(book)
+    cover = docs["cover.xhtml"]
+    assert cover.findtext(".//x:h1", namespaces=XHTML) == "After the Terror"
+    assert cover.find(".//x:time", XHTML).get("datetime") == "2008-12-08"
+    intro = docs["intro.xhtml"]
+    assert "Mumbai" in "".join(intro.itertext())
+    articles = [d for name, d in docs.items() if name.startswith("a")]
+    assert [a.findtext(".//x:h1", namespaces=XHTML) for a in articles] == [
+        "Becoming a pariah state"
+    ]
+    pariah = articles[0]
+    assert pariah.findtext(".//x:p[@class='byline']", namespaces=XHTML) == "By Richard Watson"
+    provenance = "".join(pariah.find(".//x:p[@class='provenance']", XHTML).itertext())
+    assert provenance.startswith("First appeared in the 8 December 2008 issue: After the Terror")
+    assert pariah.findtext(".//x:p[@class='standfirst']", namespaces=XHTML)
+    (timeline,) = pariah.findall(".//x:section[@class='timeline']", XHTML)
+    events = timeline.findall("x:ol/x:li", XHTML)
+    assert len(events) == 15
+    dates = [li.find("x:time", XHTML).get("datetime") for li in events]
+    assert all(d and d[:4].isdigit() for d in dates)
+    assert dates == sorted(dates)
+    body = "".join(pariah.find(".//x:div[@class='body']", XHTML).itertext())
+    assert "Lashkar-e-Toiba" in body
+    # The table of contents lists the cover, the introduction and the article.
+    nav = docs["nav.xhtml"]
+    labels = [a.text for a in nav.findall(".//x:nav//x:a", XHTML)]
+    assert labels == ["Cover", "Introduction", "Becoming a pariah state"]
+
+
+def test_the_momentum_correction_is_in_its_issue_and_its_collection(seed_site: Path) -> None:
+    for rel in (MOMENTUM_ISSUE, "collections/party-lines/party-lines.epub"):
+        docs = documents(read(seed_site, rel))
+        corrections = [
+            "".join(box.itertext())
+            for doc in docs.values()
+            for box in doc.findall(".//x:section[@class='corrections']", XHTML)
+        ]
+        assert len(corrections) == 1, rel
+        assert "originally named Luke Akehurst as a Labour councillor" in corrections[0]
+
+
+def test_a_collection_book_keeps_the_editors_order_and_notes(seed_site: Path) -> None:
+    docs = documents(read(seed_site, "collections/party-lines/party-lines.epub"))
+    titles = [
+        d.findtext(".//x:h1", namespaces=XHTML)
+        for name, d in sorted(docs.items())
+        if name.startswith("a")
+    ]
+    assert titles[0] == "The façade cracks"
+    assert titles[1].startswith("Losing Momentum: how Jeremy Corbyn")
+    assert len(titles) == 2
+    notes = [
+        d.findtext(".//x:p[@class='pick-note']", namespaces=XHTML)
+        for name, d in sorted(docs.items())
+        if name.startswith("a")
+    ]
+    assert notes[0].startswith("2008: David Cameron's Conservatives")
+
+
+def test_the_issue_page_links_its_book(seed_site: Path) -> None:
+    page = BeautifulSoup((seed_site / "issues/2008-12-08/index.html").read_text("utf-8"), "lxml")
+    link = page.select_one(".ns-download a")
+    assert link["href"] == "2008-12-08.epub"
+    assert (seed_site / "issues/2008-12-08" / link["href"]).is_file()
+    page = BeautifulSoup(
+        (seed_site / "collections/party-lines/index.html").read_text("utf-8"), "lxml"
+    )
+    assert page.select_one(".ns-download a")["href"] == "party-lines.epub"
+
+
+def test_the_zip_is_an_epub_container_with_fixed_dates(seed_site: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(seed_site / PARIAH_ISSUE) as z:
+        infos = z.infolist()
+    assert infos[0].filename == "mimetype"
+    assert infos[0].compress_type == zipfile.ZIP_STORED
+    names = [i.filename for i in infos[1:]]
+    assert names == sorted(names)
+    assert {i.date_time for i in infos} == {(2008, 12, 8, 0, 0, 0)}
+    # The mimetype sits at the very start of the file, as readers expect.
+    assert (seed_site / PARIAH_ISSUE).read_bytes()[30:58] == b"mimetypeapplication/epub+zip"
+
+
+def test_a_fresh_interpreter_makes_the_same_bytes(
+    seed_project: Project, seed_site: Path, tmp_path: Path
+) -> None:
+    """The build's books against books made again in another process, with another
+    hash seed and no cache."""
+    script = (
+        "import sys, datetime as dt\n"
+        "from pathlib import Path\n"
+        "from generator.site.build import Project, load_edition, source_date_epoch\n"
+        "from generator.site.epub import write_epubs\n"
+        "p = Project(Path(sys.argv[1]))\n"
+        "e = load_edition(p)\n"
+        "day = dt.datetime.fromtimestamp(source_date_epoch(e), tz=dt.UTC).date()\n"
+        "write_epubs(e, p.site_config(), Path(sys.argv[2]), None, day)\n"
+    )
+    env = os.environ | {"PYTHONHASHSEED": "12345"}
+    subprocess.run(
+        [sys.executable, "-c", script, str(seed_project.root), str(tmp_path)],
+        check=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
+    built = {p.relative_to(seed_site).as_posix(): p.read_bytes() for p in books_of(seed_site)}
+    again = {p.relative_to(tmp_path).as_posix(): p.read_bytes() for p in books_of(tmp_path)}
+    assert built.keys() == again.keys()
+    assert [k for k in built if built[k] != again[k]] == []
+
+
+@pytest.fixture
+def seed_copy(seed_project: Project, tmp_path: Path) -> Project:
+    """A copy of the seed project with its ingested articles, to edit."""
+    project = copy_project(tmp_path / "copy")
+    shutil.rmtree(project.content / "articles", ignore_errors=True)
+    shutil.copytree(seed_project.content / "articles", project.content / "articles")
+    return project
+
+
+def _books(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in books_of(folder)}
+
+
+def _write(project: Project, out: Path, cache: Path) -> Any:
+    return write_epubs(
+        load_edition(project), project.site_config(), out, cache, dt.date(2017, 3, 23)
+    )
+
+
+def test_only_the_books_of_a_changed_article_are_made_again(
+    seed_copy: Project, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    first = _write(seed_copy, tmp_path / "one", cache)
+    assert (first.books, first.made) == (9, 9)
+    again = _write(seed_copy, tmp_path / "two", cache)
+    assert (again.books, again.made) == (9, 0)
+    assert _books(tmp_path / "one") == _books(tmp_path / "two")
+    # An editor adds a heading and a link to another page of the site to the
+    # façade article: its issue and the one collection that holds it are re-made.
+    path = seed_copy.content / "articles" / "the-facade-cracks.md"
+    text = path.read_text("utf-8")
+    path.write_text(
+        text.rstrip("\n") + "\n\n## A new heading\n\nSee [the Momentum report]"
+        "(../losing-momentum-how-jeremy-corbyns-support-group-ran-out-of-steam/).\n",
+        "utf-8",
+    )
+    changed = _write(seed_copy, tmp_path / "three", cache)
+    assert (changed.books, changed.made) == (9, 2)
+    one, three = _books(tmp_path / "one"), _books(tmp_path / "three")
+    assert sorted(k for k in one if one[k] != three[k]) == [
+        "collections/party-lines/party-lines.epub",
+        "issues/2008-10-13/2008-10-13.epub",
+    ]
+    # The old books left the cache: it holds this build's books only.
+    assert len(list(cache.glob("*.epub"))) == 9
+    docs = documents(read(tmp_path / "three", "issues/2008-10-13/2008-10-13.epub"))
+    article = next(d for name, d in docs.items() if name.startswith("a"))
+    link = article.find(".//x:div[@class='body']//x:a", XHTML)
+    assert link.get("href") == (
+        "https://ns-edition.netlify.app/articles/"
+        "losing-momentum-how-jeremy-corbyns-support-group-ran-out-of-steam/"
+    )
+    assert article.find(".//x:div[@class='body']/x:h2", XHTML).text == "A new heading"
+    result = check_epubs(
+        tmp_path / "three", [tmp_path / "three" / "issues/2008-10-13/2008-10-13.epub"]
+    )
+    assert result.ok, result.report()
