@@ -52,6 +52,9 @@ EXERCISED = {
     "ingest-kept",
     "ingest-kept-message",
     "ingest-force",
+    "policy-allowed",
+    "policy-refused",
+    "policy-message",
 }
 PARIAH = "articles/becoming-a-pariah-state.md"
 FACADE = "articles/the-facade-cracks.md"
@@ -248,6 +251,30 @@ def test_the_mistake_gives_the_message_the_guide_shows(tmp_path: Path) -> None:
     first, second = annotated.stdout.splitlines()[:2]
     assert first == example("mistake-message", "text")
     assert second.startswith(f"::error file=content/{FACADE},line=10::issue.date: ")
+
+
+def test_the_policy_allows_the_allowed_example_and_publishes_no_comment(tmp_path: Path) -> None:
+    from generator.content.check import check_all
+    from generator.content.policy import strip_comments
+
+    project = copy_project(tmp_path)
+    path = project.content / FACADE
+    allowed = example("policy-allowed", "markdown")
+    path.write_text(path.read_text("utf-8") + "\n" + allowed + "\n", "utf-8")
+    assert check_all(project.content).problems == ()
+    published = strip_comments(allowed)
+    assert "Checked against the print edition" not in published
+    assert '<abbr title="Lashkar-e-Toiba">' in published
+
+
+def test_the_refused_example_gives_the_message_the_guide_shows(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    path = project.content / FACADE
+    refused = example("policy-refused", "markdown")
+    path.write_text(path.read_text("utf-8") + "\n" + refused + "\n", "utf-8")
+    done = run_shell(example("check", "sh"), project.root)
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == [example("policy-message", "text")]
 
 
 # -- sources and ingest ---------------------------------------------------------------------------
