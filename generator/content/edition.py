@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from slugify import slugify
@@ -117,43 +118,8 @@ def build_edition(
             issue_groups[article.issue.date].append(article)
         else:
             web_only.append(article)
-
-    issues: list[Issue] = []
-    for date in sorted(issue_groups, reverse=True):
-        group = sorted(issue_groups[date], key=running_order_key)
-        wanted = (issue_orders or {}).get(date, [])
-        if wanted:
-            rank = {slug: i for i, slug in enumerate(wanted)}
-            group.sort(key=lambda a: (rank.get(a.slug, len(rank)), running_order_key(a)))
-        # Cover titles can differ between articles of one issue (a scrape typo);
-        # the most common one wins, ties to the alphabetically first.
-        titles: dict[str, int] = defaultdict(int)
-        for a in group:
-            assert a.issue is not None
-            titles[a.issue.title] += 1
-        title = sorted(titles.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-        issues.append(Issue(date, title, tuple(a.slug for a in group)))
-
-    def newest_first(a: Article) -> tuple[int, str]:
-        return (-(a.issue.date.toordinal() if a.issue else 0), a.slug)
-
-    writer_articles: dict[str, list[Article]] = defaultdict(list)
-    writer_names: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    writer_slugs: dict[str, str] = {}
-    for article in by_slug.values():
-        for name in article.authors:
-            slug = writer_slug(name)
-            writer_slugs[name] = slug
-            writer_articles[slug].append(article)
-            writer_names[slug][name] += 1
-    writers: list[Writer] = []
-    for slug, group in writer_articles.items():
-        group.sort(key=newest_first)
-        name = sorted(writer_names[slug].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-        bio = next((a.author_bio for a in group if a.author_bio), None)
-        writers.append(Writer(slug, name, bio, tuple(a.slug for a in group)))
-    writers.sort(key=lambda w: _surname_key(w.name))
-
+    issues = _issues(issue_groups, issue_orders or {})
+    writers, writer_slugs = _writers(by_slug.values())
     chronology = [
         ChronologyEntry(event, timeline, article.slug)
         for article in by_slug.values()
@@ -179,8 +145,57 @@ def build_edition(
     for slug, article in by_slug.items():
         edition.reading_minutes[slug] = reading_minutes(article.body)
     if curation is not None:
-        _index_curation(edition, curation, sorted(by_slug.values(), key=newest_first))
+        _index_curation(edition, curation, sorted(by_slug.values(), key=_newest_first))
     return edition
+
+
+def _newest_first(a: Article) -> tuple[int, str]:
+    return (-(a.issue.date.toordinal() if a.issue else 0), a.slug)
+
+
+def _issues(
+    groups: dict[dt.date, list[Article]], orders: dict[dt.date, list[str]]
+) -> list[Issue]:
+    """The issues, newest first, each in its running order (the editors' where set)."""
+    issues: list[Issue] = []
+    for date in sorted(groups, reverse=True):
+        group = sorted(groups[date], key=running_order_key)
+        wanted = orders.get(date, [])
+        if wanted:
+            rank = {slug: i for i, slug in enumerate(wanted)}
+            group.sort(key=lambda a: (rank.get(a.slug, len(rank)), running_order_key(a)))
+        # Cover titles can differ between articles of one issue (a scrape typo);
+        # the most common one wins, ties to the alphabetically first.
+        titles: dict[str, int] = defaultdict(int)
+        for a in group:
+            assert a.issue is not None
+            titles[a.issue.title] += 1
+        title = sorted(titles.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        issues.append(Issue(date, title, tuple(a.slug for a in group)))
+    return issues
+
+
+def _writers(articles: Iterable[Article]) -> tuple[list[Writer], dict[str, str]]:
+    """The writers by surname, each with their articles newest first; and each
+    name as printed -> its writer's slug (names that differ only in accents or
+    case share one page, under the spelling most articles use)."""
+    writer_articles: dict[str, list[Article]] = defaultdict(list)
+    writer_names: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    writer_slugs: dict[str, str] = {}
+    for article in articles:
+        for name in article.authors:
+            slug = writer_slug(name)
+            writer_slugs[name] = slug
+            writer_articles[slug].append(article)
+            writer_names[slug][name] += 1
+    writers: list[Writer] = []
+    for slug, group in writer_articles.items():
+        group.sort(key=_newest_first)
+        name = sorted(writer_names[slug].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        bio = next((a.author_bio for a in group if a.author_bio), None)
+        writers.append(Writer(slug, name, bio, tuple(a.slug for a in group)))
+    writers.sort(key=lambda w: _surname_key(w.name))
+    return writers, writer_slugs
 
 
 def _index_curation(edition: Edition, curation: Curation, newest: list[Article]) -> None:

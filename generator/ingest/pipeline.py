@@ -439,9 +439,35 @@ def _read_and_write(
     report: IngestReport,
 ) -> dict[str, _Left]:
     """Fills ``report``; returns what ingest left in each article file, by slug."""
+    merged = _merge(read_all(files, progress, pool), pool.workers, report)
+    articles_dir = content / "articles"
+    existing = _existing_index(articles_dir)
+    placed = _assign_slugs(merged.values(), existing)
+    shares: list[list[_WriteJob]] = [[] for _ in range(pool.workers)]
+    for found, slug in placed:
+        shares[found.shard].append(
+            _WriteJob(
+                found.dump.fingerprint, slug, found.sources, articles_dir, existing.get(slug), force
+            )
+        )
+    left: dict[str, _Left] = {}
+    for written in pool.run_all("write", shares):
+        for outcome, what in written:
+            report.outcomes.append(outcome)
+            left[outcome.slug] = what
+    for found, slug in placed:
+        report.warnings.extend(f"{slug}: {w}" for w in found.dump.warnings)
+    report.outcomes.sort(key=lambda o: o.slug)
+    return left
+
+
+def _merge(
+    results: Iterable[_FileResult], workers: int, report: IngestReport
+) -> dict[str, _Found]:
+    """Each distinct article (by fingerprint) once, with every file it was found in;
+    counts files, dumps, duplicates and rejections into ``report``."""
     merged: dict[str, _Found] = {}
-    workers = pool.workers
-    for i, result in enumerate(read_all(files, progress, pool)):
+    for i, result in enumerate(results):
         report.warnings.extend(f"{result.file}: {w}" for w in result.warnings)
         report.unread_cues.extend(f"{result.file}:{u}" for u in result.unread)
         if result.rejected:
@@ -457,12 +483,16 @@ def _read_and_write(
             else:
                 report.duplicates += 1
             found.sources.add(Source(result.file, result.sha256))
+    return merged
 
-    articles_dir = content / "articles"
-    existing = _existing_index(articles_dir)
+
+def _assign_slugs(
+    merged: Iterable[_Found], existing: dict[str, _Existing | None]
+) -> list[tuple[_Found, str]]:
+    """Every article with its slug, in issue-date and title order."""
     claimed: set[str] = set()
     ordered = sorted(
-        merged.values(),
+        merged,
         key=lambda f: (
             f.dump.issue.date if f.dump.issue else dt.date.max,
             f.dump.title,
@@ -479,23 +509,7 @@ def _read_and_write(
                 if chosen is not None:
                     slugs[i] = chosen
                     claimed.add(chosen)
-    shares: list[list[_WriteJob]] = [[] for _ in range(workers)]
-    for i, found in enumerate(ordered):
-        slug = slugs[i]
-        shares[found.shard].append(
-            _WriteJob(
-                found.dump.fingerprint, slug, found.sources, articles_dir, existing.get(slug), force
-            )
-        )
-    left: dict[str, _Left] = {}
-    for written in pool.run_all("write", shares):
-        for outcome, what in written:
-            report.outcomes.append(outcome)
-            left[outcome.slug] = what
-    for i, found in enumerate(ordered):
-        report.warnings.extend(f"{slugs[i]}: {w}" for w in found.dump.warnings)
-    report.outcomes.sort(key=lambda o: o.slug)
-    return left
+    return [(found, slugs[i]) for i, found in enumerate(ordered)]
 
 
 MANIFEST_NAME = ".ingest-manifest.json"

@@ -82,6 +82,19 @@ def unwrap_paragraphs(markdown_text: str) -> str:
     return "\n\n".join(out)
 
 
+def _timeline_context(timelines: tuple[Timeline, ...]) -> list[dict[str, Any]]:
+    """Each timeline for the template, its events in date order and an id to link to."""
+    return [
+        {
+            "title": t.title,
+            "credit": t.credit,
+            "id": f"timeline-{i + 1}",
+            "events": sorted(t.events, key=lambda e: e.sort_key),
+        }
+        for i, t in enumerate(timelines)
+    ]
+
+
 class PageBuilder:
     def __init__(self, edition: Edition, config: SiteConfig, templates: Path) -> None:
         self.edition = edition
@@ -169,44 +182,8 @@ class PageBuilder:
         canonical = self.config.absolute(url)
         issue = edition.issue_of.get(slug)
         previous, following = edition.neighbours.get(slug, (None, None))
-        timelines = [
-            {
-                "title": t.title,
-                "credit": t.credit,
-                "id": f"timeline-{i + 1}",
-                "events": sorted(t.events, key=lambda e: e.sort_key),
-            }
-            for i, t in enumerate(a.timelines)
-        ]
-        jsonld: dict[str, Any] = {
-            "@context": "https://schema.org",
-            "@type": "NewsArticle",
-            "headline": a.title,
-            "url": canonical,
-            "mainEntityOfPage": canonical,
-            "inLanguage": "en-GB",
-            "wordCount": len(a.body.split()),
-            "author": [
-                {
-                    "@type": "Person",
-                    "name": n,
-                    "url": self.config.absolute(f"authors/{edition.writer_slugs[n]}/"),
-                }
-                for n in a.authors
-            ],
-            "publisher": {"@type": "Organization", "name": PUBLICATION},
-        }
-        if a.standfirst:
-            jsonld["description"] = display_standfirst(a)
-        if a.issue:
-            jsonld["datePublished"] = a.issue.date.isoformat()
-            jsonld["isPartOf"] = {
-                "@type": "PublicationIssue",
-                "name": a.issue.title,
-                "datePublished": a.issue.date.isoformat(),
-                "url": self.config.absolute(f"issues/{a.issue.date.isoformat()}/"),
-                "isPartOf": {"@type": "Periodical", "name": PUBLICATION},
-            }
+        timelines = _timeline_context(a.timelines)
+        jsonld = self._article_jsonld(a, canonical)
         meta = {
             "title": a.title,
             "description": display_standfirst(a) or "",
@@ -240,6 +217,40 @@ class PageBuilder:
                 edition.curation.collections[c] for c in edition.collections_of.get(slug, ())
             ],
         )
+
+    def _article_jsonld(self, a: Article, canonical: str) -> dict[str, Any]:
+        """schema.org NewsArticle for the article page's <script type="application/ld+json">."""
+        edition = self.edition
+        jsonld: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": a.title,
+            "url": canonical,
+            "mainEntityOfPage": canonical,
+            "inLanguage": "en-GB",
+            "wordCount": len(a.body.split()),
+            "author": [
+                {
+                    "@type": "Person",
+                    "name": n,
+                    "url": self.config.absolute(f"authors/{edition.writer_slugs[n]}/"),
+                }
+                for n in a.authors
+            ],
+            "publisher": {"@type": "Organization", "name": PUBLICATION},
+        }
+        if a.standfirst:
+            jsonld["description"] = display_standfirst(a)
+        if a.issue:
+            jsonld["datePublished"] = a.issue.date.isoformat()
+            jsonld["isPartOf"] = {
+                "@type": "PublicationIssue",
+                "name": a.issue.title,
+                "datePublished": a.issue.date.isoformat(),
+                "url": self.config.absolute(f"issues/{a.issue.date.isoformat()}/"),
+                "isPartOf": {"@type": "Periodical", "name": PUBLICATION},
+            }
+        return jsonld
 
     def issue(self, issue: Issue) -> Page:
         meta = self._listing_meta(
