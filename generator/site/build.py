@@ -42,7 +42,8 @@ from generator.site.incremental import (
     usable,
 )
 from generator.site.render import docs_files, render
-from generator.site.shard import Shard, finish
+from generator.site.offline import build_digest, write_service_worker
+from generator.site.shard import Shard, docs_digest, finish
 from generator.site.sitemap import write_sitemap
 
 if TYPE_CHECKING:
@@ -356,6 +357,10 @@ def _build_locked(
             books = epub_job.finish(tmp)
             timings.time("epub", started)
             timings.beside["epub"] = books.seconds
+        if shard is None or shard.first:
+            started = time.perf_counter()
+            write_service_worker(project.root, tmp, build_digest(docs_digest(docs, files), code))
+            timings.time("service worker", started)
         if shard is not None:
             finish(tmp, shard, files, docs, code)
         swap_in(tmp, final)

@@ -271,6 +271,7 @@ class PageBuilder:
             older=older,
             intro=Markup(strip_comments(note.intro)) if note and note.intro else None,
             epub=relative(issue.url, issue_epub_path(issue)),
+            offline=" ".join(relative(issue.url, f"articles/{s}/") for s in issue.slugs),
         )
 
     def issues_index(self) -> Page:
