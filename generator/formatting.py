@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import re
 from typing import TYPE_CHECKING
 
 from generator.content import event_dates
@@ -25,12 +26,21 @@ def event_label(date: str) -> str:
     return event_dates.label(date)
 
 
+# The end of a sentence inside a standfirst: . ! or ? (and a closing quote), then a space.
+_SENTENCE_END = re.compile(r"[.!?][’”\"')]?(?=\s)")
+
+
 def display_standfirst(article: Article) -> str | None:
-    """A cut-off standfirst ends at its last whole word, with an ellipsis."""
+    """A standfirst the source cut off never reads as complete: it ends at its last
+    whole sentence when it has one, else at its last whole word with an ellipsis.
+    (``check`` lists each as an editor's to-do.)"""
     text = article.standfirst
     if not text:
         return None
     if article.standfirst_truncated:
+        ends = list(_SENTENCE_END.finditer(text))
+        if ends:
+            return text[: ends[-1].end()]
         cut = text.rsplit(" ", 1)[0] if " " in text else text
         return cut.rstrip(" ,;:–—-") + "…"
     return text

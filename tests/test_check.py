@@ -196,3 +196,27 @@ def test_a_file_without_front_matter_is_reported_at_line_one(
     assert lines == [
         f"{path}:1: front matter: the file must start with a '---' line of YAML front matter"
     ]
+
+
+def test_check_lists_truncated_standfirsts_as_editors_todos(
+    run_generator: Callable[..., subprocess.CompletedProcess[str]],
+    ingested_seeds: IngestedSeeds,
+) -> None:
+    from types import SimpleNamespace
+
+    from generator.formatting import display_standfirst
+
+    result = run_generator("check", "--content", ingested_seeds.content)
+    assert result.returncode == 0, result.stderr
+    output = result.stdout + result.stderr
+    todos = [line for line in output.splitlines() if ": standfirst: to-do:" in line]
+    truncated = [f for f in ingested_seeds.by_title.values() if f.meta["standfirst_truncated"]]
+    assert truncated and len(todos) == len(truncated)
+    for f in truncated:
+        assert any(line.startswith(f"{f.path}:") for line in todos), f.path
+        # Listings never show one as if it were whole: a whole sentence, or a marked cut.
+        shown = display_standfirst(
+            SimpleNamespace(standfirst=f.meta["standfirst"], standfirst_truncated=True)
+        )
+        assert shown.endswith(("…", ".", "?", "!", "’", "”")), shown
+        assert f.meta["standfirst"].startswith(shown.rstrip("…"))

@@ -109,7 +109,11 @@ def check_all(content: Path, cache: ArticleCache | None = None) -> ContentCheck:
     problems += check_topics(curation, loaded)
     problems += check_references(curation, result.articles, (i.path.stem for i in loaded))
     problems += _home_problems(content)
-    warnings = tuple(skipped + cue_warnings(content / "articles", result.articles))
+    warnings = tuple(
+        skipped
+        + cue_warnings(content / "articles", result.articles)
+        + standfirst_todos(content / "articles", result.articles)
+    )
     problems = outside + list(result.problems) + problems
     return ContentCheck(result.articles, curation, tuple(problems), warnings)
 
@@ -164,6 +168,33 @@ def cue_warnings(articles_dir: Path, articles: Iterable[Article]) -> list[Proble
                     "move it to author_bio and name the writers",
                 ))
     return out
+
+
+def standfirst_todos(articles_dir: Path, articles: Iterable[Article]) -> list[Problem]:
+    """Standfirsts the source cut off (``standfirst_truncated: true``): listings end
+    them at their last whole sentence, or mark the cut, until an editor writes the
+    rest. Each is an editor's to-do, not an error."""
+    out: list[Problem] = []
+    for article in articles:
+        if article.standfirst and article.standfirst_truncated:
+            path = articles_dir / f"{article.slug}.md"
+            out.append(Problem(
+                str(path), _line_of_key(path, "standfirst"), "standfirst",
+                f"to-do: cut off by the source ({article.standfirst[-40:]!r}); write the "
+                "rest and set standfirst_truncated: false",
+            ))
+    return out
+
+
+def _line_of_key(path: Path, key: str) -> int:
+    try:
+        lines = path.read_text("utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return 1
+    for i, line in enumerate(lines, start=1):
+        if line.startswith(f"{key}:"):
+            return i
+    return 1
 
 
 def _home_problems(content: Path) -> list[Problem]:
