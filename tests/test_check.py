@@ -80,7 +80,9 @@ def test_the_ingested_seeds_pass(
 ) -> None:
     result = run_generator("check", "--content", ingested_seeds.content)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout == ""
+    # Nothing but the editors' to-dos: the standfirsts the sources cut off.
+    lines = result.stdout.splitlines()
+    assert all(": standfirst: to-do:" in line for line in lines), lines
     assert "6 article(s)" in result.stderr
 
 
