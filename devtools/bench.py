@@ -22,6 +22,9 @@ from pathlib import Path
 
 import yaml
 
+from devtools import scale_bench as scale
+from devtools.scale_bench import Pair
+
 ROOT = Path(__file__).resolve().parent.parent
 # Steps shorter than this are run several times and the median reported: on this
 # shared machine one 10,000-article build measured 58 s and 70 s an hour apart.
@@ -34,6 +37,8 @@ SHORT_RUN_SECONDS = 90.0
 # nothing while it measures (outputs are moved aside) and waits this long, after a
 # sync, before the steps that follow a deletion.
 SETTLE_SECONDS = 65.0
+# Shards built one after another (issue 17): what N CI runners would each do.
+SHARDS = 4
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,7 @@ class Run:
     peak_mb: float
     steps: str = ""  # the build's own "build: site/ ready in ..." line: where the time went
     cpu_s: float = 0.0  # user + system, the processes it started included
+    pss_mb: float = 0.0  # the largest summed PSS of its process tree (scale_bench.py)
 
 
 @dataclass
@@ -70,14 +76,34 @@ class BenchResult:
     runs: int
     build_steps: str = ""
     rebuild_steps: str = ""
+    # Issue 17: the whole archive.
+    tree_pss_mb: float = 0.0  # summed PSS of the build's process tree, largest sample
+    rebuild_one_identical: bool | None = None  # the 1-edit rebuild == a full build
+    rebuild_fifty_edits_s: float | None = None
+    rebuild_fifty_identical: bool | None = None
+    shards: int = 0
+    shard_s: list[float] | None = None  # each shard's build, one after another
+    merge_s: float | None = None
+    shards_identical: bool | None = None  # merged site == the one-machine build
+    shards_on_paper_s: float | None = None  # N runners: the slowest shard + the merge
+    shard_pss_mb: float | None = None
+    first_visit_kb: float | None = None  # an article page, compressed, cache empty
+    hugo_s: float | None = None  # Hugo on the same article files, median of the pairs
+    over_hugo: float | None = None  # full build / Hugo, wall, median of paired runs
+    over_hugo_cpu: float | None = None
+    hugo_pairs: list[list[float]] | None = None  # [edition s, hugo s] run by run
 
 
 def _run(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> Run:
+    from devtools.scale_bench import PssSampler
+
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    sampler = PssSampler(proc.pid)
     assert proc.stderr is not None
     stderr = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
+    pss_mb = sampler.stop()
     proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - started
     if proc.returncode not in ok:
@@ -87,7 +113,7 @@ def _run(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> Run:
     steps = next(
         (line for line in stderr.decode(errors="replace").splitlines() if "ready in" in line), ""
     )
-    return Run(seconds, usage.ru_maxrss / 1024, steps, usage.ru_utime + usage.ru_stime)
+    return Run(seconds, usage.ru_maxrss / 1024, steps, usage.ru_utime + usage.ru_stime, pss_mb)
 
 
 def _median(runs: list[Run]) -> Run:
@@ -97,6 +123,7 @@ def _median(runs: list[Run]) -> Run:
         max(r.peak_mb for r in runs),
         middle.steps,
         statistics.median(r.cpu_s for r in runs),
+        max(r.pss_mb for r in runs),
     )
 
 
@@ -224,6 +251,29 @@ def _query_kb(site: Path) -> float | None:
         return None
 
 
+def _identical_to_full(root: Path, work: Path, name: str) -> bool:
+    """Whether the site an incremental build just made is byte for byte the site a
+    full build of the same content makes (the full build is not timed)."""
+    built = scale.snapshot(root / "site", work / f"incremental-{name}")
+    _run([sys.executable, "-m", "generator", "build", "--full"], root)
+    differ = scale.same_tree(built, root / "site")
+    if differ:
+        print(f"bench: {name}: {len(differ)} file(s) differ, e.g. {differ[:5]}", file=sys.stderr)
+    return not differ
+
+
+def _first_visit_kb(site: Path) -> float | None:
+    """A first visit to an article page: every request, compressed, empty cache."""
+    from devtools.page_cost import first_visit_kb
+
+    article = next((site / "articles").iterdir()).name
+    try:
+        return first_visit_kb(site, f"articles/{article}/")
+    except Exception as error:  # a missing browser must not lose the other figures
+        print(f"bench: first visit not measured: {error}", file=sys.stderr)
+        return None
+
+
 def bench_one(
     n: int, seed: int = 1, repeats: int = 3, settle: float = SETTLE_SECONDS
 ) -> BenchResult:
@@ -250,11 +300,22 @@ def bench_one(
         articles = len(list((content / "articles").glob("*.md")))
         noop = _run([py, "-m", "generator", "ingest", "content/sources", "--quiet"], root, (0, 1))
 
+        pairs: list[Pair] = []
+        hugo = scale.hugo_project(root, work) if scale.hugo_command() else None
+
         def fresh_build(*flags: str) -> Run:
             # As on a fresh clone: no site, no docs tree, no article cache.
             for output in ("site", "build", ".cache"):
                 aside(root / output)
-            return _run([py, "-m", "generator", "build", *flags], root)
+            hugo_run = None
+            if hugo is not None and not flags:
+                # Hugo on the same article files just before each full build: the
+                # pair shares the machine's load of the moment (issue 17).
+                hugo_run = scale.time_hugo(hugo, work / f"hugo-out-{len(pairs)}")
+            run = _run([py, "-m", "generator", "build", *flags], root)
+            if hugo_run is not None:
+                pairs.append(Pair(run.seconds, hugo_run[0], run.cpu_s, hugo_run[1]))
+            return run
 
         build = _repeat(fresh_build, fresh_build(), repeats)
         pages = len(list((root / "site").rglob("index.html")))
@@ -270,6 +331,18 @@ def bench_one(
         edited = sorted((content / "articles").glob("*.md"))[articles // 2]
         edited.write_text(edited.read_text("utf-8") + "\nAn editor's added paragraph.\n", "utf-8")
         rebuild = _run([py, "-m", "generator", "build"], root)
+        one_identical = _identical_to_full(root, work, "one-edit")
+        scale.edit_articles(content / "articles", 50, "Fifty editors' added paragraph.")
+        rebuild_fifty = _run([py, "-m", "generator", "build"], root)
+        fifty_identical = _identical_to_full(root, work, "fifty-edits")
+        full_site = scale.snapshot(root / "site", work / "reference-site")
+        shard_runs = [
+            _run([py, "-m", "generator", "build", "--shard", f"{k}/{SHARDS}"], root)
+            for k in range(1, SHARDS + 1)
+        ]
+        merge = _run([py, "-m", "generator", "merge"], root)
+        shards_identical = not scale.same_tree(full_site, root / "site")
+        first_visit_kb = _first_visit_kb(root / "site")
         preview_s = _preview_latency(root, edited)
         _settle(settle)  # the rebuild deleted the site it replaced
         plain = _plain_mkdocs(root, work)
@@ -298,6 +371,25 @@ def bench_one(
             runs=repeats if build.seconds < SHORT_RUN_SECONDS else 1,
             build_steps=build.steps,
             rebuild_steps=rebuild.steps,
+            tree_pss_mb=round(max(build.pss_mb, rebuild.pss_mb, rebuild_fifty.pss_mb), 1),
+            rebuild_one_identical=one_identical,
+            rebuild_fifty_edits_s=round(rebuild_fifty.seconds, 2),
+            rebuild_fifty_identical=fifty_identical,
+            shards=SHARDS,
+            shard_s=[round(r.seconds, 2) for r in shard_runs],
+            merge_s=round(merge.seconds, 2),
+            shards_identical=shards_identical,
+            shards_on_paper_s=round(max(r.seconds for r in shard_runs) + merge.seconds, 2),
+            shard_pss_mb=round(max(r.pss_mb for r in shard_runs), 1),
+            first_visit_kb=first_visit_kb,
+            hugo_s=round(statistics.median(p.hugo_s for p in pairs), 2) if pairs else None,
+            over_hugo=round(statistics.median(p.ratio for p in pairs), 2) if pairs else None,
+            over_hugo_cpu=(
+                round(statistics.median(p.edition_cpu_s / p.hugo_cpu_s for p in pairs), 2)
+                if pairs
+                else None
+            ),
+            hugo_pairs=[[round(p.edition_s, 2), round(p.hugo_s, 2)] for p in pairs] or None,
         )
 
 
@@ -322,6 +414,19 @@ COLUMNS = [
     ("pagefind s", "pagefind_index_s"),
     ("pagefind MB", "pagefind_peak_mb"),
     ("pagefind KB", "pagefind_query_kb"),
+    ("tree PSS MB", "tree_pss_mb"),
+    ("1 edit same", "rebuild_one_identical"),
+    ("50 edits s", "rebuild_fifty_edits_s"),
+    ("50 same", "rebuild_fifty_identical"),
+    ("shards s", "shard_s"),
+    ("merge s", "merge_s"),
+    ("shards same", "shards_identical"),
+    ("N runners s", "shards_on_paper_s"),
+    ("shard PSS MB", "shard_pss_mb"),
+    ("visit KB", "first_visit_kb"),
+    ("hugo s", "hugo_s"),
+    ("/hugo", "over_hugo"),
+    ("/hugo CPU", "over_hugo_cpu"),
 ]
 
 

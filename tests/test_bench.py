@@ -34,5 +34,15 @@ def test_bench_runs_end_to_end_and_writes_its_table(tmp_path: Path) -> None:
                 "peak_mb", "build_no_search_s", "search_query_kb", "pagefind_index_s",
                 "pagefind_query_kb"):
         assert row[key] > 0, key
+    # Issue 17's columns: incremental rebuilds and shards give a full build's bytes.
+    assert row["rebuild_one_identical"] is True
+    assert row["rebuild_fifty_identical"] is True
+    assert row["shards_identical"] is True
+    assert len(row["shard_s"]) == row["shards"] == 4
+    for key in ("tree_pss_mb", "rebuild_fifty_edits_s", "merge_s", "shard_pss_mb",
+                "first_visit_kb", "hugo_s", "over_hugo"):
+        assert row[key] > 0, key
+    # The summed PSS of the build's processes is at least its largest process's.
+    assert row["tree_pss_mb"] >= 0.5 * row["peak_mb"]
     # A second ingest of unchanged sources replays its report instead of parsing.
     assert row["noop_ingest_s"] < row["ingest_s"] + 1.0
