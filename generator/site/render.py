@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import multiprocessing
 import os
 import re
 import shutil
@@ -184,7 +185,11 @@ def _render(
             for job in jobs:
                 _render_shard(job)
         else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            # Spawned, not forked: a forked worker would carry the main process's
+            # edition model and pages; a spawned one holds only MkDocs' model of
+            # its own files (the summed memory of the build's processes, issue 17).
+            spawn = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
                 list(pool.map(_render_shard, jobs))
         for k in range(1, shards):
             shard_site = work / f"site-{k}"
