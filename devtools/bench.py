@@ -62,14 +62,14 @@ class BenchResult:
     pages: int
     noop_ingest_s: float
     rebuild_one_edit_s: float
-    preview_regenerate_s: float
+    preview_regenerate_s: float | None
     peak_mb: float
     site_mb: float
     search_query_kb: float | None
-    plain_mkdocs_s: float
-    edition_over_plain: float
-    build_no_search_s: float  # the same build with --no-search
-    search_adds: float  # what the search index adds to the build, as a fraction
+    plain_mkdocs_s: float | None
+    edition_over_plain: float | None
+    build_no_search_s: float | None  # the same build with --no-search
+    search_adds: float | None  # what the search index adds to the build, as a fraction
     pagefind_index_s: float | None  # Pagefind on the same built site, for comparison
     pagefind_peak_mb: float | None
     pagefind_query_kb: float | None
@@ -275,8 +275,15 @@ def _first_visit_kb(site: Path) -> float | None:
 
 
 def bench_one(
-    n: int, seed: int = 1, repeats: int = 3, settle: float = SETTLE_SECONDS
+    n: int,
+    seed: int = 1,
+    repeats: int = 3,
+    settle: float = SETTLE_SECONDS,
+    scale_only: bool = False,
 ) -> BenchResult:
+    """One archive size. ``scale_only``: the whole-archive columns (issue 17) and
+    the full build they rest on, without search cost, Pagefind, the build without
+    search, the preview and plain MkDocs (a shorter run for a busy machine)."""
     from devtools.synth import synthesize
 
     py = sys.executable
@@ -319,14 +326,16 @@ def bench_one(
 
         build = _repeat(fresh_build, fresh_build(), repeats)
         pages = len(list((root / "site").rglob("index.html")))
-        query_kb = _query_kb(root / "site")
-        pagefind, pagefind_kb = _pagefind(root / "site", work)
+        query_kb, pagefind, pagefind_kb, build_no_search = None, None, None, None
+        if not scale_only:
+            query_kb = _query_kb(root / "site")
+            pagefind, pagefind_kb = _pagefind(root / "site", work)
 
-        def no_search() -> Run:
-            return fresh_build("--no-search")
+            def no_search() -> Run:
+                return fresh_build("--no-search")
 
-        build_no_search = _repeat(no_search, no_search(), repeats)
-        fresh_build()  # the site again, with its index, for the edit below
+            build_no_search = _repeat(no_search, no_search(), repeats)
+            fresh_build()  # the site again, with its index, for the edit below
 
         edited = sorted((content / "articles").glob("*.md"))[articles // 2]
         edited.write_text(edited.read_text("utf-8") + "\nAn editor's added paragraph.\n", "utf-8")
@@ -343,9 +352,11 @@ def bench_one(
         merge = _run([py, "-m", "generator", "merge"], root)
         shards_identical = not scale.same_tree(full_site, root / "site")
         first_visit_kb = _first_visit_kb(root / "site")
-        preview_s = _preview_latency(root, edited)
-        _settle(settle)  # the rebuild deleted the site it replaced
-        plain = _plain_mkdocs(root, work)
+        preview_s, plain = None, None
+        if not scale_only:
+            preview_s = _preview_latency(root, edited)
+            _settle(settle)  # the rebuild deleted the site it replaced
+            plain = _plain_mkdocs(root, work)
         return BenchResult(
             n=n,
             articles=articles,
@@ -357,14 +368,16 @@ def bench_one(
             pages=pages,
             noop_ingest_s=round(noop.seconds, 2),
             rebuild_one_edit_s=round(rebuild.seconds, 2),
-            preview_regenerate_s=round(preview_s, 2),
+            preview_regenerate_s=None if preview_s is None else round(preview_s, 2),
             peak_mb=round(max(ingest.peak_mb, build.peak_mb, rebuild.peak_mb), 1),
             site_mb=round(_dir_mb(root / "site"), 1),
             search_query_kb=query_kb,
-            plain_mkdocs_s=round(plain.seconds, 2),
-            edition_over_plain=round(build.seconds / plain.seconds, 2),
-            build_no_search_s=round(build_no_search.seconds, 2),
-            search_adds=round(build.seconds / build_no_search.seconds - 1, 3),
+            plain_mkdocs_s=round(plain.seconds, 2) if plain else None,
+            edition_over_plain=round(build.seconds / plain.seconds, 2) if plain else None,
+            build_no_search_s=round(build_no_search.seconds, 2) if build_no_search else None,
+            search_adds=(
+                round(build.seconds / build_no_search.seconds - 1, 3) if build_no_search else None
+            ),
             pagefind_index_s=round(pagefind.seconds, 2) if pagefind else None,
             pagefind_peak_mb=round(pagefind.peak_mb, 1) if pagefind else None,
             pagefind_query_kb=pagefind_kb,
@@ -475,7 +488,12 @@ def wrapped_scrape_run(work: Path, lines: int = WRAPPED_LINES) -> Run:
 
 
 def main(
-    sizes: list[int], out: Path, seed: int = 1, repeats: int = 3, settle: float = SETTLE_SECONDS
+    sizes: list[int],
+    out: Path,
+    seed: int = 1,
+    repeats: int = 3,
+    settle: float = SETTLE_SECONDS,
+    scale_only: bool = False,
 ) -> int:
     results = []
     for n in sizes:
@@ -483,7 +501,7 @@ def main(
         # be billed to this N's steps.
         print(f"bench: N={n:,}: settling the file system for {settle:.0f} s ...", file=sys.stderr)
         _settle(settle)
-        results.append(bench_one(n, seed, repeats, settle))
+        results.append(bench_one(n, seed, repeats, settle, scale_only))
         print(table(results), file=sys.stderr)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps([asdict(r) for r in results], indent=2) + "\n", "utf-8")

@@ -153,7 +153,9 @@ def _bench(args: argparse.Namespace) -> int:
     from devtools.bench import main as bench_main
 
     settle = SETTLE_SECONDS if args.settle is None else args.settle
-    return bench_main(args.sizes, Path(args.out), args.seed, args.repeats, settle)
+    return bench_main(
+        args.sizes, Path(args.out), args.seed, args.repeats, settle, scale_only=args.scale_only
+    )
 
 
 def _quality(args: argparse.Namespace) -> int:
@@ -228,6 +230,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="wait after a sync before each N and before plain MkDocs, so that files"
         " deleted just before are not billed to the next step (default 65; 0: no wait)",
+    )
+    p.add_argument(
+        "--scale-only",
+        action="store_true",
+        help="only the full build and the whole-archive columns (incremental, shards,"
+        " memory, first visit, Hugo): no search cost, Pagefind, preview or plain MkDocs",
     )
     p.set_defaults(func=_bench)
 
