@@ -44,7 +44,7 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         os.replace(tmp, path)
     except OSError as error:
         Path(tmp).unlink(missing_ok=True)
-        if error.filename is None:
+        if error.filename is None and error.errno is not None:
             # A write to the open file (a full disk) names no file: name it.
             raise OSError(error.errno, error.strerror, str(path)) from error
         raise

@@ -63,3 +63,50 @@ def test_100000_wrapped_lines_ingest_in_seconds_not_minutes(tmp_path: Path) -> N
     assert checked.problems == ()
     (article,) = [a for a in checked.articles if a.title == "I am every woman"]
     assert article.body.count("and it went on") == 100_000
+
+
+SEED = Path(__file__).resolve().parent.parent / "content" / "sources" / "000_16a189a49fb77abf.txt"
+
+
+def test_an_issue_date_no_build_can_stamp_is_rejected_by_ingest_not_written(
+    tmp_path: Path,
+) -> None:
+    sources = tmp_path / "content" / "sources"
+    (sources / "a").mkdir(parents=True)
+    (sources / "b").mkdir()
+    text = SEED.read_text("utf-8").replace("07 March 2011 issue", "07 March 2107 issue")
+    (sources / "a" / "far.txt").write_text(text, "utf-8")
+    # Two rejected files of one name, in two folders: each named by its path.
+    (sources / "a" / "same.txt").write_bytes(b"\x00\x01\x02binary")
+    (sources / "b" / "same.txt").write_bytes(b"\x00\x01\x02binary")
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "ingest", sources, "--content", tmp_path / "content"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1, result.stderr
+    assert (
+        "rejected content/sources/a/far.txt: 'I am every woman': issue date 2107-03-07 "
+        "is not between 1913 and 2100; not ingested"
+    ) in result.stderr
+    assert "rejected content/sources/a/same.txt: " in result.stderr
+    assert "rejected content/sources/b/same.txt: " in result.stderr
+    checked = check_all(tmp_path / "content")
+    assert checked.problems == ()
+    assert "I am every woman" not in [a.title for a in checked.articles]
+    assert checked.articles  # the file's other article, dated 2017, is written
+
+
+def test_ingest_reads_no_clock() -> None:
+    """Same scrape, same article, whenever it is ingested: two-digit years resolve
+    against the article's own issue date (generator/ingest/cues.py), never today."""
+    import ast
+
+    root = Path(__file__).resolve().parent.parent / "generator"
+    clocks = []
+    for path in [*(root / "ingest").glob("*.py"), *(root / "content").glob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in ("today", "now", "utcnow"):
+                clocks.append(f"{path.name}:{node.lineno}")
+    assert clocks == []

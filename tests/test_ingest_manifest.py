@@ -52,7 +52,7 @@ def test_a_changed_source_is_ingested_again(tmp_path: Path) -> None:
     ingest([sources], content)
     (sources / "extra.txt").write_bytes(b"")
     report = ingest([sources], content)
-    assert report.rejected == [("extra.txt", "the file is empty")]
+    assert report.rejected == [("sources/extra.txt", "the file is empty")]
 
 
 # --- an editor's change, judged without the sources -------------------------------------

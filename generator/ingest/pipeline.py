@@ -30,6 +30,7 @@ from generator.boundary import Skipped, inside, shown, walk, writable_folder
 from generator.code_digest import code_digest
 from generator.content import yamlio
 from generator.content.article_file import article_paths, dump_article
+from generator.content.problems import ISSUE_YEARS
 from generator.content.schema import IssueRef, Source
 from generator.errors import GeneratorError, UsageError
 from generator.ingest.article_markdown import to_article
@@ -439,7 +440,8 @@ def _read_and_write(
     report: IngestReport,
 ) -> dict[str, _Left]:
     """Fills ``report``; returns what ingest left in each article file, by slug."""
-    merged = _merge(read_all(files, progress, pool), pool.workers, report)
+    project = Path(os.path.abspath(content)).parent
+    merged = _merge(read_all(files, progress, pool), pool.workers, report, files, project)
     articles_dir = content / "articles"
     existing = _existing_index(articles_dir)
     placed = _assign_slugs(merged.values(), existing)
@@ -462,18 +464,38 @@ def _read_and_write(
 
 
 def _merge(
-    results: Iterable[_FileResult], workers: int, report: IngestReport
+    results: Iterable[_FileResult],
+    workers: int,
+    report: IngestReport,
+    files: list[Path],
+    project: Path,
 ) -> dict[str, _Found]:
     """Each distinct article (by fingerprint) once, with every file it was found in;
-    counts files, dumps, duplicates and rejections into ``report``."""
+    counts files, dumps, duplicates and rejections into ``report``. ``files`` are
+    the results' files, in order; a rejected one is named by its path in ``project``."""
     merged: dict[str, _Found] = {}
+    # Articles whose issue date no build can stamp (check allows ISSUE_YEARS): said
+    # here, by their file, rather than written for check to refuse afterwards.
+    out_of_range: set[str] = set()
     for i, result in enumerate(results):
         report.warnings.extend(f"{result.file}: {w}" for w in result.warnings)
         report.unread_cues.extend(f"{result.file}:{u}" for u in result.unread)
         if result.rejected:
-            report.rejected.append((result.file, result.rejected))
+            # By its path in the project: two folders may hold files of one name.
+            report.rejected.append((shown(files[i], project), result.rejected))
             continue
         for dump in result.dumps:
+            if dump.fingerprint in out_of_range:
+                continue
+            if dump.issue is not None and dump.issue.date.year not in ISSUE_YEARS:
+                out_of_range.add(dump.fingerprint)
+                first, last = ISSUE_YEARS[0], ISSUE_YEARS[-1]
+                reason = (
+                    f"{dump.title[:60]!r}: issue date {dump.issue.date.isoformat()} is not "
+                    f"between {first} and {last}; not ingested"
+                )
+                report.rejected.append((shown(files[i], project), reason))
+                continue
             report.dumps += 1
             found = merged.get(dump.fingerprint)
             if found is None:
