@@ -434,3 +434,17 @@ def test_output_lines_that_read_as_commands_are_shown_not_obeyed(
         "| ::add-mask::x",
         "|   ::error::y",
     ]
+
+
+def test_a_link_to_no_article_is_a_problem_at_its_line(tmp_path: Path) -> None:
+    """The strict build stopped on it with "Aborted with 1 warnings", no file, no line."""
+    write(tmp_path, "other", "Fine.")
+    body = "See [the other piece](other.md).\n\nAnd [a missing one](nope.md#part)."
+    path = write(tmp_path, "linking", body + "\n\nAnd [another](../articles/gone.md).")
+    problems = [str(p) for p in check_all(tmp_path).problems]
+    assert problems == [
+        f"{path}:{BODY_LINE + 2}: body: the link to nope.md names no article; link to another "
+        "article by its file name (other-slug.md), as it is in content/articles",
+        f"{path}:{BODY_LINE + 4}: body: the link to ../articles/gone.md names no article; link "
+        "to another article by its file name (other-slug.md), as it is in content/articles",
+    ]

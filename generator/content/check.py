@@ -8,6 +8,7 @@ editors' tools) can jump to the place.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -109,6 +110,7 @@ def check_all(content: Path, cache: ArticleCache | None = None) -> ContentCheck:
     problems += check_topics(curation, loaded)
     problems += check_references(curation, result.articles, (i.path.stem for i in loaded))
     problems += _home_problems(content)
+    problems += link_problems(content / "articles", result.articles)
     warnings = tuple(
         skipped
         + cue_warnings(content / "articles", result.articles)
@@ -209,3 +211,37 @@ def _home_problems(content: Path) -> list[Problem]:
     except (OSError, UnicodeDecodeError) as error:
         return [Problem(str(path), 1, "file", f"cannot read: {error}")]
     return policy_problems(text, str(path), 1)
+
+
+# A Markdown link to a page by its file name, as MkDocs resolves them.
+_MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+?\.md)(?:#[^)\s>]*)?>?(?:\s+\"[^\"]*\")?\s*\)")
+
+
+def link_problems(articles_dir: Path, articles: Iterable[Article]) -> list[Problem]:
+    """Links from an article to another by file name (``other.md``) that name no
+    article: the strict build stopped on them with "Aborted with 1 warnings" and
+    neither a file nor a line. Links elsewhere in the site are MkDocs' to check."""
+    slugs = {a.slug for a in articles}
+    out: list[Problem] = []
+    for article in articles:
+        if ".md" not in article.body:
+            continue
+        for match in _MD_LINK.finditer(article.body):
+            target = match.group(1)
+            if "://" in target or target.startswith("/"):
+                continue
+            resolved = posixpath.normpath(posixpath.join("articles", target))
+            folder, _, name = resolved.rpartition("/")
+            if folder != "articles" or name[: -len(".md")] in slugs:
+                continue
+            path = articles_dir / f"{article.slug}.md"
+            out.append(
+                Problem(
+                    str(path),
+                    _line_in_file(path, match.group(0)),
+                    "body",
+                    f"the link to {target} names no article; link to another article "
+                    "by its file name (other-slug.md), as it is in content/articles",
+                )
+            )
+    return out
