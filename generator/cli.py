@@ -61,6 +61,13 @@ def _check(args: argparse.Namespace) -> int:
     if result.problems:
         print(f"check: {len(result.problems)} problem(s) in {args.content}", file=sys.stderr)
         return EXIT_PROBLEMS
+    from generator.content.addresses import LEDGER, record_ledger
+
+    # Clean content: its pages' addresses join the ledger of published addresses,
+    # so that renaming one later demands a redirect (generator/content/addresses.py).
+    if record_ledger(Path(args.content), set(result.pages)):
+        ledger = Path(args.content) / LEDGER
+        print(f"check: recorded new page addresses in {ledger}", file=sys.stderr)
     curation = result.curation
     print(
         f"check: {len(result.articles)} article(s), {len(curation.collections)} collection(s), "

@@ -124,7 +124,7 @@ def test_the_ingested_seeds_pass(
             ("notes: []", "notes: []\nsubtitle: An extra line"),
             "{path}:23: subtitle: unknown key; the fields are title, slug, standfirst, "
             "standfirst_truncated, authors, author_bio, issue, image, credits, timelines, "
-            "notes, corrections, topics, sources",
+            "notes, corrections, topics, aliases, sources",
             id="unknown-key",
         ),
         pytest.param(
@@ -172,7 +172,7 @@ def test_every_problem_in_every_file_is_reported(
         f"{first}:10: issue.date: 'soon' is not a date; write it as YYYY-MM-DD",
         f"{second}:2: colour: unknown key; the fields are title, slug, standfirst, "
         "standfirst_truncated, authors, author_bio, issue, image, credits, timelines, "
-        "notes, corrections, topics, sources",
+        "notes, corrections, topics, aliases, sources",
         f"{second}:2: title: is required and must be text",
     ]
 

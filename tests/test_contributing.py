@@ -44,6 +44,9 @@ EXERCISED = {
     "correct-after",
     "body-markup",
     "correction",
+    "alias",
+    "alias-missing",
+    "topic-alias",
     "timeline",
     "bio",
     "mistake",
@@ -214,6 +217,10 @@ def test_a_correction_shows_as_a_notice(edited: Project) -> None:
     )
     assert notice.h2.get_text() == "Correction"
     assert "misspelt the name of the terrorism analyst Sajjan Gohel" in notice.get_text()
+    assert notice.select_one("time")["datetime"] == "2026-12-04"
+    assert notice.select_one("time").get_text() == "4 December 2026"
+    listed = page(edited.site_dir(), "corrections").select_one(".ns-corrections")
+    assert "Sajjan Gohel" in listed.get_text()
 
 
 def test_a_new_timeline_shows_beside_the_article_and_in_the_chronology(edited: Project) -> None:
@@ -298,7 +305,11 @@ def test_adding_new_scrapes_writes_new_articles(tmp_path: Path) -> None:
 def test_ingest_keeps_an_edited_article_and_only_force_overwrites_it(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
     facade = project.content / FACADE
-    apply_yaml(project.content, FACADE, "corrections: [An edit ingest must keep.]")
+    apply_yaml(
+        project.content,
+        FACADE,
+        "corrections: [{date: 2026-12-01, text: An edit ingest must keep.}]",
+    )
     edited = facade.read_bytes()
     kept = run_shell(example("ingest-kept", "sh"), project.root)
     assert kept.returncode == 0, kept.stderr
@@ -361,3 +372,90 @@ def test_make_serve_previews_the_edition(tmp_path: Path) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait(timeout=10)
+
+
+# -- renaming an article and a topic -------------------------------------------------------------
+
+
+RENAMED = "britain-and-the-mumbai-attacks"
+
+
+def rename_article_file(content: Path, old: str, new: str) -> None:
+    """What an editor does besides the alias: the file, and the curation files' mentions."""
+    (content / "articles" / f"{old}.md").rename(content / "articles" / f"{new}.md")
+    for path in [*(content / "collections").glob("*.md"), *(content / "issues").glob("*.md")]:
+        path.write_text(path.read_text("utf-8").replace(old, new), "utf-8")
+
+
+def rename_topic(content: Path, snippet: str) -> tuple[str, str]:
+    """Apply the guide's topics.yml snippet: its entry replaces the old one."""
+    (entry,) = yaml.safe_load(snippet)["topics"]
+    (old,) = entry["aliases"]
+    topics = content / "topics.yml"
+    data = yaml.safe_load(topics.read_text("utf-8"))
+    data["topics"] = [entry if t["name"] == old else t for t in data["topics"]]
+    topics.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
+    for path in (content / "articles").glob("*.md"):
+        meta, body = split_article(path)
+        if old in meta.get("topics", []):
+            meta["topics"] = [entry["name"] if t == old else t for t in meta["topics"]]
+            write_article(path, meta, body)
+    return old, entry["name"]
+
+
+def test_renamed_article_and_topic_keep_their_old_addresses(tmp_path: Path) -> None:
+    from generator.content.curation import topic_slug
+    from tests.redirect_server import serve_with_redirects
+
+    project = copy_project(tmp_path)
+    content = project.content
+    alias_yaml = example("alias", "yaml")
+    pariah = PARIAH.removeprefix("articles/").removesuffix(".md")
+    rename_article_file(content, pariah, RENAMED)
+    # The slug renamed without the alias: check demands it, at the ledger's line.
+    apply_yaml(content, f"articles/{RENAMED}.md", f"slug: {RENAMED}")
+    done = run_shell(example("check", "sh"), project.root)
+    assert done.returncode == 1
+    assert example("alias-missing", "text") in done.stdout.splitlines()
+    apply_yaml(content, f"articles/{RENAMED}.md", alias_yaml)
+    old_topic, new_topic = rename_topic(content, example("topic-alias", "yaml"))
+    done = run_shell(example("check", "sh"), project.root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    build(project, ingest_sources=False, search=False)
+    site = project.site_dir()
+    old_topic_url = f"/topics/{topic_slug(old_topic)}/"
+    new_topic_url = f"/topics/{topic_slug(new_topic)}/"
+    lines = (site / "_redirects").read_text("utf-8").splitlines()
+    assert f"/articles/{pariah}/ /articles/{RENAMED}/ 301" in lines
+    assert f"{old_topic_url} {new_topic_url} 301" in lines
+    ledger = (content / "addresses.txt").read_text("utf-8").splitlines()
+    assert f"/articles/{RENAMED}/" in ledger and new_topic_url in ledger  # recorded
+    with serve_with_redirects(site) as base:
+        for line in lines:
+            old, new, status = line.split()
+            assert status == "301"
+            code, location = fetch_status(base + old)
+            assert (code, location) == (301, new), line
+            assert fetch_status(base + new) == (200, None), line
+    # Without the alias, check fails at the ledger's line, as the guide says.
+    meta, body = split_article(content / f"articles/{RENAMED}.md")
+    del meta["aliases"]
+    write_article(content / f"articles/{RENAMED}.md", meta, body)
+    done = run_shell(example("check", "sh"), project.root)
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == [example("alias-missing", "text")]
+
+
+def fetch_status(url: str) -> tuple[int, str | None]:
+    """The status of a GET that does not follow redirects, and its Location."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(url, timeout=10) as response:
+            return response.status, response.headers.get("Location")
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Location")

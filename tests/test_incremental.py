@@ -77,9 +77,22 @@ def edit_title(project: Project) -> None:
     _set_field(_articles(project)[5], "title", "A headline the editors rewrote")
 
 
+def _retire_dropped_addresses(project: Project) -> None:
+    """What an editor does for a page that is gone on purpose: delete its line in
+    the ledger of published addresses (content/addresses.txt), as check says."""
+    from generator.content.addresses import LEDGER
+    from generator.content.check import check_all
+
+    dropped = {p.line for p in check_all(project.content).problems if p.field == "address"}
+    ledger = project.content / LEDGER
+    lines = ledger.read_text("utf-8").splitlines(keepends=True)
+    ledger.write_text("".join(t for i, t in enumerate(lines, 1) if i not in dropped), "utf-8")
+
+
 def edit_slug(project: Project) -> None:
     path = _articles(project)[7]
-    _set_field(path, "slug", "a-slug-the-editors-chose")
+    old = path.stem
+    _set_field(path, "slug", f"a-slug-the-editors-chose\naliases: [{old}]")
     path.rename(path.with_name("a-slug-the-editors-chose.md"))
 
 
@@ -89,10 +102,12 @@ def edit_issue_date(project: Project) -> None:
     text, count = re.subn(r"(?m)^(issue:\n  date: )\d{4}-\d{2}-\d{2}$", r"\g<1>1999-01-07", text)
     assert count == 1
     path.write_text(text, "utf-8")
+    _retire_dropped_addresses(project)
 
 
 def delete_article(project: Project) -> None:
     _articles(project)[11].unlink()
+    _retire_dropped_addresses(project)
 
 
 def new_article(project: Project) -> None:

@@ -795,6 +795,6 @@ def test_no_body_paragraph_is_dropped_or_reordered(
     # a note or a credit may move, and then into their front matter fields.
     assert rendered == expected[: len(rendered)], (raw, article.text)
     tail = [article.meta["author_bio"], *article.meta["notes"], *article.meta["credits"],
-            *article.meta["corrections"]]
+            *(c["text"] for c in article.meta["corrections"])]
     moved = " ".join(t for t in tail if t).split()
     assert sorted(expected[len(rendered) :]) == sorted(moved), (raw, article.text)

@@ -20,7 +20,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.content.article_file import _one_line, _yaml_dump, front_matter_yaml
-from generator.content.schema import Article, Image, IssueRef, Source, Timeline, TimelineEvent
+from generator.content.schema import (
+    Article,
+    Correction,
+    Image,
+    IssueRef,
+    Source,
+    Timeline,
+    TimelineEvent,
+)
 from generator.ingest import decoding, escape, scrape
 from generator.ingest.article_markdown import SECTION_BREAK, body_markdown
 from generator.ingest.decoding import clean_lines
@@ -278,8 +286,11 @@ articles = st.builds(
         max_size=2,
     ).map(tuple),
     notes=st.lists(yaml_text, max_size=2).map(tuple),
-    corrections=st.lists(yaml_text, max_size=2).map(tuple),
+    corrections=st.lists(
+        st.builds(Correction, st.none() | dates, yaml_text), max_size=2
+    ).map(tuple),
     topics=st.lists(yaml_text, max_size=2).map(tuple),
+    aliases=st.lists(yaml_text, max_size=2).map(tuple),
     sources=st.lists(st.builds(Source, yaml_text, yaml_text), max_size=3).map(tuple),
 )
 

@@ -269,9 +269,13 @@ def test_bio_notes_and_corrections_land_in_their_fields(seeds: dict[str, Article
     )
     (note,) = seeds[EVERY_WOMAN].meta["notes"]
     assert note.startswith("Some of the interviews were carried out by Sheila Hayman")
+    # The scrape gives no date: ingest dates the correction by the issue.
     assert seeds[MOMENTUM].meta["corrections"] == [
-        "This article originally named Luke Akehurst as a Labour councillor. "
-        "Akehurst stood down in 2014."
+        {
+            "date": dt.date(2017, 3, 23),
+            "text": "This article originally named Luke Akehurst as a Labour councillor. "
+            "Akehurst stood down in 2014.",
+        }
     ]
     assert seeds[MEXICO].meta["author_bio"] is None
     assert seeds[MOMENTUM].meta["author_bio"] is None

@@ -434,7 +434,7 @@ timelines:
     events:
       - {{date: 2008-01-01, text: {json.dumps(HOSTILE)}}}
 notes: [{json.dumps(HOSTILE)}]
-corrections: [{json.dumps(HOSTILE)}]
+corrections: [{{date: 2008-12-09, text: {json.dumps(HOSTILE)}}}]
 ---
 
 A plain paragraph.
@@ -485,6 +485,11 @@ def test_hostile_text_is_shown_never_run_anywhere(tmp_path: Path) -> None:
     assert texts.count(HOSTILE) >= 6  # title, kicker, standfirst, correction, timeline, notes
     for doc in docs.values():
         assert not doc.xpath("//*[local-name()='script' or local-name()='b']")
+    corrections = etree.parse(str(site / "corrections.xml"))
+    assert HOSTILE in corrections.xpath("//*[local-name()='summary']/text()")
+    assert all(
+        HOSTILE in p.get_text() for p in page.select(".ns-cite__text")
+    )  # the headline, as text, in every style
 
 
 def _tree_bytes(site: Path) -> dict[str, bytes]:

@@ -15,10 +15,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.boundary import check_entry, inside, walk
+from generator.content.addresses import (
+    Redirect,
+    check_addresses,
+    declared_redirects,
+    ledger_redirects,
+    page_addresses,
+)
 from generator.content.article_cache import ArticleCache
 from generator.content.article_file import LoadedArticle, article_paths, load_article
-from generator.content.curation import Curation, load_curation
+from generator.content.curation import TOPICS_FILE, Curation, load_curation
 from generator.content.curation_check import check_references, check_topics
+from generator.content.edition import writer_slug
 from generator.content.policy import policy_problems
 from generator.content.problems import Problem
 from generator.content.schema import Article
@@ -85,12 +93,17 @@ class ContentCheck:
     curation: Curation
     problems: tuple[Problem, ...]
 
-    @property
-    def ok(self) -> bool:
-        return not self.problems
     # Things that look wrong but may be right (an editor decides): printed by
     # ``check``, never stopping a build.
     warnings: tuple[Problem, ...] = ()
+    # The addresses of the pages that can move, and the redirects the aliases
+    # declare (generator/content/addresses.py).
+    pages: frozenset[str] = frozenset()
+    redirects: tuple[Redirect, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
 
 
 def check_all(content: Path, cache: ArticleCache | None = None) -> ContentCheck:
@@ -116,8 +129,30 @@ def check_all(content: Path, cache: ArticleCache | None = None) -> ContentCheck:
         + cue_warnings(content / "articles", result.articles)
         + standfirst_todos(content / "articles", result.articles)
     )
-    problems = outside + list(result.problems) + problems
-    return ContentCheck(result.articles, curation, tuple(problems), warnings)
+    writers = {writer_slug(n) for a in result.articles for n in a.authors}
+    pages = page_addresses(result.articles, curation, writers)
+    # A file that failed to load still stands for its pages (its issue's, its
+    # writers'), which cannot be known: its front matter is the problem to report,
+    # and the ledger is checked once every article reads.
+    complete = all(i.article is not None for i in loaded)
+    pages |= {f"/articles/{i.path.stem}/" for i in loaded if i.article is None}
+    redirects = declared_redirects(
+        result.articles,
+        curation,
+        {i.article.slug: str(i.path) for i in loaded if i.article is not None},
+        {i.article.slug: i.lines for i in loaded if i.article is not None},
+        str(content / TOPICS_FILE),
+    )
+    redirects += ledger_redirects(content)
+    problems += check_addresses(content, pages, redirects, ledger=complete)
+    return ContentCheck(
+        result.articles,
+        curation,
+        tuple(outside + list(result.problems) + problems),
+        warnings=warnings,
+        pages=frozenset(pages),
+        redirects=tuple(redirects),
+    )
 
 
 _ESCAPE = re.compile(r"\\(.)")

@@ -50,6 +50,9 @@ class Topic:
     slug: str  # derived from the name: the page is /topics/<slug>/
     description: str | None
     line: int = field(default=1, compare=False)  # in topics.yml
+    # Earlier names of the topic (``aliases:`` in topics.yml): each one's page
+    # address redirects to this topic's page.
+    aliases: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def url(self) -> str:
@@ -228,12 +231,14 @@ def load_topics(path: Path, shown: str) -> tuple[dict[str, Topic], list[Problem]
     for i, item in enumerate(items):
         here = f"topics.{i}"
         description = None
+        aliases: tuple[str, ...] = ()
         if isinstance(item, dict):
-            data = v.mapping(item, here, {"name", "description"})
+            data = v.mapping(item, here, {"name", "description", "aliases"})
             if data is None:
                 continue
             name = v.name(data.get("name"), f"{here}.name")
             description = v.text(data.get("description"), f"{here}.description", nullable=True)
+            aliases = v.text_list(data.get("aliases"), f"{here}.aliases")
         else:
             name = v.name(item, here)
         if name is None:
@@ -258,7 +263,7 @@ def load_topics(path: Path, shown: str) -> tuple[dict[str, Topic], list[Problem]
                 f"the page /topics/{slug}/; rename one",
             )
         else:
-            topic = Topic(name, slug, description, line)
+            topic = Topic(name, slug, description, line, aliases)
             topics[name] = by_key[topic_key(name)] = by_slug[slug] = topic
     return topics, v.problems
 

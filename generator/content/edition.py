@@ -15,11 +15,20 @@ from dataclasses import dataclass, field
 
 from slugify import slugify
 
+from generator.content.addresses import Redirect
 from generator.content.curation import Curation
 from generator.content.problems import MAX_NAME
-from generator.content.schema import RESERVED_SLUGS, Article, Timeline, TimelineEvent
+from generator.content.schema import (
+    RESERVED_SLUGS,
+    Article,
+    Correction,
+    Timeline,
+    TimelineEvent,
+)
 
 WORDS_PER_MINUTE = 230
+# Related reading: at most this many articles in each block under an article.
+RELATED_MAX = 4
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,31 @@ class ChronologyEntry:
     slug: str
 
 
+@dataclass(frozen=True)
+class Related:
+    """The reading under one article: each list holds other articles' slugs, none
+    twice across the blocks, and never the article itself."""
+
+    issue: tuple[str, ...] = ()  # the issue's articles after it, in running order
+    writers: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (writer slug, newest first)
+    topics: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (topic name, newest first)
+    # Only when none of the above has anything: the articles published nearest in
+    # time (the archive's order, newest first), so no article ends in a dead end.
+    nearby: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.issue or self.writers or self.topics or self.nearby)
+
+
+@dataclass(frozen=True)
+class CorrectionEntry:
+    """One correction in the edition's list of every correction (newest first)."""
+
+    slug: str
+    index: int  # its place in the article's own list
+    correction: Correction
+
+
 @dataclass
 class Edition:
     articles: dict[str, Article]
@@ -69,6 +103,12 @@ class Edition:
     curation: Curation = field(default_factory=Curation)
     topic_articles: dict[str, tuple[str, ...]] = field(default_factory=dict)
     collections_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    related: dict[str, Related] = field(default_factory=dict)
+    corrections: list[CorrectionEntry] = field(default_factory=list)  # newest first
+    # What check found of the edition's addresses (generator/content/addresses.py):
+    # the pages that can move, and the redirects from their old addresses.
+    pages: frozenset[str] = frozenset()
+    redirects: tuple[Redirect, ...] = ()
 
     @property
     def latest_issue(self) -> Issue | None:
@@ -144,8 +184,11 @@ def build_edition(
             edition.neighbours[slug] = (previous, following)
     for slug, article in by_slug.items():
         edition.reading_minutes[slug] = reading_minutes(article.body)
+    newest = sorted(by_slug.values(), key=_newest_first)
     if curation is not None:
-        _index_curation(edition, curation, sorted(by_slug.values(), key=_newest_first))
+        _index_curation(edition, curation, newest)
+    _index_related(edition, newest)
+    edition.corrections = _corrections(newest)
     return edition
 
 
@@ -196,6 +239,89 @@ def _writers(articles: Iterable[Article]) -> tuple[list[Writer], dict[str, str]]
         writers.append(Writer(slug, name, bio, tuple(a.slug for a in group)))
     writers.sort(key=lambda w: _surname_key(w.name))
     return writers, writer_slugs
+
+
+def _first_unseen(slugs: tuple[str, ...] | list[str], seen: set[str]) -> tuple[str, ...]:
+    # Stops after RELATED_MAX: a writer or topic with thousands of articles costs
+    # each of its articles a few steps, not thousands (no n-squared).
+    out: list[str] = []
+    for slug in slugs:
+        if slug not in seen:
+            seen.add(slug)
+            out.append(slug)
+            if len(out) == RELATED_MAX:
+                break
+    return tuple(out)
+
+
+def _index_related(edition: Edition, newest: list[Article]) -> None:
+    """Related reading for every article, in one pass over the edition's indexes."""
+    writer_by_slug = {w.slug: w for w in edition.writers}
+    topic_articles: dict[str, list[str]] | dict[str, tuple[str, ...]]
+    if edition.topic_articles:
+        topic_articles = edition.topic_articles
+    else:
+        topic_articles = defaultdict(list)
+        for article in newest:
+            for name in article.topics:
+                topic_articles[name].append(article.slug)
+    order = [a.slug for a in newest]
+    rank = {slug: i for i, slug in enumerate(order)}
+    position: dict[str, int] = {}
+    for issue in edition.issues:
+        for i, slug in enumerate(issue.slugs):
+            position[slug] = i
+    for slug, article in edition.articles.items():
+        seen = {slug}
+        from_issue: tuple[str, ...] = ()
+        issue = edition.issue_of.get(slug)
+        if issue is not None:
+            # The articles after it in running order, then from the top again:
+            # every article of a long issue is someone's next.
+            i = position[slug]
+            window = issue.slugs[i + 1 : i + 2 + RELATED_MAX] + issue.slugs[: RELATED_MAX + 1]
+            from_issue = _first_unseen(window, seen)
+        writers = []
+        for name in article.authors:
+            wslug = edition.writer_slugs[name]
+            picks = _first_unseen(writer_by_slug[wslug].slugs, seen)
+            if picks:
+                writers.append((wslug, picks))
+        topics = []
+        for name in article.topics:
+            picks = _first_unseen(topic_articles.get(name, ()), seen)
+            if picks:
+                topics.append((name, picks))
+        related = Related(from_issue, tuple(writers), tuple(topics))
+        if not related:
+            # Nearest first: next older, next newer, then one step further out.
+            i = rank[slug]
+            window = [
+                order[j]
+                for step in range(1, RELATED_MAX + 1)
+                for j in (i + step, i - step)
+                if 0 <= j < len(order)
+            ]
+            related = Related(nearby=_first_unseen(window, seen))
+        if related:
+            edition.related[slug] = related
+
+
+def _corrections(newest: list[Article]) -> list[CorrectionEntry]:
+    entries = [
+        CorrectionEntry(article.slug, i, c)
+        for article in newest
+        for i, c in enumerate(article.corrections)
+    ]
+    # Newest first; a correction with no recorded date after the dated ones.
+    entries.sort(
+        key=lambda e: (
+            -(e.correction.date.toordinal() if e.correction.date else 0),
+            e.slug,
+            e.index,
+        )
+    )
+    return entries
 
 
 def _index_curation(edition: Edition, curation: Curation, newest: list[Article]) -> None:

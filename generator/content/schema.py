@@ -64,6 +64,15 @@ class Timeline:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """An editorial correction and the day it was made (None: not recorded, as for
+    a correction ingest found in the scrape of a web-only piece)."""
+
+    date: dt.date | None
+    text: str
+
+
+@dataclass(frozen=True)
 class Source:
     file: str
     sha256: str
@@ -253,6 +262,68 @@ class Timelines(FieldType[tuple[Timeline, ...]]):
         ]
 
 
+def _clip(text: str, size: int = 40) -> str:
+    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
+
+
+class Corrections(FieldType[tuple[Correction, ...]]):
+    kind = "list of mappings"
+
+    def read(self, v: Validator, value: Any, where: str) -> tuple[Correction, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            v.fail(where, f"must be a list of {{date, text}}, not {kind_of(value)}")
+            return ()
+        out = []
+        for i, item in enumerate(value):
+            here = f"{where}.{i}"
+            if isinstance(item, str):
+                # The form before corrections had dates: read, and say how to date it.
+                v.fail(
+                    here,
+                    "a correction is now dated: write it as `- date: YYYY-MM-DD` (the day "
+                    f"it was made) and `  text: {_clip(item)}` on the next line",
+                )
+                continue
+            data = v.mapping(item, here, {"date", "text"})
+            if data is None:
+                continue
+            if "date" not in data:
+                v.fail(f"{here}.date", "is required: the day it was made (YYYY-MM-DD)")
+                continue
+            raw = data["date"]
+            date = None if raw is None else v.date(raw, f"{here}.date")
+            text = v.text(data.get("text"), f"{here}.text", nullable=False)
+            if text and (raw is None or date):
+                out.append(Correction(date, text))
+        return tuple(out)
+
+    def write(self, value: tuple[Correction, ...]) -> list[dict[str, Any]]:
+        return [{"date": c.date, "text": c.text} for c in value]
+
+
+class Aliases(FieldType[tuple[str, ...]]):
+    kind = "list of slugs"
+
+    def read(self, v: Validator, value: Any, where: str) -> tuple[str, ...]:
+        out: list[str] = []
+        for i, alias in enumerate(v.text_list(value, where)):
+            if not SLUG_RE.match(alias):
+                v.fail(
+                    f"{where}.{i}",
+                    f"{alias!r} must be lower-case letters, digits and single hyphens",
+                )
+            elif alias in out:
+                v.fail(f"{where}.{i}", f"{alias!r} is listed twice")
+            else:
+                out.append(alias)
+        return tuple(out)
+
+    def write(self, value: tuple[str, ...]) -> list[str]:
+        return list(value)
+
+
 class Sources(FieldType[tuple[Source, ...]]):
     kind = "list of mappings"
 
@@ -319,10 +390,20 @@ FIELDS: tuple[Field, ...] = (
         "decade 199X or span 1914/1918 (see below); source order.",
     ),
     Field("notes", TextList(), "Reader notes printed after the article."),
-    Field("corrections", TextList(), "Editorial corrections, shown as a notice."),
+    Field(
+        "corrections",
+        Corrections(),
+        "{date: YYYY-MM-DD or null if unknown, text}; shown, dated, as a notice.",
+    ),
     # The file shows an empty list of every other kind where it belongs; topics are
     # new to most articles, so an empty one stays out.
     Field("topics", TextList(names=True), "Topics from content/topics.yml.", omit_empty=True),
+    Field(
+        "aliases",
+        Aliases(),
+        "Earlier slugs of this article; each old address redirects here (301).",
+        omit_empty=True,
+    ),
     Field("sources", Sources(), "{file, sha256} of every scrape it was found in."),
 )
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
@@ -345,8 +426,9 @@ class Article:
     credits: tuple[str, ...] = ()
     timelines: tuple[Timeline, ...] = ()
     notes: tuple[str, ...] = ()
-    corrections: tuple[str, ...] = ()
+    corrections: tuple[Correction, ...] = ()
     topics: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
 
     def front_matter(self) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.content.schema import Article, Source
+from generator.content.schema import Article, Correction, Source
 from generator.ingest.escape import escape_inline, escape_lines
 from generator.ingest.scrape import BodyPart, ParsedArticle
 
@@ -47,6 +47,11 @@ def to_article(parsed: ParsedArticle, slug: str, sources: tuple[Source, ...]) ->
         credits=parsed.credits,
         timelines=parsed.timelines,
         notes=parsed.notes,
-        corrections=parsed.corrections,
+        # A scrape records no date for a correction: ingest dates it by the issue
+        # (the earliest it can be); editors replace it when they know the day.
+        corrections=tuple(
+            Correction(parsed.issue.date if parsed.issue else None, text)
+            for text in parsed.corrections
+        ),
         sources=sources,
     )

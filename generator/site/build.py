@@ -30,8 +30,10 @@ from generator.lock import project_lock, sweep
 from generator.content.article_cache import ArticleCache
 from generator.content.check import check_all
 from generator.content.edition import Edition, build_edition
+from generator.content.addresses import REDIRECTS, record_ledger, redirects_file
 from generator.errors import BuildError, ContentError
-from generator.site.feed import atom_feed
+from generator.site import cite
+from generator.site.feed import atom_feed, corrections_feed
 from generator.site.pages import Page, PageBuilder, SiteConfig
 from generator.site.incremental import (
     Changes,
@@ -119,7 +121,9 @@ def load_edition(project: Project, cache: ArticleCache | None = None) -> Edition
             "fix them (python -m generator check lists them) and build again"
         )
     curation = result.curation
-    return build_edition(list(result.articles), curation.issue_orders(), curation)
+    edition = build_edition(list(result.articles), curation.issue_orders(), curation)
+    edition.pages, edition.redirects = result.pages, result.redirects
+    return edition
 
 
 def _intro(project: Project) -> str:
@@ -186,6 +190,18 @@ def source_date_epoch(edition: Edition) -> int:
     return max(0, int(dt.datetime.combine(newest, dt.time(), tzinfo=dt.UTC).timestamp()))
 
 
+def citation_files(
+    edition: Edition, config: SiteConfig, slugs: Iterable[str]
+) -> list[tuple[str, bytes]]:
+    """Each article's BibTeX and RIS file, beside its page in articles/."""
+    files = []
+    for slug in slugs:
+        work = cite.work_of(edition.articles[slug], config.absolute(f"articles/{slug}/"))
+        files.append((f"articles/{slug}.bib", cite.bibtex(work, slug).encode("utf-8")))
+        files.append((f"articles/{slug}.ris", cite.ris(work).encode("utf-8")))
+    return files
+
+
 def write_docs(
     project: Project,
     edition: Edition,
@@ -226,9 +242,17 @@ def write_docs(
                 break
             yield page.path, page.text.encode("utf-8")
         begun = time.perf_counter()
-        feed = atom_feed(edition, project.site_config(), fallback)
+        config = project.site_config()
+        feeds = [
+            ("feed.xml", atom_feed(edition, config, fallback)),
+            ("corrections.xml", corrections_feed(edition, config, fallback)),
+        ]
+        cited = edition.articles.keys() if only_articles is None else (
+            only_articles & edition.articles.keys()
+        )
+        feeds += citation_files(edition, config, sorted(cited))
         generating += time.perf_counter() - begun
-        yield "feed.xml", feed
+        yield from feeds
 
     docs = project.docs_dir()
     if only_articles is None:
@@ -236,8 +260,9 @@ def write_docs(
     else:
         written, removed = write_changed(docs, files()), []
         for slug in only_articles - edition.articles.keys():
-            (docs / "articles" / f"{slug}.md").unlink(missing_ok=True)
-            removed.append(f"articles/{slug}.md")
+            for suffix in (".md", ".bib", ".ris"):
+                (docs / "articles" / f"{slug}{suffix}").unlink(missing_ok=True)
+                removed.append(f"articles/{slug}{suffix}")
     total = time.perf_counter() - started
     timings.steps["generate pages"] = timings.steps.get("generate pages", 0.0) + generating
     timings.steps["write docs tree"] = (
@@ -389,11 +414,22 @@ def _build_locked(
             started = time.perf_counter()
             write_service_worker(project.root, tmp, build_digest(docs_digest(docs, files), code))
             timings.time("service worker", started)
+        started = time.perf_counter()
+        if shard is None or shard.first:
+            try:
+                data = redirects_file(list(edition.redirects), set(edition.pages))
+            except ValueError as error:
+                raise BuildError(str(error)) from error
+            # Atomic: an incremental build's tmp holds hard links to the old site.
+            write_atomic(tmp / REDIRECTS, data)
+        timings.time("redirects", started)
         if shard is not None:
             finish(tmp, shard, files, docs, code)
         swap_in(tmp, final)
         if shard is None:
             save_manifest(docs, code, site)
+            # Published: the ledger now holds these pages' addresses for good.
+            record_ledger(project.content, set(edition.pages))
     except BaseException:
         if search_job is not None:
             search_job.cancel()

@@ -298,8 +298,10 @@ class BookMaker:
         if a.corrections:
             box = _sub(article, "section", class_="corrections")
             _sub(box, "h2", "Correction" if len(a.corrections) == 1 else "Corrections")
-            for text in a.corrections:
-                _sub(box, "p", text)
+            for c in a.corrections:
+                # Dated as on the web page (corrections are dated data, issue 15).
+                dated = f"{long_date(c.date)}: {c.text}" if c.date else c.text
+                _sub(box, "p", dated)
         text = _sub(article, "div", class_="body")
         self._markdown_into(text, a.body, f"articles/{slug}/")
         for i, timeline in enumerate(a.timelines):

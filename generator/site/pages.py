@@ -38,6 +38,7 @@ from generator.formatting import (
     page_url,
     relative,
 )
+from generator.site import cite
 
 PUBLICATION = "New Statesman"
 # libyaml's emitter: the pure-Python one was a third of page generation's time.
@@ -114,6 +115,7 @@ class PageBuilder:
         self.env.filters["event_label"] = event_label
         self.env.filters["event_times"] = event_dates.times
         self._issue_index = {issue.date: i for i, issue in enumerate(edition.issues)}
+        self._writers_by_slug = {w.slug: w for w in edition.writers}
 
     # -- helpers the templates use -------------------------------------------------
 
@@ -216,6 +218,9 @@ class PageBuilder:
             collections=[
                 edition.curation.collections[c] for c in edition.collections_of.get(slug, ())
             ],
+            related=self._related(slug),
+            citations=cite.citations(cite.work_of(a, canonical)),
+            cite_files={"bibtex": f"articles/{slug}.bib", "ris": f"articles/{slug}.ris"},
         )
 
     def _article_jsonld(self, a: Article, canonical: str) -> dict[str, Any]:
@@ -241,6 +246,16 @@ class PageBuilder:
         }
         if a.standfirst:
             jsonld["description"] = display_standfirst(a)
+        if a.corrections:
+            # schema.org's correction (from the Trust Project): each a CorrectionComment.
+            jsonld["correction"] = [
+                {"@type": "CorrectionComment", "text": c.text}
+                | ({"datePublished": c.date.isoformat()} if c.date else {})
+                for c in a.corrections
+            ]
+            dated = [c.date for c in a.corrections if c.date]
+            if dated:
+                jsonld["dateModified"] = max(dated).isoformat()
         if a.issue:
             jsonld["datePublished"] = a.issue.date.isoformat()
             jsonld["isPartOf"] = {
@@ -251,6 +266,51 @@ class PageBuilder:
                 "isPartOf": {"@type": "Periodical", "name": PUBLICATION},
             }
         return jsonld
+
+    def _related(self, slug: str) -> list[dict[str, Any]]:
+        """The blocks of related reading under an article: (heading, link, slugs)."""
+        related = self.edition.related.get(slug)
+        if related is None:
+            return []
+        blocks: list[dict[str, Any]] = []
+        issue = self.edition.issue_of.get(slug)
+        if related.issue and issue is not None:
+            blocks.append(
+                {
+                    "kind": "issue",
+                    "heading": "More from this issue",
+                    "name": f"{issue.title}, {long_date(issue.date)}",
+                    "url": issue.url,
+                    "slugs": related.issue,
+                }
+            )
+        for wslug, slugs in related.writers:
+            w = self._writers_by_slug[wslug]
+            blocks.append(
+                {"kind": "writer", "heading": "More by", "name": w.name, "url": w.url, "slugs": slugs}
+            )
+        if related.nearby:
+            blocks.append(
+                {
+                    "kind": "nearby",
+                    "heading": "From around the same time",
+                    "name": "",
+                    "url": None,
+                    "slugs": related.nearby,
+                }
+            )
+        for name, slugs in related.topics:
+            topic = self.edition.curation.topics.get(name)
+            blocks.append(
+                {
+                    "kind": "topic",
+                    "heading": "More on",
+                    "name": name,
+                    "url": topic.url if topic else None,
+                    "slugs": slugs,
+                }
+            )
+        return blocks
 
     def issue(self, issue: Issue) -> Page:
         meta = self._listing_meta(
@@ -402,6 +462,16 @@ class PageBuilder:
         topics = sorted(self.edition.curation.topics.values(), key=lambda t: t.name.casefold())
         return self._page("topics/index.md", "topics.html", meta, topics=topics)
 
+    def corrections(self) -> Page:
+        meta = self._listing_meta(
+            "Corrections",
+            "Every correction the editors have made to the edition's articles, newest first.",
+            "corrections/",
+        )
+        return self._page(
+            "corrections/index.md", "corrections.html", meta, entries=self.edition.corrections
+        )
+
     def search(self) -> Page:
         meta = self._listing_meta("Search", "Search every article of the edition.", "search/")
         return self._page("search/index.md", "search.html", meta)
@@ -436,6 +506,7 @@ class PageBuilder:
         yield self.web_only()
         yield self.timelines()
         yield self.search()
+        yield self.corrections()
         yield self.collections_index()
         yield self.topics_index()
         for collection in self.edition.curation.collections.values():

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from generator.content.article_cache import ArticleCache
 from generator.site.build import BuildError, BuildTimings, Project, load_edition, write_docs
-from generator.content.edition import Edition
+from generator.content.edition import Edition, Related
 
 DEBOUNCE_SECONDS = 0.3
 
@@ -66,7 +66,22 @@ def affected_articles(old: Edition, new: Edition) -> set[str]:
             issue = edition.issue_of.get(slug)
             if issue is not None:
                 touched.update(issue.slugs)
+    if changed:
+        # Related reading: pages whose lists changed, or list a changed article
+        # (its title is shown there). One pass, a few slugs a page.
+        for slug, related in new.related.items():
+            if related != old.related.get(slug) or not changed.isdisjoint(related_slugs(related)):
+                touched.add(slug)
     return touched
+
+
+def related_slugs(related: Related) -> list[str]:
+    return [
+        *related.issue,
+        *(s for _, slugs in related.writers for s in slugs),
+        *(s for _, slugs in related.topics for s in slugs),
+        *related.nearby,
+    ]
 
 
 def regenerate(project: Project, state: PreviewState | None = None) -> bool:
