@@ -67,12 +67,19 @@ def affected_articles(old: Edition, new: Edition) -> set[str]:
             if issue is not None:
                 touched.update(issue.slugs)
     if changed:
-        # Related reading: pages whose lists changed, or list a changed article
-        # (its title is shown there). One pass, a few slugs a page.
+        # Related reading: the pages whose lists changed, and those that list an
+        # article whose title or date changed (both are shown there). One pass, a
+        # few slugs a page.
+        shown = {s for s in changed if _card(old, s) != _card(new, s)}
         for slug, related in new.related.items():
-            if related != old.related.get(slug) or not changed.isdisjoint(related_slugs(related)):
+            if related != old.related.get(slug) or not shown.isdisjoint(related_slugs(related)):
                 touched.add(slug)
     return touched
+
+
+def _card(edition: Edition, slug: str) -> tuple[str, object] | None:
+    a = edition.articles.get(slug)
+    return (a.title, a.issue) if a is not None else None
 
 
 def related_slugs(related: Related) -> list[str]:
