@@ -577,11 +577,9 @@ def _provenance_near_miss(line: str) -> str | None:
     return "no 'D Month YYYY issue of the New Statesman' in it to read"
 
 
-def parse_dump(
-    lines: list[str], known: Container[str] = ()
-) -> ParsedArticle | KnownArticle | None:
-    """Parse one page dump, or None when it holds no recognisable article (or a
-    ``KnownArticle`` when its fingerprint is in ``known``: see read_scrape)."""
+def _leading_image(lines: list[str]) -> tuple[Image | None, str | None, bool, list[str]]:
+    """The picture above the headline (its caption and credit), the form its credit
+    took, whether the dump has the page's image marker, and the lines after them."""
     image: Image | None = None
     image_form: str | None = None
     has_marker = False
@@ -597,13 +595,17 @@ def parse_dump(
             first += 1
         image, image_form, took = _image(lines[first : first + 3], False)
         lines = lines[first + took :]
-    blocks = _blocks(lines)
-    if not blocks:
-        return None
+    return image, image_form, has_marker, lines
+
+
+def _take_provenance(
+    blocks: list[list[str]],
+    found_cues: list[tuple[str, str, str]],
+    unread: list[tuple[str, str, str]],
+) -> tuple[IssueRef | None, bool]:
+    """The issue named by the provenance line ("This article first appeared in
+    ..."), taken out of ``blocks``; and whether there was a readable one."""
     issue: IssueRef | None = None
-    warnings: list[str] = []
-    unread: list[tuple[str, str, str]] = []
-    found_cues: list[tuple[str, str, str]] = []
     provenance = _find_provenance(blocks)
     if provenance:
         at, read = provenance
@@ -618,37 +620,14 @@ def parse_dump(
             blocks[at].pop()
             if not blocks[at]:
                 del blocks[at]
-    if not blocks:
-        return None
-    first = blocks[0]
-    title = first[0]
-    rest = [first[1:], *blocks[1:]] if len(first) > 1 else blocks[1:]
-    # The word count only matters without a marker or provenance line: rare, and
-    # counting every line's spaces cost a tenth of the parsing time.
-    if not (has_marker or provenance) and (
-        len(rest) < 3 or sum(line.count(" ") + 1 for block in rest for line in block) < 120
-    ):
-        return None
-    if not rest:
-        return None
-    if len(title) > 200:
-        warnings.append(f"the headline is {len(title)} characters long; check it")
+    return issue, bool(provenance)
 
-    b = _Builder(title=title, issue=issue, warnings=warnings, unread=unread, cues=found_cues)
-    b.image = image
-    if image_form:
-        b.cues.append(("picture", image_form, image.credit if image and image.credit else title))
 
-    # The blocks are not changed from here on (only which of them the body holds),
-    # so the body takes them as they are.
-    body = rest
-    fingerprint = _fingerprint(title, body)
-    if (has_marker or provenance) and fingerprint in known:
-        # With a marker or a provenance line, every way on from here ends in an
-        # article, and this dump's details would be dropped as a duplicate's.
-        return KnownArticle(fingerprint)
-    _take_tail(b, body)
-
+def _take_standfirst(
+    b: _Builder, body: list[list[str]]
+) -> tuple[str | None, bool, list[list[str]]]:
+    """The standfirst (a short first block that is no break or credit), whether the
+    scraper cut it off, and the body after it."""
     standfirst: str | None = None
     if len(body) >= 2 and len(body[0]) == 1 and len(body[0][0]) <= 400:
         candidate = body[0][0]
@@ -658,7 +637,12 @@ def parse_dump(
     truncated = standfirst is not None and not _ends_complete(standfirst)
     if truncated:
         b.warnings.append("the standfirst was cut off by the scraper")
+    return standfirst, truncated, body
 
+
+def _body_parts(b: _Builder, body: list[list[str]]) -> list[BodyPart]:
+    """The body's blocks as paragraphs, crossheads and breaks; the credits,
+    corrections and timelines among them go to ``b``."""
     parts: list[BodyPart] = []
     i = 0
     while i < len(body):
@@ -723,6 +707,56 @@ def parse_dump(
         i += 1
     while parts and parts[-1].kind == "break":
         parts.pop()
+    return parts
+
+
+def parse_dump(
+    lines: list[str], known: Container[str] = ()
+) -> ParsedArticle | KnownArticle | None:
+    """Parse one page dump, or None when it holds no recognisable article (or a
+    ``KnownArticle`` when its fingerprint is in ``known``: see read_scrape)."""
+    image, image_form, has_marker, lines = _leading_image(lines)
+    blocks = _blocks(lines)
+    if not blocks:
+        return None
+    warnings: list[str] = []
+    unread: list[tuple[str, str, str]] = []
+    found_cues: list[tuple[str, str, str]] = []
+    issue, provenance = _take_provenance(blocks, found_cues, unread)
+    if not blocks:
+        return None
+    first = blocks[0]
+    title = first[0]
+    rest = [first[1:], *blocks[1:]] if len(first) > 1 else blocks[1:]
+    # The word count only matters without a marker or provenance line: rare, and
+    # counting every line's spaces cost a tenth of the parsing time.
+    if not (has_marker or provenance) and (
+        len(rest) < 3 or sum(line.count(" ") + 1 for block in rest for line in block) < 120
+    ):
+        return None
+    if not rest:
+        return None
+    if len(title) > 200:
+        warnings.append(f"the headline is {len(title)} characters long; check it")
+
+    b = _Builder(title=title, issue=issue, warnings=warnings, unread=unread, cues=found_cues)
+    b.image = image
+    if image_form:
+        b.cues.append(("picture", image_form, image.credit if image and image.credit else title))
+
+    # The blocks are not changed from here on (only which of them the body holds),
+    # so the body takes them as they are.
+    body = rest
+    fingerprint = _fingerprint(title, body)
+    if (has_marker or provenance) and fingerprint in known:
+        # With a marker or a provenance line, every way on from here ends in an
+        # article, and this dump's details would be dropped as a duplicate's.
+        return KnownArticle(fingerprint)
+    _take_tail(b, body)
+
+    standfirst, truncated, body = _take_standfirst(b, body)
+
+    parts = _body_parts(b, body)
     if not any(p.kind == "paragraph" for p in parts):
         if not (has_marker or provenance):
             return None
