@@ -398,3 +398,72 @@ def test_print_keeps_headings_with_text_and_timeline_events_whole(
     squashed = [_squash(" ".join(lines)) for lines in pages]
     for text in events:
         assert any(text in page for page in squashed), text[:40]
+
+
+# --- pages as a magazine's ---------------------------------------------------------------
+
+
+def test_the_first_article_headline_is_on_the_first_phone_screen(
+    browser: Any, site_url: str
+) -> None:
+    page = _open(browser, site_url, 390, 844)
+    try:
+        box = page.locator(".ns-latest .ns-list__title").first.bounding_box()
+    finally:
+        page.context.close()
+    assert box is not None and box["y"] + box["height"] <= 844
+
+
+def test_issue_counts_never_break_over_two_lines(browser: Any, site_url: str) -> None:
+    page = _open(browser, site_url + "issues/", 360, 740)
+    try:
+        heights = page.evaluate(
+            """() => [...document.querySelectorAll(".ns-issues .ns-count")].map((el) => {
+                 const rects = el.getClientRects();
+                 return rects.length;
+               })"""
+        )
+    finally:
+        page.context.close()
+    assert heights and all(n == 1 for n in heights)
+
+
+def test_an_inscription_is_set_apart_from_the_prose(browser: Any, site_url: str) -> None:
+    page = _open(browser, site_url + "articles/children-of-abraham-v-sons-of-ibrahim/", 1024, 900)
+    try:
+        styles = page.evaluate(
+            """() => {
+              const look = (p) => { const s = getComputedStyle(p);
+                return {bg: s.backgroundColor, border: s.borderLeftWidth, style: s.fontStyle}; };
+              const verse = [...document.querySelectorAll(".ns-article__body p")]
+                .find((p) => p.textContent.startsWith("Here lies buried"));
+              const prose = document.querySelector(".ns-article__body p:not(:has(br))");
+              const lines = verse.querySelectorAll("br").length;
+              return {verse: look(verse), prose: look(prose), lines};
+            }"""
+        )
+    finally:
+        page.context.close()
+    assert styles["lines"] >= 1
+    assert styles["verse"] != styles["prose"]
+    assert float(styles["verse"]["border"].rstrip("px")) >= 2
+
+
+def test_the_dark_palette_keeps_the_hierarchy(browser: Any, site_url: str) -> None:
+    """Headline brightest, then standfirst, then text; the date line dimmer than all."""
+    page = _open(browser, site_url + PARIAH, 1440, 900, "dark")
+    try:
+        lum = page.evaluate(
+            """() => {
+              const l = (sel) => {
+                const [r, g, b] = getComputedStyle(document.querySelector(sel)).color
+                  .match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number);
+                return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+              };
+              return {h1: l("h1"), standfirst: l(".ns-standfirst"),
+                      text: l(".ns-article__body p"), date: l(".ns-article__meta")};
+            }"""
+        )
+    finally:
+        page.context.close()
+    assert lum["h1"] > lum["standfirst"] > lum["text"] > lum["date"], lum
