@@ -467,3 +467,24 @@ def test_the_dark_palette_keeps_the_hierarchy(browser: Any, site_url: str) -> No
     finally:
         page.context.close()
     assert lum["h1"] > lum["standfirst"] > lum["text"] > lum["date"], lum
+
+
+def test_the_kicker_is_the_first_topic_and_the_cover_line_goes_with_the_issue(
+    seed_site: Path,
+) -> None:
+    from bs4 import BeautifulSoup
+
+    def header(slug: str) -> Any:
+        html = (seed_site / "articles" / slug / "index.html").read_text("utf-8")
+        return BeautifulSoup(html, "lxml").select_one(".ns-article__header")
+
+    pariah = header("becoming-a-pariah-state")
+    assert pariah.select_one(".ns-kicker").get_text() == "Terrorism"
+    assert "After the Terror" in pariah.select_one(".ns-article__meta a").get_text()
+    # Reading order: the headline comes first in the header.
+    assert pariah.find(True).name == "h1"
+    for slug in SEED_ARTICLES:
+        kicker = header(slug).select_one(".ns-kicker")
+        meta = header(slug).select_one(".ns-article__meta").get_text()
+        if kicker is not None:
+            assert kicker.get_text() not in meta, slug
