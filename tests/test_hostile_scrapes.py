@@ -110,3 +110,20 @@ def test_ingest_reads_no_clock() -> None:
             if isinstance(node, ast.Attribute) and node.attr in ("today", "now", "utcnow"):
                 clocks.append(f"{path.name}:{node.lineno}")
     assert clocks == []
+
+
+def test_a_timeline_year_0000_is_an_unread_cue_not_a_date_check_refuses(tmp_path: Path) -> None:
+    seed = SEED.parent / "002_fa0455f2c0754cb9.txt"
+    text = seed.read_text("utf-8").replace("• 01.01.2008 Seven", "• 0000 Seven", 1)
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "zero.txt").write_text(text, "utf-8")
+    sources, content = tmp_path / "sources", tmp_path / "content"
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "ingest", sources, "--content", content],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "unread cue zero.txt:51: looks like a timeline: '0000' is not a date" in result.stderr
+    checked = check_all(tmp_path / "content")
+    assert not [p for p in checked.problems if p.field.startswith("timelines")]

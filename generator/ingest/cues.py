@@ -21,6 +21,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from generator.content import event_dates
+
 MONTHS: dict[str, int] = {}
 for _i, _name in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august",
@@ -117,7 +119,12 @@ def read_date(text: str, issue: dt.date | None) -> DateRead | DateFail | None:
     """The date a timeline bullet starts with; None when it starts with no date."""
     first = text[:1]
     if first.isdigit():
-        return _read_numeric_start(text, issue)
+        read = _read_numeric_start(text, issue)
+        # A year 0000 (or 000X) matched the patterns but is no date the schema
+        # takes: ingest wrote it and check then refused it. Unread, and said.
+        if isinstance(read, DateRead) and not event_dates.valid(read.value):
+            return DateFail(read.value, "not a date of the calendar")
+        return read
     if first.isalpha() and (match := _W_MDY.match(text) or _W_MY.match(text)):
         return _read_month_start(match, text)
     if looks_like_date(text):
