@@ -9,9 +9,9 @@ would type:
 - ``headline``: two or three of its headline's rarest words;
 - ``text``: three of the rarest words of one paragraph of its text;
 - ``writer``: the writer's surname and the headline's rarest word;
-- ``typo``: the headline or text query with one word of five letters or more
-  misspelt by one edit (a letter changed, left out, added, or two swapped; never
-  the first letter), spelt as no word of the archive is.
+- ``typo``: the headline query with one word of five letters or more misspelt by
+  one edit (a letter changed, left out, added, or two swapped; never the first
+  letter), spelt as no word of the archive is: compare it with ``headline``.
 
 "Rarest" is counted on the archive's words as written, with no stemming: the
 same words go to both engines. Each query is run by the edition's real engine
@@ -164,7 +164,7 @@ def make_queries(edition: Edition, items: int, seed: int) -> list[Query]:
             surname = article.authors[0].split()[-1]
             best = _rarest(headline, df, 1)[0]
             queries.append(Query("writer", f"{surname} {best}", slug))
-        source = rng.choice([q for q in (headline, text) if len(q) >= 2] or [[]])
+        source = headline if len(headline) >= 2 else []
         long_words = [w for w in source if len(w) >= 5]
         if long_words:
             target = rng.choice(long_words)

@@ -71,6 +71,11 @@ FIELD_WEIGHTS = {
 }
 K1, B = 1.2, 0.75  # BM25's usual constants
 IMPACT_LEVELS = 63  # two digits in JSON, and finer than ranking can tell apart
+# A term in the headline starts at this many of the 63 levels, the rest of BM25's
+# weight (from every field, the headline included) scaled into the levels above:
+# BM25 saturates, so a word the text repeats would otherwise match a headline
+# that holds it once. Measured with devtools/relevance.py (docs/search.md).
+TITLE_LEVELS = 24
 # Postings per shard file on average (about 6 kB compressed), and the size above
 # which a term gets a file of its own.
 SHARD_POSTINGS = 4000
@@ -127,6 +132,7 @@ class Postings:
     keys: np.ndarray  # int64: a term id, or (first id + 1) << 32 | second id for a pair
     docs: np.ndarray  # int32: document number, ascending within a key's run
     weights: np.ndarray  # float32: how often the term occurs there, by field weight
+    in_title: np.ndarray  # bool: the term is in the document's headline
     lengths: np.ndarray  # float32: each document's length in words
     forms: list[str]  # form id -> a word as written, folded (not stemmed)
     form_terms: np.ndarray  # int64: form id -> the term id of its stem
@@ -201,12 +207,12 @@ class _TermIds(dict[str, int]):
 def count_terms(texts: Iterable[dict[str, list[str]]]) -> Postings:
     """The postings of documents given as their fields' paragraphs, in order."""
     ids_of = _TermIds()
-    keys, weights, counts, lengths = [], [], [], []
+    keys, weights, titles, counts, lengths = [], [], [], [], []
     form_keys, form_counts = [], []
     stem_of = np.zeros(0, np.int64)
     filled = 0
     for fields in texts:
-        parts, part_weights, doc_forms = [], [], []
+        parts, part_weights, part_titles, doc_forms = [], [], [], []
         length = 0
         for field, weight in FIELD_WEIGHTS.items():
             paragraphs = fields.get(field)
@@ -231,6 +237,7 @@ def count_terms(texts: Iterable[dict[str, list[str]]]) -> Postings:
             pairs = ((ids[:-1] + 1) << 32) | ids[1:]
             parts += (ids, pairs)
             part_weights.append(np.full(len(ids) + len(pairs), weight, np.float32))
+            part_titles.append(np.full(len(ids) + len(pairs), field == "title", np.float32))
         lengths.append(length)
         if not parts:
             counts.append(0)
@@ -239,6 +246,7 @@ def count_terms(texts: Iterable[dict[str, list[str]]]) -> Postings:
         unique, inverse = np.unique(np.concatenate(parts), return_inverse=True)
         keys.append(unique)
         weights.append(np.bincount(inverse, np.concatenate(part_weights)).astype(np.float32))
+        titles.append(np.bincount(inverse, np.concatenate(part_titles)) > 0)
         counts.append(len(unique))
         mine = np.unique(np.concatenate(doc_forms))
         form_keys.append(mine)
@@ -249,6 +257,7 @@ def count_terms(texts: Iterable[dict[str, list[str]]]) -> Postings:
         keys=np.concatenate(keys) if keys else np.zeros(0, np.int64),
         docs=np.repeat(docs, counts),
         weights=np.concatenate(weights) if weights else np.zeros(0, np.float32),
+        in_title=np.concatenate(titles) if titles else np.zeros(0, bool),
         lengths=np.array(lengths, np.float32),
         forms=ids_of.forms,
         form_terms=np.array(ids_of.form_terms, np.int64),
@@ -355,6 +364,7 @@ def write_postings(bundle: _Bundle, postings: Postings) -> tuple[int, int, int, 
     keys = postings.keys[order]
     docs = postings.docs[order]
     tf = postings.weights[order]
+    in_title = postings.in_title[order]
     del order
     if len(keys):
         starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
@@ -370,8 +380,9 @@ def write_postings(bundle: _Bundle, postings: Postings) -> tuple[int, int, int, 
     norm = K1 * (1 - B + B * postings.lengths[docs] / np.float32(mean))
     tf /= tf + norm  # BM25's tf part, tf (k1 + 1) / (tf + norm), divided by k1 + 1
     del norm
-    impacts = np.clip(np.rint(tf * IMPACT_LEVELS), 1, IMPACT_LEVELS).astype(np.uint8)
-    del tf
+    scaled = np.rint(tf * (IMPACT_LEVELS - TITLE_LEVELS)) + TITLE_LEVELS * in_title
+    impacts = np.clip(scaled, 1, IMPACT_LEVELS).astype(np.uint8)
+    del tf, scaled, in_title
     gaps = docs.copy()
     gaps[1:] -= docs[:-1]
     gaps[starts] = docs[starts]
