@@ -29,6 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # Steps shorter than this are run several times and the median reported: on this
 # shared machine one 10,000-article build measured 58 s and 70 s an hour apart.
 SHORT_RUN_SECONDS = 90.0
+# The relevance benchmark: articles sought, in an archive of this size.
+RELEVANCE_ARTICLES = 1000
+RELEVANCE_ITEMS = 400
 # ext4 without a journal, this machine kind's root file system, makes every new
 # file skip past the inodes freed in the last minute (six while their inode table
 # is unsynced; fs/ext4/ialloc.c, recently_deleted): after a mass deletion,
@@ -514,5 +517,25 @@ def main(
         f"edge: one scrape of {WRAPPED_LINES:,} hard-wrapped lines ingests in "
         f"{edge.seconds:.2f} s, peak {edge.peak_mb:.0f} MB"
     )
+    relevance_table = _relevance(out.with_name("relevance.json"), seed)
     print(f"bench: results written to {out}")
+    if relevance_table:
+        print(relevance_table)
     return 0
+
+
+def _relevance(out: Path, seed: int) -> str | None:
+    """Known-item relevance, the edition's search against Pagefind's on one built
+    synthetic archive (devtools/relevance.py; the table in docs/search.md)."""
+    from devtools import relevance
+
+    try:
+        result = relevance.measure(RELEVANCE_ARTICLES, RELEVANCE_ITEMS, seed)
+    except Exception as error:  # a missing browser must not lose the other figures
+        print(f"bench: relevance not measured: {error}", file=sys.stderr)
+        return None
+    out.write_text(json.dumps([asdict(s) for s in result.scores], indent=2) + "\n", "utf-8")
+    return (
+        f"relevance: {result.articles:,} articles, {len(result.queries)} known-item queries, "
+        f"seed {seed}\n{relevance.table(result.scores)}"
+    )

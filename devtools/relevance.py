@@ -25,6 +25,7 @@ relevance.py runs a small one and holds the edition to at least Pagefind's score
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import re
@@ -46,12 +47,11 @@ ROOT = Path(__file__).resolve().parent.parent
 KINDS = ("headline", "text", "writer", "typo")
 TOP = 10
 # Words a reader does not remember an article by.
-STOPWORDS = frozenset(
-    """a about after all also an and are as at be been but by can could did do for from
-    had has have he her his how i if in into is it its more most my new no not of on one
-    or our out over she so some than that the their them then there these they this to
-    up was we were what when which who why will with would you your""".split()
-)
+_STOPWORDS = """a about after all also an and are as at be been but by can could did do for
+from had has have he her his how i if in into is it its more most my new no not of on one
+or our out over she so some than that the their them then there these they this to up was
+we were what when which who why will with would you your"""
+STOPWORDS = frozenset(_STOPWORDS.split())
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -201,7 +201,9 @@ ENGINES = {
 }
 
 
-def run_engines(site: Path, queries: Sequence[Query], browser: Any = None) -> dict[str, list[list[str]]]:
+def run_engines(
+    site: Path, queries: Sequence[Query], browser: Any = None
+) -> dict[str, list[list[str]]]:
     """Each engine's first ten result slugs for each query, in headless Chromium."""
     from devtools.quality.browser import chromium, serve
 
@@ -288,7 +290,7 @@ def measure(n: int, items: int, seed: int, browser: Any = None) -> Result:
         return Result(len(edition.articles), queries, found, score(queries, found))
 
 
-@__import__("contextlib").contextmanager
+@contextlib.contextmanager
 def _work() -> Iterator[Path]:
     work = Path(tempfile.mkdtemp(prefix="ns-relevance-"))
     try:
@@ -320,8 +322,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         payload = {
             "articles": result.articles,
             "scores": [asdict(s) for s in result.scores],
-            "queries": [asdict(q) | {k: v[i] for k, v in result.found.items()}
-                        for i, q in enumerate(result.queries)],  # fmt: skip
+            "queries": [
+                asdict(q) | {k: v[i] for k, v in result.found.items()}
+                for i, q in enumerate(result.queries)
+            ],
         }
         args.out.write_text(json.dumps(payload, indent=1) + "\n", "utf-8")
     return 0

@@ -18,9 +18,14 @@ from urllib.parse import urlencode, urlsplit
 if TYPE_CHECKING:  # Playwright is a development dependency, used only to measure.
     from playwright.sync_api import Page, Request
 
-# The search's own files: search.js and its engine, and every file of the index,
-# the edition's (search-index/) or Pagefind's (pagefind/, for the benchmark).
-_SEARCH_SCRIPTS = ("/assets/javascripts/search.js", "/assets/javascripts/search-engine.js")
+# The search's own files: search.js, its engine and the engine's stemmer, and every
+# file of the index, the edition's (search-index/) or Pagefind's (pagefind/, for the
+# benchmark).
+_SEARCH_SCRIPTS = (
+    "/assets/javascripts/search.js",
+    "/assets/javascripts/search-engine.js",
+    "/assets/javascripts/snowball-english.js",
+)
 _BUNDLES = ("/search-index/", "/pagefind/")
 # The facets' data, which search.js fetches after the results are on the page.
 _FACET_FILES = ("/facets.json", "/pagefind/filter/")

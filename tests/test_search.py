@@ -331,9 +331,10 @@ def test_one_query_fetches_at_most_300_kb(page: Any, site_url: str) -> None:
     cost = measure_query(page, site_url + "search/", "Lashkar-e-Toiba")
     assert cost.titles[0] == "Becoming a pariah state"
     paths = [path for path, _ in cost.fetched]
-    # Counted: the page's script and the engine, the index's metadata, the
+    # Counted: the page's script, the engine and its stemmer, the index's metadata, the
     # postings of the query's terms and the records of the results.
     for wanted in ("/assets/javascripts/search.js", "/assets/javascripts/search-engine.js",
+                   "/assets/javascripts/snowball-english.js",
                    "/search-index/meta.json", "/t/", "/r/"):
         assert any(wanted in p for p in paths), (wanted, paths)
     assert all(size > 0 for _, size in cost.fetched), cost.fetched
