@@ -377,6 +377,7 @@ export async function search(query, settings) {
   let docs;
   let scores = null;
   let suggestion = null;
+  let partial = null;
   if (groups === null) {
     docs = [];
     for (let doc = 0; doc < meta.documents; doc++) docs.push(doc);
@@ -399,14 +400,16 @@ export async function search(query, settings) {
       near.push(...(await Promise.all(more.map(postings))));
     }
     docs = [];
-    if (needed.length && found.every(Boolean)) {
+    if (needed.length && found.some(Boolean)) {
       suggestion = suggestionFor(query, needed, found);
       // A document must meet every requirement; a requirement met by several of
       // its alternatives (words a prefix begins) counts once, scores for each.
       const met = new Uint16Array(meta.documents);
       const last = new Int32Array(meta.documents).fill(-1);
       scores = new Float64Array(meta.documents);
-      found.forEach(({ lists, words, forms }, r) => {
+      found.forEach((resolved, r) => {
+        if (!resolved) return;
+        const { lists, words, forms } = resolved;
         words.forEach((word) => highlight.add(word));
         lists.forEach(([idf, gaps, impacts, byForm], l) => {
           let doc = 0;
@@ -446,6 +449,18 @@ export async function search(query, settings) {
       for (let doc = 0; doc < meta.documents; doc++) {
         if (met[doc] === needed.length) docs.push(doc);
       }
+      // No article holds every word: rather than nothing, the articles that hold
+      // the most of them (one misremembered word need not lose the article). Not
+      // for a phrase: quoted words must stand together.
+      if (!docs.length && needed.length > 1 && needed.every((need) => !need.key.includes(" "))) {
+        const most = met.reduce((a, b) => Math.max(a, b), 0);
+        if (most > 0) {
+          partial = { matched: most, of: needed.length };
+          for (let doc = 0; doc < meta.documents; doc++) {
+            if (met[doc] === most) docs.push(doc);
+          }
+        }
+      }
     }
   }
   const unfiltered = docs.length;
@@ -470,6 +485,9 @@ export async function search(query, settings) {
     // Not Pagefind's: the query as corrected, when a word matched nothing and
     // the results are those of the words it is closest to.
     suggestion,
+    // Not Pagefind's either: set when no article holds every word of the query
+    // and the results hold the most of them, { matched, of }.
+    partial,
     filters: facets ? counts(facets, docs) : {},
   };
 }

@@ -191,7 +191,7 @@
         clear(list);
         return showMore(mine).then(function () {
           if (mine !== sequence) return null;
-          announce(term, response.results.length, response.suggestion);
+          announce(term, response.results.length, response.suggestion, response.partial);
           root.setAttribute("data-state", "results");
           return countFacets(api, query, mine);
         });
@@ -258,9 +258,13 @@
     suggestionLink.href = window.location.pathname + "?" + params.toString();
   }
 
-  function announce(term, count, suggestion) {
+  function announce(term, count, suggestion, partial) {
     var where = hasFilters() ? " with the filters chosen" : "";
-    if (suggestion && count > 0) {
+    if (partial && count > 0) {
+      say("No article has every word of “" + term + "”" + where + ". " +
+        plural(count, "article has", "articles have") + " " + partial.matched + " of its " +
+        partial.of + ".");
+    } else if (suggestion && count > 0) {
       say("No articles match “" + term + "”" + where + ". " +
         plural(count, "article matches", "articles match") + " “" + suggestion + "”.");
     } else if (count === 0) {
