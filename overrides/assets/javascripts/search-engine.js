@@ -253,14 +253,16 @@ async function postings(key) {
 }
 
 // The words of the archive spelt within an edit or two of a form, commonest
-// first: from the vocabulary files of its first letter and of its length and one
-// letter more or less (generator/search/index.py: vocabulary_key).
+// first: from the vocabulary files of its first letter and of its length, one
+// letter more or less, or two more (generator/search/index.py: vocabulary_key).
 async function corrections(wrong) {
   const letters = Array.from(wrong);
   if (!meta.vocabulary || letters.length < 3 || !/^\p{L}+$/u.test(wrong)) return [];
   const limit = letters.length < 5 ? 1 : 2;
-  const keys = [letters.length - 1, letters.length, letters.length + 1]
-    .map((length) => letters[0] + length);
+  // One letter fewer or more, or two more (a word whose typing stopped short).
+  const lengths = [letters.length - 1, letters.length, letters.length + 1];
+  if (limit > 1) lengths.push(letters.length + 2);
+  const keys = lengths.map((length) => letters[0] + length);
   const files = await Promise.all(keys.map((key) => load("s/" + (crc32(key) % meta.vocabulary) + ".json")));
   const found = [];
   keys.forEach((key, i) => {
@@ -268,10 +270,12 @@ async function corrections(wrong) {
     if (!listed) return;
     listed.split(" ").forEach((word, rank) => {
       const distance = editDistance(wrong, word, limit);
-      if (distance <= limit) found.push({ word, distance, rank });
+      if (distance <= limit) found.push({ word, distance, rank, begun: word.startsWith(wrong) });
     });
   });
-  found.sort((a, b) => a.distance - b.distance || a.rank - b.rank);
+  // Fewest edits first; among as few, a word the typed one begins (typing
+  // stopped short: "lashk", "lashkar"), then the commonest.
+  found.sort((a, b) => a.distance - b.distance || b.begun - a.begun || a.rank - b.rank);
   const best = found.length ? found[0].distance : 0;
   return found.filter((c) => c.distance === best).slice(0, CORRECTIONS).map((c) => c.word);
 }
