@@ -517,20 +517,22 @@ def main(
         f"edge: one scrape of {WRAPPED_LINES:,} hard-wrapped lines ingests in "
         f"{edge.seconds:.2f} s, peak {edge.peak_mb:.0f} MB"
     )
-    relevance_table = _relevance(out.with_name("relevance.json"), seed)
+    relevance_table = _relevance(out.with_name("relevance.json"), min(sizes), seed)
     print(f"bench: results written to {out}")
     if relevance_table:
         print(relevance_table)
     return 0
 
 
-def _relevance(out: Path, seed: int) -> str | None:
+def _relevance(out: Path, smallest: int, seed: int) -> str | None:
     """Known-item relevance, the edition's search against Pagefind's on one built
-    synthetic archive (devtools/relevance.py; the table in docs/search.md)."""
+    synthetic archive (devtools/relevance.py; the table in docs/search.md), of
+    RELEVANCE_ARTICLES or the bench's smallest size if smaller."""
     from devtools import relevance
 
+    n = min(RELEVANCE_ARTICLES, smallest)
     try:
-        result = relevance.measure(RELEVANCE_ARTICLES, RELEVANCE_ITEMS, seed)
+        result = relevance.measure(n, min(RELEVANCE_ITEMS, n), seed)
     except Exception as error:  # a missing browser must not lose the other figures
         print(f"bench: relevance not measured: {error}", file=sys.stderr)
         return None

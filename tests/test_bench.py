@@ -44,5 +44,9 @@ def test_bench_runs_end_to_end_and_writes_its_table(tmp_path: Path) -> None:
         assert row[key] > 0, key
     # The summed PSS of the build's processes is at least its largest process's.
     assert row["tree_pss_mb"] >= 0.5 * row["peak_mb"]
+    # The known-item relevance of both engines, on an archive of the bench's size.
+    relevance = json.loads((out.parent / "relevance.json").read_text("utf-8"))
+    assert {r["engine"] for r in relevance} == {"edition", "pagefind"}
+    assert "relevance: 40 articles" in result.stdout
     # A second ingest of unchanged sources replays its report instead of parsing.
     assert row["noop_ingest_s"] < row["ingest_s"] + 1.0
