@@ -27,7 +27,7 @@ from html.parser import HTMLParser
 
 import markdown
 
-from generator.content.problems import CONTROL, Problem, control_problem
+from generator.content.problems import CONTROL, Problem, control_problem, has_control
 
 # The site's Markdown extensions (mkdocs.yml's markdown_extensions; a test keeps
 # the two equal), so the checker sees the HTML MkDocs will publish.
@@ -87,9 +87,6 @@ _URL_STRIP = "".join(chr(c) for c in range(0x21))
 _URL_DROP = str.maketrans("", "", "\t\n\r")
 
 _COMMENT = re.compile(r"<!--.*?(?:--!?>)", re.DOTALL)
-# What could make Markdown write a tag or a link: a "<", an inline link, a
-# reference definition or use. Ingest escapes every "[" and "<" of a scrape.
-_NEEDS_RENDER = re.compile(r"<|\]\(|\]:|\]\[")
 
 
 def strip_comments(text: str) -> str:
@@ -226,12 +223,13 @@ def markdown_problems(text: str, start_line: int) -> list[tuple[int, str]]:
 
     ``start_line`` is the file line of the text's first line."""
     problems: list[tuple[int, str]] = []
-    control = CONTROL.search(text)
+    control = CONTROL.search(text) if has_control(text) else None
     if control is not None:
         message = control_problem(text[control.start() :]) or ""
         line = start_line + text.count("\n", 0, control.start())
         problems.append((line, message.replace("at character 1", "here")))
-    if not _NEEDS_RENDER.search(text):
+    # str.find is many times faster than one regex of alternatives over a body.
+    if not ("<" in text or "](" in text or "]:" in text or "][" in text):
         return problems
     source = _blank_comments(text)
     unclosed = source.find("<!--")
