@@ -95,6 +95,9 @@ class BenchResult:
     over_hugo: float | None = None  # full build / Hugo, wall, median of paired runs
     over_hugo_cpu: float | None = None
     hugo_pairs: list[list[float]] | None = None  # [edition s, hugo s] run by run
+    # Ingest of N variant scrapes (devtools/variants.py: every cue in the forms the
+    # magazine writes it, issue #13), fresh, into a content folder of its own.
+    variant_ingest_articles_per_s: float | None = None
 
 
 def _run(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> Run:
@@ -308,6 +311,19 @@ def bench_one(
 
         ingest = _repeat(ingest_fresh, ingest_fresh(), repeats)
         articles = len(list((content / "articles").glob("*.md")))
+
+        from devtools.variants import write_variants
+
+        write_variants(n, work / "variants", seed)
+
+        def ingest_variants() -> Run:
+            aside(work / "variant-content")
+            return _run(
+                [py, "-m", "generator", "ingest", str(work / "variants"), "--quiet",
+                 "--content", str(work / "variant-content")], root
+            )
+
+        variant_ingest = _repeat(ingest_variants, ingest_variants(), repeats)
         noop = _run([py, "-m", "generator", "ingest", "content/sources", "--quiet"], root, (0, 1))
 
         pairs: list[Pair] = []
@@ -406,6 +422,7 @@ def bench_one(
                 else None
             ),
             hugo_pairs=[[round(p.edition_s, 2), round(p.hugo_s, 2)] for p in pairs] or None,
+            variant_ingest_articles_per_s=round(n / variant_ingest.seconds, 1),
         )
 
 
@@ -414,6 +431,7 @@ COLUMNS = [
     ("articles", "articles"),
     ("ingest s", "ingest_s"),
     ("art/s", "ingest_articles_per_s"),
+    ("variant art/s", "variant_ingest_articles_per_s"),
     ("ingest CPU s", "ingest_cpu_s"),
     ("build s", "build_s"),
     ("pages/s", "build_pages_per_s"),

@@ -144,9 +144,13 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _synth(args: argparse.Namespace) -> int:
     from devtools.synth import synthesize
+    from devtools.variants import write_variants
 
     try:
-        summary = synthesize(args.n, Path(args.out), args.seed)
+        if args.variants:
+            summary = write_variants(args.n, Path(args.out), args.seed)
+        else:
+            summary = synthesize(args.n, Path(args.out), args.seed)
     except (FileExistsError, ValueError) as error:
         # synth refuses a folder holding files it did not write, so that it can
         # never mix a synthetic archive into real sources.
@@ -224,6 +228,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("n", type=int, metavar="N", help="distinct articles")
     p.add_argument("--out", required=True, metavar="DIR")
     p.add_argument("--seed", type=int, default=0, metavar="S")
+    p.add_argument(
+        "--variants",
+        action="store_true",
+        help="one article a file, every cue in a random form of those the magazine uses, "
+        "the truth in .truth.jsonl (devtools/variants.py)",
+    )
     p.set_defaults(func=_synth)
 
     p = sub.add_parser("bench", help="measure ingest, build and search at archive sizes")

@@ -32,7 +32,7 @@ def test_bench_runs_end_to_end_and_writes_its_table(tmp_path: Path) -> None:
     assert row["pages"] > row["articles"]
     for key in ("ingest_s", "ingest_cpu_s", "build_s", "rebuild_one_edit_s", "plain_mkdocs_s",
                 "peak_mb", "build_no_search_s", "search_query_kb", "pagefind_index_s",
-                "pagefind_query_kb"):
+                "pagefind_query_kb", "variant_ingest_articles_per_s"):
         assert row[key] > 0, key
     # Issue 17's columns: incremental rebuilds and shards give a full build's bytes.
     assert row["rebuild_one_identical"] is True

@@ -397,15 +397,15 @@ def read_picture_line(line: str, *, strict: bool = False) -> tuple[str | None, s
         label = m["label"].capitalize()
         form = f"caption + {label}: NAME" if caption else f"{label}: NAME"
         return caption, m["credit"], form
-    letters = [c for c in line if c.isalpha()]
+    # All capitals: nothing changes in upper case, and there is a letter to change.
     if (
-        letters
-        and all(c.isupper() for c in letters)
+        line == line.upper()
+        and line != line.lower()
         and len(line.split()) <= 12
         and not line.endswith((".", "!", "?"))
         and (not strict or _AGENCY_WORDS.search(line))
     ):
         return None, line, "all-capitals agency line"
-    if _AGENCY_SLASH.match(line) and len(line.split()) <= 10:
+    if "/" in line and _AGENCY_SLASH.match(line) and len(line.split()) <= 10:
         return None, line, "Name/Agency line"
     return None
