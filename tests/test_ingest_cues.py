@@ -232,3 +232,20 @@ def test_ingest_counts_unread_cues_apart_and_survey_and_check_report_them(
     check = _run("check", "--content", str(content), cwd=root)
     assert "authors: warning: empty, but the body ends in a bio-shaped sentence" in check.stdout
     assert check.returncode == 0
+
+
+def test_the_front_matter_doc_table_of_partial_dates_is_what_the_code_does() -> None:
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "front-matter.md").read_text("utf-8")
+    section = doc.split("## Timeline dates", 1)[1]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    assert len(rows) >= 7
+    for row in rows:
+        printed, stored, shown, markup = (cell.strip() for cell in row.strip("|").split(" | "))
+        value = stored.strip("`")
+        assert label(value) == shown, row
+        assert [d for d, _ in times(value)] == [
+            part.split('"')[1] for part in markup.split("datetime=")[1:]
+        ] or "two `<time>`" in markup, row
+        for form in printed.split("`")[1::2]:
+            read = read_date(f"{form} Text.", dt.date(2020, 1, 1))
+            assert getattr(read, "value", None) == value, (form, read)
