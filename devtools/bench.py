@@ -291,6 +291,7 @@ def bench_one(
     the full build they rest on, without search cost, Pagefind, the build without
     search, the preview and plain MkDocs (a shorter run for a busy machine)."""
     from devtools.synth import synthesize
+    from devtools.variants import write_variants
 
     py = sys.executable
     with tempfile.TemporaryDirectory(prefix=f"ns-bench-{n}-") as tmp:
@@ -311,8 +312,7 @@ def bench_one(
 
         ingest = _repeat(ingest_fresh, ingest_fresh(), repeats)
         articles = len(list((content / "articles").glob("*.md")))
-
-        from devtools.variants import write_variants
+        noop = _run([py, "-m", "generator", "ingest", "content/sources", "--quiet"], root, (0, 1))
 
         write_variants(n, work / "variants", seed)
 
@@ -324,7 +324,6 @@ def bench_one(
             )
 
         variant_ingest = _repeat(ingest_variants, ingest_variants(), repeats)
-        noop = _run([py, "-m", "generator", "ingest", "content/sources", "--quiet"], root, (0, 1))
 
         pairs: list[Pair] = []
         hugo = scale.hugo_project(root, work) if scale.hugo_command() else None
