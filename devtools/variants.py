@@ -202,7 +202,13 @@ def variant(rng: random.Random) -> tuple[str, Truth]:
             sep = rng.choice([" ", ": ", " – ", " - ", ", "])
             events.append((stored, text))
             written_events.append(f"{indent}{sign} {written}{sep}{text}")
-        timeline_lines = [heading, "", *written_events]
+        # Some scrapes part every bullet with a blank line.
+        apart = rng.random() < 0.15
+        timeline_lines = [heading, ""]
+        for line in written_events:
+            timeline_lines += [line, ""] if apart else [line]
+        if apart:
+            timeline_lines.pop()
         credit_form = rng.choice(["none", "bullet", "bullet-label", "after", "after-block"])
         t_name = _name(rng)
         label = rng.choice(["Research by", "Compiled by"])
@@ -215,7 +221,7 @@ def variant(rng: random.Random) -> tuple[str, Truth]:
         elif credit_form == "after-block":
             timeline_lines += ["", rng.choice([label + " ", ""]) + t_name]
         t_credit = None if credit_form == "none" else t_name
-        forms.append(f"timeline: {sign} / credit {credit_form}")
+        forms.append(f"timeline: {sign} / credit {credit_form}{' / apart' if apart else ''}")
     # The picture.
     caption: str | None = None
     credit: str | None = None

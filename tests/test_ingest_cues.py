@@ -249,3 +249,10 @@ def test_the_front_matter_doc_table_of_partial_dates_is_what_the_code_does() -> 
         for form in printed.split("`")[1::2]:
             read = read_date(f"{form} Text.", dt.date(2020, 1, 1))
             assert getattr(read, "value", None) == value, (form, read)
+
+
+def test_a_timeline_whose_bullets_are_parted_by_blank_lines_is_one_timeline() -> None:
+    article, unread = parse(scrape("KEY DATES", "• 1872 One.", "• 1990s Two.", "• Nick Stokeld"))
+    (timeline,) = article.timelines
+    assert [e.date for e in timeline.events] == ["1872", "199X"]
+    assert timeline.credit == "Nick Stokeld" and not unread

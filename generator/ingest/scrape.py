@@ -449,6 +449,35 @@ def _bullets_then_line(block: list[str]) -> bool:
     )
 
 
+def _dated_bullets(block: list[str]) -> bool:
+    return all(cues.looks_like_date(_bullet_rest(line)) for line in block)
+
+
+def _bullet_rest(line: str) -> str:
+    match = BULLET_RE.match(line)
+    return match.group("rest") if match else line
+
+
+def _join_bullet_runs(body: list[list[str]]) -> list[list[str]]:
+    """A timeline whose bullets the scraper parted with blank lines is one list: a
+    bullet block follows a block of dated bullets, and joins it. (The fingerprint
+    is taken before: it counts words, which joining does not change.)"""
+    if not any(len(block) == 1 and block[0][:1] in BULLET_CHARS for block in body):
+        return body
+    out: list[list[str]] = []
+    for block in body:
+        if (
+            out
+            and (_is_bullet_block(block) or _bullets_then_line(block))
+            and _is_bullet_block(out[-1])
+            and _dated_bullets(out[-1])
+        ):
+            out[-1] = out[-1] + block
+        else:
+            out.append(block)
+    return out
+
+
 def _is_heading_line(block: list[str]) -> bool:
     return (
         len(block) == 1
@@ -752,6 +781,7 @@ def parse_dump(
         # With a marker or a provenance line, every way on from here ends in an
         # article, and this dump's details would be dropped as a duplicate's.
         return KnownArticle(fingerprint)
+    body = _join_bullet_runs(body)
     _take_tail(b, body)
 
     standfirst, truncated, body = _take_standfirst(b, body)
