@@ -48,8 +48,18 @@ def survey(paths: Iterable[Path]) -> str:
         f"{len(unread)} unread cue(s)"
     ]
     if unread:
+        # What each looked like, counted, then every one at its place.
+        looked: Counter[str] = Counter()
+        first: dict[str, str] = {}
+        for u in unread:
+            what = u.split(": ")[1] if u.count(": ") >= 2 else "unreadable file"
+            looked[what] += 1
+            first.setdefault(what, u.split(": ")[0])
         out.append("")
         out.append(f"unread cues ({len(unread)}): the text stays in the body")
+        width = max(len(w) for w in looked)
+        for what, n in sorted(looked.items(), key=lambda x: (-x[1], x[0])):
+            out.append(f"  {n:>7}  {what:<{width}}  e.g. {first[what]}")
         out.extend(f"  {u}" for u in unread)
     kinds = [k for k in KINDS if any(key[0] == k for key in counts)]
     kinds += sorted({key[0] for key in counts} - set(kinds))
