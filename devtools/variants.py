@@ -267,7 +267,7 @@ def variant(rng: random.Random) -> tuple[str, Truth]:
     if provenance:
         lines.append(provenance)
     if bio and bio_after:
-        lines += ["", bio]
+        lines += ["", bio] if rng.random() < 0.7 else [bio]
     truth = Truth(
         title=title,
         standfirst=standfirst,

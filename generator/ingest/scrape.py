@@ -550,18 +550,28 @@ def _fingerprint(title: str, blocks: list[list[str]]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _find_provenance(blocks: list[list[str]]) -> tuple[int, cues.Provenance | DateFail] | None:
-    """The provenance line: the last line, or the one before a closing bio."""
+def _find_provenance(
+    blocks: list[list[str]],
+) -> tuple[int, int, cues.Provenance | DateFail] | None:
+    """(block, line, what it says) of the provenance line: the dump's last line, or
+    the line just before a closing bio (with or without a blank line between)."""
     last = blocks[-1]
     if last[-1][:1] in PROVENANCE_STARTS and (read := cues.read_provenance(last[-1])):
-        return len(blocks) - 1, read
+        return len(blocks) - 1, len(last) - 1, read
+    if (
+        len(last) >= 2
+        and last[0][:1] in PROVENANCE_STARTS
+        and (read := cues.read_provenance(last[0]))
+        and bio_authors(" ".join(last[1:]))
+    ):
+        return len(blocks) - 1, 0, read
     if (
         len(blocks) >= 2
         and blocks[-2][-1][:1] in PROVENANCE_STARTS
         and (read := cues.read_provenance(blocks[-2][-1]))
         and bio_authors(" ".join(last))
     ):
-        return len(blocks) - 2, read
+        return len(blocks) - 2, len(blocks[-2]) - 1, read
     return None
 
 
@@ -637,16 +647,17 @@ def _take_provenance(
     issue: IssueRef | None = None
     provenance = _find_provenance(blocks)
     if provenance:
-        at, read = provenance
-        line = blocks[at][-1]
+        at, index, read = provenance
+        line = blocks[at][index]
         if isinstance(read, DateFail):
             unread.append((line, "looks like a provenance line", read.why))
             provenance = None
         else:
             issue = IssueRef(read.date, read.title or "Untitled issue")
-            where = " · before the bio" if at == len(blocks) - 2 else ""
-            found_cues.append(("provenance", read.form + where, line))
-            blocks[at].pop()
+            bio_after = at < len(blocks) - 1 or index < len(blocks[at]) - 1
+            found_cues.append(("provenance", read.form + (" · bio after it" if bio_after else ""),
+                               line))
+            del blocks[at][index]
             if not blocks[at]:
                 del blocks[at]
     return issue, bool(provenance)
