@@ -334,3 +334,60 @@ def test_a_ledger_line_redirects_a_writers_page(tmp_path: Path) -> None:
     ledger.write_text(text.replace(f"{old} /authors/james-macintyre/", f"{old} /authors/nobody/"))
     (problem,) = check_all(project.content).problems
     assert problem.message == "/authors/nobody/ is no page of the edition"
+
+
+# -- events by date --------------------------------------------------------------------
+
+
+def test_the_chronology_is_navigable_by_decade_and_year(seed_site: Path) -> None:
+    page = BeautifulSoup((seed_site / "timelines" / "index.html").read_text("utf-8"), "lxml")
+    nav = page.select_one("nav.ns-chronology__nav")
+    targets = [a["href"] for a in nav.select("a")]
+    assert targets == ["#events-2000s", "#events-2008"]
+    for href in targets:
+        assert page.find(id=href[1:]) is not None, href
+    # Every event sits under the heading of the year it happened in.
+    year = page.find(id="events-2008")
+    events = year.find_next_sibling("ol").select("li time")
+    assert len(events) == 15 and all(t["datetime"].startswith("2008") for t in events)
+
+
+def test_search_has_an_events_in_facet_from_timeline_dates(seed_site: Path) -> None:
+    from generator.content.schema import Article, Timeline, TimelineEvent
+    from generator.search.index import event_years
+    from tests.test_search import Index
+
+    index = Index(seed_site)
+    records = index.records()
+    facets = index.json("facets.json")
+    events = facets["events"]
+    assert events["values"] == ["2008"]
+
+    def values(slug: str) -> list[str]:
+        got = events["docs"][records[slug]["n"]]
+        got = [] if got == -1 else [got] if isinstance(got, int) else got
+        return [events["values"][i] for i in got]
+
+    # Only the pariah article prints a timeline: its events are all of 2008.
+    assert {slug: values(slug) for slug in records if values(slug)} == {PARIAH: ["2008"]}
+    search = BeautifulSoup((seed_site / "search" / "index.html").read_text("utf-8"), "lxml")
+    legend = search.select_one('fieldset[data-facet="events"] legend')
+    assert legend.get_text() == "Events in"
+    # A decade is its ten years, a span its years (at most 20), a day its year.
+    timeline = Timeline(
+        "t",
+        None,
+        (
+            TimelineEvent("199X", "a"),
+            TimelineEvent("1914/1918", "b"),
+            TimelineEvent("2003-03-20", "c"),
+            TimelineEvent("1800/1900", "d"),
+        ),
+    )
+    years = event_years(Article(title="x", slug="x", body="", timelines=(timeline,)))
+    assert years == (
+        *(str(y) for y in range(1800, 1820)),
+        "1914", "1915", "1916", "1917", "1918",
+        *(str(y) for y in range(1990, 2000)),
+        "2003",
+    )  # fmt: skip

@@ -51,13 +51,16 @@ import numpy as np
 import orjson
 
 from generator.content.edition import Edition
+from generator.content.schema import Article
 from generator.errors import SearchIndexError
 from generator.formatting import display_standfirst, long_date
 from generator.search.text import article_fields, form, stem, words
 
 FORMAT_VERSION = 2  # 2: forms beside stems, vocabulary files
 BUNDLE = "search-index"
-FACETS = ("topic", "year", "writer", "issue")
+# "events": the years of the events of the article's timelines ("Events in 2008"),
+# so a reader finds what the magazine printed about a year, not only in it.
+FACETS = ("topic", "year", "writer", "issue", "events")
 # How much a word counts where it stands: the headline says what an article is
 # about more than its twelfth paragraph does.
 FIELD_WEIGHTS = {
@@ -107,6 +110,7 @@ class SearchDocument:
     writers: tuple[str, ...]
     topics: tuple[str, ...]
     issue: str | None  # the facet's value: "8 December 2008: After the Terror"
+    event_years: tuple[str, ...] = ()  # the "events" facet's values, ascending
 
     @property
     def url(self) -> str:
@@ -117,7 +121,9 @@ class SearchDocument:
         return self.date[:4] or None
 
     def facet_values(self, facet: str) -> tuple[str, ...]:
-        value = {"topic": self.topics, "writer": self.writers}.get(facet)
+        value = {"topic": self.topics, "writer": self.writers, "events": self.event_years}.get(
+            facet
+        )
         if value is not None:
             return value
         single = self.year if facet == "year" else self.issue
@@ -167,10 +173,34 @@ def search_documents(edition: Edition) -> list[SearchDocument]:
                 writers=tuple(article.authors),
                 topics=topics,
                 issue=f"{long_date(issue.date)}: {issue.title}" if issue else None,
+                event_years=event_years(article),
             )
         )
     documents.sort(key=lambda d: (d.date, d.slug))
     return documents
+
+
+# A span's years are all its years ("1914/1918": 1914 to 1918), up to this many:
+# a long span says little about any one year, and must not swell the facet.
+EVENT_SPAN_YEARS = 20
+
+
+def event_years(article: Article) -> tuple[str, ...]:
+    """The years the article's timeline events happened in: a day's, month's or
+    year's own year, a decade's ten years, a span's years."""
+    years: set[int] = set()
+    for timeline in article.timelines:
+        for event in timeline.events:
+            date = event.date
+            if date.endswith("X"):
+                first = int(date[:3] + "0")
+                years.update(range(first, first + 10))
+            elif "/" in date:
+                start, end = (int(part[:4]) for part in date.split("/"))
+                years.update(range(start, min(end, start + EVENT_SPAN_YEARS - 1) + 1))
+            else:
+                years.add(int(date[:4]))
+    return tuple(str(y) for y in sorted(years))
 
 
 class _TermIds(dict[str, int]):

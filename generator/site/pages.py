@@ -83,6 +83,25 @@ def unwrap_paragraphs(markdown_text: str) -> str:
     return "\n\n".join(out)
 
 
+def _by_decade_and_year(
+    chronology: list[tuple[Any, bool]],
+) -> list[tuple[str, list[tuple[str, list[tuple[Any, bool]]]]]]:
+    """The chronology (already in date order) as decades of years, for the
+    /timelines/ page's navigation: [("2000s", [("2008", entries)])]. An event is
+    filed under the year it starts (a decade's 199X under 1990)."""
+    decades: list[tuple[str, list[tuple[str, list[tuple[Any, bool]]]]]] = []
+    for item in chronology:
+        year = item[0].event.sort_key[:4]
+        decade = year[:3] + "0s"
+        if not decades or decades[-1][0] != decade:
+            decades.append((decade, []))
+        years = decades[-1][1]
+        if not years or years[-1][0] != year:
+            years.append((year, []))
+        years[-1][1].append(item)
+    return decades
+
+
 def _timeline_context(timelines: tuple[Timeline, ...]) -> list[dict[str, Any]]:
     """Each timeline for the template, its events in date order and an id to link to."""
     return [
@@ -387,6 +406,7 @@ class PageBuilder:
             meta,
             timelines=entries,
             chronology=chronology,
+            decades=_by_decade_and_year(chronology),
             several=len(entries) > 1,
         )
 

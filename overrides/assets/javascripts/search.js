@@ -15,7 +15,7 @@
 (function () {
   "use strict";
 
-  var FACETS = ["topic", "year", "writer", "issue"];
+  var FACETS = ["topic", "year", "writer", "issue", "events"];
   var PAGE_SIZE = 10;
   var FACET_PREVIEW = 8;
   var TYPING_DELAY_MS = 200;
@@ -367,7 +367,7 @@
     state.filters[facet].forEach(function (value) {
       if (values.indexOf(value) === -1) values.push(value);
     });
-    if (facet === "year") {
+    if (facet === "year" || facet === "events") {
       return values.sort(function (a, b) { return Number(b) - Number(a); });
     }
     return values.sort(function (a, b) {
