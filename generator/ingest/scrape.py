@@ -458,24 +458,39 @@ def _bullet_rest(line: str) -> str:
     return match.group("rest") if match else line
 
 
-def _join_bullet_runs(body: list[list[str]]) -> list[list[str]]:
-    """A timeline whose bullets the scraper parted with blank lines is one list: a
-    bullet block follows a block of dated bullets, and joins it. (The fingerprint
-    is taken before: it counts words, which joining does not change.)"""
-    if not any(len(block) == 1 and block[0][:1] in BULLET_CHARS for block in body):
-        return body
-    out: list[list[str]] = []
-    for block in body:
-        if (
-            out
-            and (_is_bullet_block(block) or _bullets_then_line(block))
-            and _is_bullet_block(out[-1])
-            and _dated_bullets(out[-1])
-        ):
-            out[-1] = out[-1] + block
-        else:
-            out.append(block)
-    return out
+def _bullet_run(body: list[list[str]], i: int) -> tuple[list[str], int]:
+    """The bullets from block ``i`` on, with the bullet blocks after it when the
+    scraper parted a timeline's bullets with blank lines (a bullet block that
+    follows a block of dated bullets joins it); and the index after the run.
+    Called only at a block that starts with a bullet sign."""
+    run = body[i]
+    j = i + 1
+    while (
+        j < len(body)
+        and body[j][0][:1] in BULLET_CHARS
+        and (_is_bullet_block(body[j]) or _bullets_then_line(body[j]))
+        and _is_bullet_block(run)
+        and _dated_bullets(run)
+    ):
+        run = run + body[j]
+        j += 1
+    return run, j
+
+
+def _join_tail_bullets(body: list[list[str]]) -> None:
+    """At the end of the body, join a timeline's bullet blocks parted by blank
+    lines into one block (see _bullet_run), in place."""
+    end = len(body) - 1
+    if end >= 1 and len(body[end]) == 1 and not _is_bullet_line(body[end][0]):
+        end -= 1  # a credit line after the list
+    while (
+        end >= 1
+        and (_is_bullet_block(body[end]) or _bullets_then_line(body[end]))
+        and _is_bullet_block(body[end - 1])
+        and _dated_bullets(body[end - 1])
+    ):
+        body[end - 1 : end + 1] = [body[end - 1] + body[end]]
+        end -= 1
 
 
 def _is_heading_line(block: list[str]) -> bool:
@@ -519,6 +534,10 @@ def _take_timeline(b: _Builder, body: list[list[str]]) -> bool:
 def _take_tail(b: _Builder, body: list[list[str]]) -> None:
     """Peel reader notes, corrections, bio, credits and timelines off the end."""
     while body:
+        if len(body) >= 2 and (
+            body[-1][0][:1] in BULLET_CHARS or body[-2][0][:1] in BULLET_CHARS
+        ):
+            _join_tail_bullets(body)
         block = body[-1]
         if _take_timeline(b, body):
             continue
@@ -720,15 +739,22 @@ def _body_parts(b: _Builder, body: list[list[str]]) -> list[BodyPart]:
             and (correction := CORRECTION_RE.match(text))
         ):
             b.corrections.append(correction.group("text"))
-        elif (_is_bullet_block(block) or _bullets_then_line(block)) and isinstance(
-            timeline := b.timeline_or_report(
-                block, parts[-1].lines[0] if parts and parts[-1].kind == "crosshead" else None
-            ),
-            Timeline,
+        elif (
+            first in BULLET_CHARS
+            and (run := _bullet_run(body, i))
+            and (_is_bullet_block(run[0]) or _bullets_then_line(run[0]))
+            and isinstance(
+                timeline := b.timeline_or_report(
+                    run[0],
+                    parts[-1].lines[0] if parts and parts[-1].kind == "crosshead" else None,
+                ),
+                Timeline,
+            )
         ):
             if parts and parts[-1].kind == "crosshead":
                 parts.pop()
             b.timelines.append(timeline)
+            i = run[1] - 1
         elif (
             len(block) == 1
             and not is_last
@@ -792,7 +818,6 @@ def parse_dump(
         # With a marker or a provenance line, every way on from here ends in an
         # article, and this dump's details would be dropped as a duplicate's.
         return KnownArticle(fingerprint)
-    body = _join_bullet_runs(body)
     _take_tail(b, body)
 
     standfirst, truncated, body = _take_standfirst(b, body)
