@@ -356,13 +356,14 @@ def netlify_csp() -> str:
 def minimal_csp() -> str:
     """The least the site needs: what search needs (script-src 'self', connect-src
     'self'), plus Material's own needs (its inline bootstrap scripts by hash, as
-    netlify.toml lists them; its icons as data: URLs)."""
+    netlify.toml lists them; its icons as data: URLs; the site's own fonts)."""
     hashes = [part for part in netlify_csp().split() if part.startswith("'sha256-")]
     return "; ".join([
         "default-src 'none'",
         "script-src 'self' " + " ".join(hashes),
         "style-src 'self'",
         "img-src 'self' data:",
+        "font-src 'self'",
         "connect-src 'self'",
         "form-action 'self'",
         "base-uri 'none'",

@@ -79,9 +79,11 @@ IMPACT_LEVELS = 63  # two digits in JSON, and finer than ranking can tell apart
 # BM25 saturates, so a word the text repeats would otherwise match a headline
 # that holds it once. Measured with devtools/relevance.py (docs/search.md).
 TITLE_LEVELS = 24
-# Postings per shard file on average (about 6 kB compressed), and the size above
-# which a term gets a file of its own.
-SHARD_POSTINGS = 4000
+# Postings per shard file on average, and the size above which a term gets a file
+# of its own. 3,000 since the shards also list which articles hold each form of a
+# stem: a shard is then about 6 kB compressed at 10,000 articles (4,000 made it
+# 7.6 kB, and the query `government` 79.8 kB).
+SHARD_POSTINGS = 3000
 OWN_FILE_POSTINGS = 1500
 # A word not in the archive is read as the start of one: by its first three
 # letters, among about 2,000 words a file.
