@@ -161,7 +161,7 @@ class _Aside:
             path.rename(self.folder / f"{self.count}-{path.name}")
 
 
-def _project(work: Path, sources: Path) -> Path:
+def bench_project(work: Path, sources: Path) -> Path:
     root = work / "project"
     root.mkdir(parents=True)
     shutil.copy2(ROOT / "mkdocs.yml", root / "mkdocs.yml")
@@ -298,7 +298,7 @@ def bench_one(
         work = Path(tmp)
         aside = _Aside(work)
         synthesize(n, work / "sources", seed)
-        root = _project(work, work / "sources")
+        root = bench_project(work, work / "sources")
         content = root / "content"
 
         def ingest_fresh() -> Run:

@@ -77,11 +77,11 @@ class Score:
 
 def build_archive(n: int, seed: int, work: Path) -> Project:
     """A synthetic archive of ``n`` articles, ingested and built into ``work``."""
-    from devtools.bench import _project
+    from devtools.bench import bench_project
     from devtools.synth import synthesize
 
     synthesize(n, work / "sources", seed)
-    root = _project(work, work / "sources")
+    root = bench_project(work, work / "sources")
     py = sys.executable
     # Exit 1 is expected: the synthetic archive holds a few bad files.
     ingest = subprocess.run(

@@ -102,6 +102,8 @@ def report_build(timings: BuildTimings) -> None:
     what = "site/" if timings.shard is None else f"shard {timings.shard}"
     kind = "" if timings.incremental is None else f", incremental: {timings.incremental} page(s)"
     print(f"build: {what} ready in {total:.1f}s ({steps}{beside}{kind})", file=sys.stderr)
+    for warning in timings.warnings:
+        print(warning, file=sys.stderr)
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -422,7 +422,7 @@ def test_check_reports_unknown_keys_in_every_curation_file(content: Path) -> Non
     assert f"{issue}:2: ordre: unknown key; expected order" in found
     assert (
         f"{topics}:{line_of(topics, 'descripton')}: topics.10.descripton: "
-        "unknown key; expected one of description, name"
+        "unknown key; expected one of aliases, description, name"
     ) in found
     assert f"{settings}:3: theme: unknown key; expected featured" in found
 

@@ -173,20 +173,25 @@ def test_no_change_renders_nothing_and_code_changes_build_in_full(tmp_path: Path
     assert not (project.site_dir() / "stray.html").exists()
 
 
-def test_a_failed_build_leaves_no_manifest_behind(tmp_path: Path) -> None:
+def test_a_failed_build_leaves_no_manifest_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.site import build as build_module
     from generator.site.build import BuildError
 
     project = synthetic_project(tmp_path / "project", n=12)
     build(project, ingest_sources=False, search=False)
-    article = _articles(project)[0]
-    good = article.read_text("utf-8")
     edit_body(project)
-    # The docs tree gets written, then MkDocs fails: the site is the old one, so
-    # the next build must not trust the docs tree it finds.
-    bad = good + "\nSee [this](no-such-article.md).\n"
-    article.write_text(bad, "utf-8")
-    with pytest.raises(BuildError):
-        build(project, ingest_sources=False, search=False)
-    article.write_text(good, "utf-8")
+
+    # The docs tree gets written, then MkDocs fails (a broken link used to do it;
+    # check now stops that earlier, so the renderer fails here instead): the site
+    # is the old one, so the next build must not trust the docs tree it finds.
+    def failing_render(*args: object, **kwargs: object) -> None:
+        raise BuildError("mkdocs: failed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(build_module, "render", failing_render)
+        with pytest.raises(BuildError):
+            build(project, ingest_sources=False, search=False)
     assert build(project, ingest_sources=False, search=False).incremental is None
     assert_same_site(project.site_dir(), full_build_of(project, tmp_path / "full", search=False))

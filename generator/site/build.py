@@ -70,6 +70,8 @@ class BuildTimings:
     # Pages an incremental build rendered; None: a full build.
     incremental: int | None = None
     shard: str | None = None  # "K/N" for a shard's build
+    # What went wrong without failing the build (the caller prints them).
+    warnings: list[str] = field(default_factory=list)
 
     def time(self, name: str, started: float) -> None:
         self.steps[name] = self.steps.get(name, 0.0) + time.perf_counter() - started
@@ -429,7 +431,15 @@ def _build_locked(
         if shard is None:
             save_manifest(docs, code, site)
             # Published: the ledger now holds these pages' addresses for good.
-            record_ledger(project.content, set(edition.pages))
+            # The site is already in place: a ledger that cannot be written (a
+            # read-only checkout) is a warning, and `check` records it next time.
+            try:
+                record_ledger(project.content, set(edition.pages))
+            except OSError as error:
+                timings.warnings.append(
+                    f"build: the address ledger was not updated: {error.filename}: "
+                    f"{error.strerror}"
+                )
     except BaseException:
         if search_job is not None:
             search_job.cancel()
