@@ -305,7 +305,7 @@ def test_an_over_heavy_page_fails_the_weight_gate(site_copy: Path, browser: Any)
     # A web font is the classic way a page doubles in weight: 300 kB that no
     # compression can shrink, fetched because the text uses it.
     fonts = site_copy / "assets" / "fonts"
-    fonts.mkdir(parents=True)
+    fonts.mkdir(parents=True, exist_ok=True)
     (fonts / "heavy.woff2").write_bytes(os.urandom(300_000))
     _append_css(
         site_copy,
