@@ -8,7 +8,9 @@ files are parsed by bibtexparser and rispy, the corrections feed by lxml.
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import json
+import tomllib
 from pathlib import Path
 
 import bibtexparser
@@ -20,7 +22,7 @@ from lxml import etree
 from generator.content.addresses import Redirect, check_addresses, redirects_file
 from generator.site import cite
 from generator.site.build import build
-from tests.sitekit import SEED_ARTICLES, copy_project
+from tests.sitekit import ROOT, SEED_ARTICLES, copy_project
 
 SITE = "https://ns-edition.netlify.app/"
 PARIAH = "becoming-a-pariah-state"
@@ -220,6 +222,35 @@ def test_bibtex_and_ris_files_are_linked_and_parse(seed_site: Path, slug: str) -
     else:
         assert "author" not in fields and "authors" not in ris
         assert ris["title"] == "Losing Momentum: how Jeremy Corbyn’s support group ran out of steam"
+
+
+def _netlify_headers(path: str) -> dict[str, str]:
+    """The headers netlify.toml gives a published path (its rules in order, later
+    ones adding to earlier ones, as Netlify merges them)."""
+    config = tomllib.loads((ROOT / "netlify.toml").read_text("utf-8"))
+    found: dict[str, str] = {}
+    for rule in config.get("headers", []):
+        if fnmatch.fnmatchcase(path, rule["for"]):
+            found.update(rule["values"])
+    return found
+
+
+@pytest.mark.parametrize(
+    ("suffix", "media_type"),
+    [
+        (".bib", "application/x-bibtex"),
+        (".ris", "application/x-research-info-systems"),
+        (".epub", "application/epub+zip"),
+    ],
+)
+def test_downloads_are_served_with_their_media_type(
+    seed_site: Path, suffix: str, media_type: str
+) -> None:
+    files = sorted(seed_site.rglob(f"*{suffix}"))
+    assert files, f"the seed site has no {suffix} file"
+    for file in files:
+        path = "/" + file.relative_to(seed_site).as_posix()
+        assert _netlify_headers(path).get("Content-Type", "").split(";")[0] == media_type, path
 
 
 def test_bibtex_escapes_what_latex_would_read() -> None:
