@@ -22,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+from devtools import related_cost
 from devtools import scale_bench as scale
 from devtools.scale_bench import Pair
 
@@ -98,6 +99,10 @@ class BenchResult:
     # Ingest of N variant scrapes (devtools/variants.py: every cue in the forms the
     # magazine writes it, issue #13), fresh, into a content folder of its own.
     variant_ingest_articles_per_s: float | None = None
+    # What related reading and redirects add (issue 15; devtools/related_cost.py):
+    # seconds measured in-process on the built project, and their share of the build.
+    related_redirects_s: float | None = None
+    related_redirects_share: float | None = None
 
 
 def _run(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> Run:
@@ -344,6 +349,9 @@ def bench_one(
 
         build = _repeat(fresh_build, fresh_build(), repeats)
         pages = len(list((root / "site").rglob("index.html")))
+        related = related_cost.measure(
+            root, repeats if build.seconds < SHORT_RUN_SECONDS else 1
+        )
         query_kb, pagefind, pagefind_kb, build_no_search = None, None, None, None
         if not scale_only:
             query_kb = _query_kb(root / "site")
@@ -422,6 +430,8 @@ def bench_one(
             ),
             hugo_pairs=[[round(p.edition_s, 2), round(p.hugo_s, 2)] for p in pairs] or None,
             variant_ingest_articles_per_s=round(n / variant_ingest.seconds, 1),
+            related_redirects_s=round(related.total_s, 2),
+            related_redirects_share=round(related.total_s / build.seconds, 4),
         )
 
 
@@ -431,6 +441,7 @@ COLUMNS = [
     ("ingest s", "ingest_s"),
     ("art/s", "ingest_articles_per_s"),
     ("variant art/s", "variant_ingest_articles_per_s"),
+    ("related+redirects share", "related_redirects_share"),
     ("ingest CPU s", "ingest_cpu_s"),
     ("build s", "build_s"),
     ("pages/s", "build_pages_per_s"),

@@ -187,7 +187,7 @@ def build_edition(
     newest = sorted(by_slug.values(), key=_newest_first)
     if curation is not None:
         _index_curation(edition, curation, newest)
-    _index_related(edition, newest)
+    index_related(edition, newest)
     edition.corrections = _corrections(newest)
     return edition
 
@@ -254,8 +254,11 @@ def _first_unseen(slugs: tuple[str, ...] | list[str], seen: set[str]) -> tuple[s
     return tuple(out)
 
 
-def _index_related(edition: Edition, newest: list[Article]) -> None:
-    """Related reading for every article, in one pass over the edition's indexes."""
+def index_related(edition: Edition, newest: list[Article] | None = None) -> None:
+    """Related reading for every article, in one pass over the edition's indexes.
+    ``newest``: the articles newest first (sorted here when not given)."""
+    if newest is None:
+        newest = sorted(edition.articles.values(), key=_newest_first)
     writer_by_slug = {w.slug: w for w in edition.writers}
     topic_articles: dict[str, list[str]] | dict[str, tuple[str, ...]]
     if edition.topic_articles:
