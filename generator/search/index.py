@@ -37,14 +37,10 @@ from __future__ import annotations
 
 import hashlib
 import math
-import multiprocessing
-import multiprocessing.process
 import shutil
-import time
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
 
 import numpy as np
@@ -54,6 +50,7 @@ from generator.content.edition import Edition
 from generator.content.schema import Article
 from generator.errors import SearchIndexError
 from generator.formatting import display_standfirst, long_date
+from generator.jobs import BackgroundJob
 from generator.search.text import article_fields, form, stem, words
 
 FORMAT_VERSION = 2  # 2: forms beside stems, vocabulary files
@@ -557,62 +554,23 @@ def build_search_index(edition: Edition, out: Path) -> SearchStats:
     )
 
 
-@dataclass(frozen=True)
-class _Outcome:
-    stats: SearchStats | None
-    seconds: float
-    error: str | None
-
-
 class SearchIndexJob:
     """Writes the index in a forked process while MkDocs renders, the build's other
     long step: the child inherits the edition model instead of having it pickled.
     Where fork is not offered (Windows, macOS by default), it runs on ``wait()``."""
 
     def __init__(self, edition: Edition, out: Path) -> None:
-        self._edition, self._out = edition, out
-        self._process: multiprocessing.process.BaseProcess | None = None
-        self._receive: Connection | None = None
-        if "fork" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("fork")
-            self._receive, send = context.Pipe(duplex=False)
-            self._process = context.Process(target=self._run, args=(send,), daemon=True)
-            self._process.start()
-            send.close()
-
-    def _run(self, send: Connection) -> None:
-        send.send(self._index())
-        send.close()
-
-    def _index(self) -> _Outcome:
-        started = time.perf_counter()
-        try:
-            stats = build_search_index(self._edition, self._out)
-        except Exception as error:  # reported by the parent, which stops the build
-            return _Outcome(None, time.perf_counter() - started, f"{type(error).__name__}: {error}")
-        return _Outcome(stats, time.perf_counter() - started, None)
+        self._job = BackgroundJob(
+            lambda: build_search_index(edition, out),
+            error=SearchIndexError,
+            what="search index",
+            died="if the machine ran out of memory, build with --no-search to preview",
+        )
 
     def wait(self) -> tuple[SearchStats, float]:
         """The index's figures and how long writing it took; raises
         SearchIndexError if it failed."""
-        if self._process is None or self._receive is None:
-            outcome = self._index()
-        else:
-            try:
-                outcome = self._receive.recv()
-            except EOFError:
-                outcome = None
-            self._process.join()
-            if outcome is None:
-                raise SearchIndexError(
-                    f"the search index process died (exit code {self._process.exitcode}); "
-                    "if the machine ran out of memory, build with --no-search to preview"
-                )
-        if outcome.error or outcome.stats is None:
-            raise SearchIndexError(f"the search index could not be written: {outcome.error}")
-        return outcome.stats, outcome.seconds
+        return self._job.wait()
 
     def cancel(self) -> None:
-        if self._process is not None and self._process.is_alive():
-            self._process.kill()
-            self._process.join()
+        self._job.cancel()

@@ -29,8 +29,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import multiprocessing
-import multiprocessing.process
 import os
 import re
 import time
@@ -38,7 +36,6 @@ import uuid
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -53,14 +50,15 @@ from generator.code_digest import code_digest
 from generator.content import event_dates
 from generator.content.curation import Collection, Pick
 from generator.content.edition import Edition, Issue
-from generator.errors import EpubError
 from generator.content.policy import EXTENSION_CONFIGS, EXTENSIONS, strip_comments
+from generator.errors import EpubError
 from generator.formatting import (
     collection_epub_path,
     display_standfirst,
     issue_epub_path,
     long_date,
 )
+from generator.jobs import BackgroundJob
 from generator.site.pages import PUBLICATION, SiteConfig
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -258,10 +256,7 @@ class BookMaker:
         if not names:
             _sub(parent, "p", "Writer not named", class_="byline")
             return
-        if len(names) == 1:
-            joined = names[0]
-        else:
-            joined = ", ".join(names[:-1]) + " and " + names[-1]
+        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         _sub(parent, "p", f"By {joined}", class_="byline")
 
     def article_document(self, slug: str, pick: Pick | None = None) -> bytes:
@@ -457,7 +452,7 @@ def repack(data: bytes, moment: dt.datetime) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         entries = {info.filename: source.read(info) for info in source.infolist()}
-    names = ["mimetype"] + sorted(n for n in entries if n != "mimetype")
+    names = ["mimetype", *sorted(n for n in entries if n != "mimetype")]
     with zipfile.ZipFile(out, "w") as target:
         for name in names:
             info = zipfile.ZipInfo(name, date_time=stamp)
@@ -511,12 +506,6 @@ def write_epubs(
     return stats
 
 
-@dataclass(frozen=True)
-class _Outcome:
-    stats: EpubStats | None
-    error: str | None
-
-
 class EpubJob:
     """Writes the books in a forked process while the pages are generated and
     rendered (the child inherits the edition model instead of having it pickled);
@@ -531,43 +520,15 @@ class EpubJob:
         cache_dir: Path | None,
         fallback_date: dt.date,
     ) -> None:
-        self._args = (edition, config, out, cache_dir, fallback_date)
         self._out = out
-        self._process: multiprocessing.process.BaseProcess | None = None
-        self._receive: Connection | None = None
-        if "fork" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("fork")
-            self._receive, send = context.Pipe(duplex=False)
-            self._process = context.Process(target=self._run, args=(send,), daemon=True)
-            self._process.start()
-            send.close()
-
-    def _run(self, send: Connection) -> None:
-        send.send(self._write())
-        send.close()
-
-    def _write(self) -> _Outcome:
-        try:
-            return _Outcome(write_epubs(*self._args), None)
-        except Exception as error:  # reported by the parent, which stops the build
-            return _Outcome(None, f"{type(error).__name__}: {error}")
+        self._job = BackgroundJob(
+            lambda: write_epubs(edition, config, out, cache_dir, fallback_date),
+            error=EpubError,
+            what="EPUB files",
+        )
 
     def wait(self) -> EpubStats:
-        if self._process is None or self._receive is None:
-            outcome: _Outcome | None = self._write()
-        else:
-            try:
-                outcome = self._receive.recv()
-            except EOFError:
-                outcome = None
-            self._process.join()
-        if outcome is None:
-            raise EpubError(
-                f"the EPUB process died (exit code {self._process and self._process.exitcode})"
-            )
-        if outcome.error or outcome.stats is None:
-            raise EpubError(f"the EPUB files could not be written: {outcome.error}")
-        return outcome.stats
+        return self._job.wait()[0]
 
     def finish(self, site: Path) -> EpubStats:
         """Wait for the books and move them into ``site``; a book left there by an
@@ -584,6 +545,4 @@ class EpubJob:
         return stats
 
     def cancel(self) -> None:
-        if self._process is not None and self._process.is_alive():
-            self._process.kill()
-            self._process.join()
+        self._job.cancel()

@@ -1,0 +1,100 @@
+"""One piece of work run beside the build, in a forked process.
+
+The build starts the search index and the EPUB downloads while it generates and
+renders the pages: the child inherits the edition model (fork) instead of having
+it pickled, does its work and sends one outcome back up a one-way pipe. Where fork
+is not offered (Windows, macOS by default), the work runs in this process on
+``wait()``. A failure in the child comes back as the error's text and is raised
+in the parent as the job's own ``GeneratorError`` kind, which stops the build.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.process
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Generic, TypeVar
+
+from generator.errors import GeneratorError
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    """What the work gave (or the error's text) and how long it took."""
+
+    value: T | None
+    seconds: float
+    error: str | None
+
+
+def run_capturing(work: Callable[[], T]) -> Outcome[T]:
+    started = time.perf_counter()
+    try:
+        value = work()
+    except Exception as error:  # reported by the parent, which stops the build
+        return Outcome(None, time.perf_counter() - started, f"{type(error).__name__}: {error}")
+    return Outcome(value, time.perf_counter() - started, None)
+
+
+class BackgroundJob(Generic[T]):
+    """``work`` started now in a forked process; ``wait`` gives its value and its
+    seconds, or raises ``error(what ...)``. ``died`` is added to the message when
+    the process ended without an answer (killed, out of memory)."""
+
+    def __init__(
+        self,
+        work: Callable[[], T],
+        *,
+        error: type[GeneratorError],
+        what: str,
+        died: str = "",
+    ) -> None:
+        self._work = work
+        self._error, self._what, self._died = error, what, died
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._receive: Connection | None = None
+        if "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            self._receive, send = context.Pipe(duplex=False)
+            self._process = context.Process(target=self._run, args=(send,), daemon=True)
+            self._process.start()
+            send.close()
+
+    @property
+    def forked(self) -> bool:
+        return self._process is not None
+
+    def _run(self, send: Connection) -> None:
+        send.send(run_capturing(self._work))
+        send.close()
+
+    def wait(self) -> tuple[T, float]:
+        """The work's value and how many seconds it took."""
+        outcome: Outcome[T] | None
+        if self._process is None or self._receive is None:
+            outcome = run_capturing(self._work)
+        else:
+            try:
+                outcome = self._receive.recv()
+            except EOFError:
+                outcome = None
+            self._process.join()
+            if outcome is None:
+                hint = f"; {self._died}" if self._died else ""
+                raise self._error(
+                    f"the {self._what} process died (exit code {self._process.exitcode}){hint}"
+                )
+        if outcome.error is not None or outcome.value is None:
+            raise self._error(f"the {self._what} could not be written: {outcome.error}")
+        return outcome.value, outcome.seconds
+
+    def cancel(self) -> None:
+        """Stop the work (the build failed elsewhere); a no-op once it has ended."""
+        if self._process is not None and self._process.is_alive():
+            self._process.kill()
+            self._process.join()

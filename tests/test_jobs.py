@@ -1,0 +1,51 @@
+"""The background-job helper both the search index and the EPUB downloads use:
+a value comes back from the forked process, a failure comes back as the job's own
+error, a process that dies is reported, and without fork the work runs on wait()."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from generator.errors import EpubError, SearchIndexError
+from generator.jobs import BackgroundJob
+
+
+def test_the_value_and_its_seconds_come_back_from_the_child() -> None:
+    parent = os.getpid()
+    job = BackgroundJob(lambda: {"pid": os.getpid()}, error=EpubError, what="test")
+    value, seconds = job.wait()
+    assert job.forked
+    assert value["pid"] != parent  # it ran in another process
+    assert seconds >= 0
+
+
+def test_a_failure_is_raised_as_the_jobs_own_error() -> None:
+    def broken() -> int:
+        raise OSError("disk full")
+
+    job = BackgroundJob(broken, error=SearchIndexError, what="search index")
+    with pytest.raises(SearchIndexError, match="index could not be written: OSError: disk full"):
+        job.wait()
+
+
+def test_a_process_that_dies_is_reported_with_the_hint() -> None:
+    def die() -> int:
+        os.kill(os.getpid(), signal.SIGKILL)
+        return 1
+
+    job = BackgroundJob(die, error=EpubError, what="EPUB files", died="try --no-epub")
+    with pytest.raises(EpubError, match=r"EPUB files process died \(exit code -9\); try --no-epub"):
+        job.wait()
+
+
+def test_without_fork_the_work_runs_on_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("multiprocessing.get_all_start_methods", lambda: ["spawn"])
+    ran: list[int] = []
+    job = BackgroundJob(lambda: ran.append(os.getpid()) or 7, error=EpubError, what="test")
+    assert not job.forked and ran == []  # nothing ran yet
+    assert job.wait()[0] == 7
+    assert ran == [os.getpid()]
+    job.cancel()  # a no-op: nothing to stop
