@@ -256,3 +256,52 @@ def test_a_timeline_whose_bullets_are_parted_by_blank_lines_is_one_timeline() ->
     (timeline,) = article.timelines
     assert [e.date for e in timeline.events] == ["1872", "199X"]
     assert timeline.credit == "Nick Stokeld" and not unread
+
+
+PROVENANCE = "This article appears in the 8 Dec 2008 issue of the New Statesman, Cover"
+BIO = "Anna Okafor is a writer on labour history."
+TIMELINE = ("KEY DATES", "• 14.05.08 One.\n• 1990s Two.\n• Research by Nick Stokeld")
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        (PROVENANCE, *TIMELINE),
+        (BIO, PROVENANCE, *TIMELINE),
+        (PROVENANCE, BIO, *TIMELINE),
+        (PROVENANCE, *TIMELINE, BIO),
+        (BIO, *TIMELINE, PROVENANCE),
+        (*TIMELINE, PROVENANCE, BIO),
+        (PROVENANCE + "\n" + BIO, *TIMELINE),
+        (PROVENANCE, TIMELINE[0] + "\n" + TIMELINE[1]),
+    ],
+    ids=["prov-tl", "bio-prov-tl", "prov-bio-tl", "prov-tl-bio", "bio-tl-prov", "tl-prov-bio",
+         "prov+bio-tl", "prov-heading+bullets"],
+)
+def test_a_timeline_and_a_bio_before_or_after_the_provenance_line(tail: tuple[str, ...]) -> None:
+    """The closing cues in any order: a timeline after the provenance line (or after
+    a bio after it) belongs to the article and reads its two-digit years by the
+    issue's date; nothing is left over as a dump of its own."""
+    result = read_scrape("fixture.txt", scrape(*tail).encode("utf-8"))
+    (article,) = result.articles
+    assert isinstance(article, ParsedArticle) and not result.unread and not [
+        w for w in result.warnings if "skipped" in w]
+    assert article.issue is not None and article.issue.date == ISSUE
+    has_bio = any(BIO in part for part in tail)
+    assert article.authors == (("Anna Okafor",) if has_bio else ())
+    assert article.author_bio == (BIO if has_bio else None)
+    (timeline,) = article.timelines
+    assert (timeline.title, timeline.credit) == ("Key dates", "Nick Stokeld")
+    assert [(e.date, e.text) for e in timeline.events] == [("2008-05-14", "One."),
+                                                           ("199X", "Two.")]
+    assert body_text(article) == "\n".join([PARA] * 3)
+
+
+def test_a_list_after_the_provenance_line_that_is_no_timeline_is_not_taken_in() -> None:
+    # Undated bullets after the provenance line are no cue of this article: they
+    # stay outside it (reported as lines that form no article), never silently read.
+    result = read_scrape("fixture.txt", scrape(PROVENANCE, "Things", "• One.\n• Two.")
+                         .encode("utf-8"))
+    (article,) = result.articles
+    assert isinstance(article, ParsedArticle) and article.issue is not None
+    assert not article.timelines and any("skipped 3 line(s)" in w for w in result.warnings)

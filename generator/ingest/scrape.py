@@ -191,24 +191,79 @@ def split_dumps(lines: list[str]) -> list[list[str]]:
     return [lines[a:b] for a, b in dump_spans(lines)]
 
 
-def _bio_after(lines: list[str], i: int) -> int | None:
-    """The end of a bio paragraph that follows the provenance line at ``i``, if any."""
+# How many blocks after a provenance line may still belong to its article: a
+# timeline whose bullets the scraper parted with blank lines, its heading, credit
+# and a bio (a bound, so a file of unrelated lists is never walked to its end).
+_TAIL_BLOCKS = 60
+
+
+def _tail_length(blocks: list[list[str]]) -> int:
+    """How many of ``blocks`` (from the first) are cues that close an article and
+    may follow its provenance line: a bio of three lines at most, a timeline (its
+    heading, its dated bullets, in one block or parted by blank lines, and the line
+    naming its compiler)."""
+    taken = 0
+    in_list = False
+    while taken < len(blocks) and taken < _TAIL_BLOCKS:
+        block = blocks[taken]
+        first = block[0]
+        if first[:1] in BULLET_CHARS and (_is_bullet_block(block) or _bullets_then_line(block)):
+            if not in_list and not _dated_bullets(block[:1]):
+                break
+            in_list = not _bullets_then_line(block)
+            taken += 1
+            continue
+        if _heading_over_bullets(block):
+            in_list = not _bullets_then_line(block[1:])
+            taken += 1
+            continue
+        if (
+            len(block) == 1
+            and _is_heading_line(block)
+            and taken + 1 < len(blocks)
+            and blocks[taken + 1][0][:1] in BULLET_CHARS
+            and _is_bullet_line(blocks[taken + 1][0])
+            and _dated_bullets(blocks[taken + 1][:1])
+        ):
+            taken += 1
+            in_list = False
+            continue
+        if in_list and len(block) == 1 and _credit_name(first) is not None:
+            in_list = False
+            taken += 1
+            continue
+        if len(block) <= 3 and bio_authors(" ".join(block)):
+            in_list = False
+            taken += 1
+            continue
+        break
+    return taken
+
+
+def _tail_after(lines: list[str], i: int) -> int:
+    """The end of the closing cues (bio, timeline) that follow the provenance line
+    at ``i``: i + 1 when none does."""
+    spans: list[tuple[int, int]] = []
     j = i + 1
-    while j < len(lines) and not lines[j]:
-        j += 1
-    k = j
-    while k < len(lines) and lines[k]:
-        k += 1
-    if j == k or k - j > 3 or any(MARKER_RE.match(x) for x in lines[j:k]):
-        return None
-    return k if bio_authors(" ".join(lines[j:k])) else None
+    while j < len(lines) and len(spans) < _TAIL_BLOCKS:
+        while j < len(lines) and not lines[j]:
+            j += 1
+        k = j
+        while k < len(lines) and lines[k]:
+            k += 1
+        if j == k or any(MARKER_RE.match(x) or PROVENANCE_RE.match(x) for x in lines[j:k]):
+            break
+        spans.append((j, k))
+        j = k
+    taken = _tail_length([lines[a:b] for a, b in spans])
+    return spans[taken - 1][1] if taken else i + 1
 
 
 def dump_spans(lines: list[str]) -> list[tuple[int, int]]:
     """Cut a file's lines into page dumps: (start, end) of each.
 
-    A dump ends after its provenance line (or after a bio that follows it), and a
-    new one starts at its image marker (with the image credit line just above it,
+    A dump ends after its provenance line (or after the bio or timeline that follow
+    it), and a new one starts at its image marker (with the image credit line just above it,
     when there is one).
     """
     cuts = {0, len(lines)}
@@ -220,10 +275,7 @@ def dump_spans(lines: list[str]) -> list[tuple[int, int]]:
         line = lines[i]
         if line[0] in PROVENANCE_STARTS:
             if PROVENANCE_RE.match(line):
-                last_cut = i + 1
-                bio_end = _bio_after(lines, i)
-                if bio_end is not None:
-                    last_cut = bio_end
+                last_cut = _tail_after(lines, i)
                 cuts.add(last_cut)
         elif MARKER_RE.match(line):
             start = i
@@ -493,6 +545,34 @@ def _join_tail_bullets(body: list[list[str]]) -> None:
         end -= 1
 
 
+def _heading_over_bullets(block: list[str]) -> bool:
+    """A timeline's heading with its dated bullets right under it, no blank line
+    between (``KEY DATES`` / ``• 1872 ...``)."""
+    return (
+        len(block) >= 2
+        and block[1][:1] in BULLET_CHARS
+        and not _is_bullet_line(block[0])
+        and _is_heading_line(block[:1])
+        and (_is_bullet_block(block[1:]) or _bullets_then_line(block[1:]))
+        and _dated_bullets(block[1:2])
+    )
+
+
+def _split_headings(blocks: list[list[str]]) -> list[list[str]]:
+    """Part a timeline's heading from the bullets it stands over in one block, so
+    that the heading is read as the heading (the words, and so the fingerprint,
+    do not change)."""
+    if not any(len(x) >= 2 and x[1][:1] in BULLET_CHARS for x in blocks):
+        return blocks
+    out: list[list[str]] = []
+    for block in blocks:
+        if len(block) >= 2 and block[1][:1] in BULLET_CHARS and _heading_over_bullets(block):
+            out += [block[:1], block[1:]]
+        else:
+            out.append(block)
+    return out
+
+
 def _is_heading_line(block: list[str]) -> bool:
     return (
         len(block) == 1
@@ -573,25 +653,40 @@ def _find_provenance(
     blocks: list[list[str]],
 ) -> tuple[int, int, cues.Provenance | DateFail] | None:
     """(block, line, what it says) of the provenance line: the dump's last line, or
-    the line just before a closing bio (with or without a blank line between)."""
+    the line before the cues that may close an article after it (a bio, a timeline
+    with its heading and credit), with or without a blank line between."""
     last = blocks[-1]
     if last[-1][:1] in PROVENANCE_STARTS and (read := cues.read_provenance(last[-1])):
         return len(blocks) - 1, len(last) - 1, read
-    if (
-        len(last) >= 2
-        and last[0][:1] in PROVENANCE_STARTS
-        and (read := cues.read_provenance(last[0]))
-        and bio_authors(" ".join(last[1:]))
-    ):
-        return len(blocks) - 1, 0, read
-    if (
-        len(blocks) >= 2
-        and blocks[-2][-1][:1] in PROVENANCE_STARTS
-        and (read := cues.read_provenance(blocks[-2][-1]))
-        and bio_authors(" ".join(last))
-    ):
-        return len(blocks) - 2, len(blocks[-2]) - 1, read
+    # Walk back over the blocks that may close an article; the provenance line ends
+    # the block before them, or heads the block of a bio right under it.
+    at = len(blocks) - 1
+    while at >= 0 and len(blocks) - at <= _TAIL_BLOCKS:
+        block = blocks[at]
+        if (
+            len(block) >= 2
+            and block[0][:1] in PROVENANCE_STARTS
+            and (read := cues.read_provenance(block[0]))
+            and _tail_length([block[1:], *blocks[at + 1 :]]) == len(blocks) - at
+        ):
+            return at, 0, read
+        if (
+            at < len(blocks) - 1
+            and block[-1][:1] in PROVENANCE_STARTS
+            and (read := cues.read_provenance(block[-1]))
+        ):
+            after = blocks[at + 1 :]
+            return (at, len(block) - 1, read) if _tail_length(after) == len(after) else None
+        if not _may_close(block):
+            return None
+        at -= 1
     return None
+
+
+def _may_close(block: list[str]) -> bool:
+    """Whether a block could be one of the cues that follow a provenance line (a
+    cheap test on its first character and length; _tail_length decides)."""
+    return block[0][:1] in BULLET_CHARS or len(block) <= 3 or _heading_over_bullets(block)
 
 
 def _image(lines: list[str], has_marker: bool) -> tuple[Image | None, str | None, int]:
@@ -782,7 +877,7 @@ def parse_dump(
     """Parse one page dump, or None when it holds no recognisable article (or a
     ``KnownArticle`` when its fingerprint is in ``known``: see read_scrape)."""
     image, image_form, has_marker, lines = _leading_image(lines)
-    blocks = _blocks(lines)
+    blocks = _split_headings(_blocks(lines))
     if not blocks:
         return None
     warnings: list[str] = []
