@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.content.event_dates import label, times, valid
+from generator.content.schema import Image
 from generator.ingest.cues import read_date, read_provenance
 from generator.ingest.scrape import ParsedArticle, read_scrape
 
@@ -305,3 +306,70 @@ def test_a_list_after_the_provenance_line_that_is_no_timeline_is_not_taken_in() 
     (article,) = result.articles
     assert isinstance(article, ParsedArticle) and article.issue is not None
     assert not article.timelines and any("skipped 3 line(s)" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize(
+    ("picture", "caption", "credit"),
+    [
+        ("A crowd outside the town hall. Photo: Jane Doe/Getty Images",
+         "A crowd outside the town hall", "Jane Doe/Getty Images"),
+        ("The pithead in 1984 – Photograph: Tom Walsh for the New Statesman",
+         "The pithead in 1984", "Tom Walsh for the New Statesman"),
+        ("The harbour at dawn\nPicture: Jane Doe/Reuters", "The harbour at dawn",
+         "Jane Doe/Reuters"),
+        ("The harbour at dawn\n\nIllustration: Dan Murrell", "The harbour at dawn", "Dan Murrell"),
+        ("Image: courtesy of the author", None, "courtesy of the author"),
+        ("Oli Scarff/Getty Images", None, "Oli Scarff/Getty Images"),
+        ("RAY TANGT/ANADOLU AGENCY/GETTY IMAGES", None, "RAY TANGT/ANADOLU AGENCY/GETTY IMAGES"),
+    ],
+)
+def test_a_picture_in_the_middle_of_the_body_is_a_picture_not_a_crosshead(
+    picture: str, caption: str | None, credit: str
+) -> None:
+    article, unread = parse(scrape(picture, PARA))
+    assert article.image == Image(caption, credit) and not unread
+    assert [p.kind for p in article.body] == ["paragraph"] * 4
+    assert credit not in body_text(article)
+
+
+def test_a_second_picture_is_an_inline_credit_as_printed() -> None:
+    text = "\n".join(["Oli Scarff/Getty Images", "Show Hide image", "", scrape(
+        "The harbour at dawn\nPhoto: Jane Doe/Reuters", PARA).split("\n", 2)[2]])
+    article, unread = parse(text)
+    assert article.image == Image(None, "Oli Scarff/Getty Images") and not unread
+    assert article.credits == ("The harbour at dawn. Photo: Jane Doe/Reuters",)
+    assert "Jane Doe" not in body_text(article)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "He showed me the photo: a faded print of his father, taken in the garden in 1950.",
+        "Photo: the word he used for every picture he ever took of the harbour and its boats.",
+        "Brexit and the Left/Right divide",
+        "Labour: the road back",
+    ],
+)
+def test_photo_inside_a_sentence_or_a_slash_in_a_heading_is_body_text(line: str) -> None:
+    article, unread = parse(scrape(line, PARA))
+    assert article.image is None and line in body_text(article) and not unread
+
+
+@pytest.mark.parametrize(
+    ("line", "why"),
+    [
+        ("The harbour at dawn. Photo: my grandmother in 1950, in the garden",
+         "the words after 'Photo:' ('my grandmother in 1950, in the garden') are not a name"),
+        ("Boris Johnson/Theresa May",
+         "a 'Name/Name' line that names no picture agency: left as it stands"),
+    ],
+)
+def test_a_picture_credit_that_cannot_be_read_is_reported_and_kept(line: str, why: str) -> None:
+    article, unread = parse(scrape(line, PARA))
+    assert article.image is None and line in body_text(article)
+    assert unread == (f"13: looks like a picture credit: {why}",)
+
+
+def test_a_dated_list_after_a_paragraph_in_the_body_is_a_timeline_only_under_a_heading() -> None:
+    article, unread = parse(scrape("• 1872 One thing.\n• 1990s Another.", PARA))
+    assert not article.timelines and "• 1872 One thing." in body_text(article) and not unread

@@ -409,3 +409,97 @@ def read_picture_line(line: str, *, strict: bool = False) -> tuple[str | None, s
     if "/" in line and _AGENCY_SLASH.match(line) and len(line.split()) <= 10:
         return None, line, "Name/Agency line"
     return None
+
+
+# ---- a picture in the middle of the body ------------------------------------------
+
+# A picture's label as a caption prints it: capitalised ("Photo:", "PHOTOGRAPH:"); a
+# lower-case "photo:" is a word in a sentence.
+INLINE_LABEL_RE = re.compile(
+    r"\b(?:Photo(?:graph)?s?|Pictures?|Images?|Illustrations?|PHOTO(?:GRAPH)?S?|PICTURES?|"
+    r"IMAGES?|ILLUSTRATIONS?)\s*:"
+)
+# Lower-case words a credit may hold between the names ("Jane Doe for the New
+# Statesman", "courtesy of the author", "Musée d'Orsay").
+_CREDIT_JOINERS = NAME_PARTICLES | {"for", "of", "the", "and", "via", "by", "courtesy", "&",
+                                    "at", "in", "on", "d'", "und", "et"}
+# Words that say a slash line names a picture agency, not "Left/Right" in a heading.
+_AGENCY_NAME_RE = re.compile(
+    r"\b(?:getty|images?|afp|reuters|pa|ap|alamy|rex|shutterstock|bloomberg|corbis|epa|"
+    r"photos?|photography|pictures?|agency|press|wire|archive|collection|library|news|"
+    r"magnum|panos|bridgeman|eyevine|camera press|mary evans|topfoto|ullstein|sipa|"
+    r"associated|studio)\b",
+    re.IGNORECASE,
+)
+
+
+def credit_is_name(credit: str) -> bool:
+    """Whether the words after "Photo:" are a credit: names (capitalised words,
+    "Name/Agency"), perhaps joined by "for", "of", "and", "courtesy of"; no sentence."""
+    text = credit.strip()
+    if text.endswith("."):
+        text = text[:-1]
+    words = [w for w in re.split(r"[\s/]+", text) if w]
+    if not 1 <= len(words) <= 12 or re.search(r"[!?;\"“”]", text):
+        return False
+    if words[0].lower() == "courtesy":  # "courtesy of the author"
+        return True
+    capitalised = 0
+    for word in words:
+        core = word.strip("(),'’")
+        if not core:
+            continue
+        if core[0].isupper() or core[0].isdigit():
+            capitalised += 1
+        elif core.lower() not in _CREDIT_JOINERS:
+            return False
+    return capitalised > 0
+
+
+def read_inline_picture(block: list[str]) -> tuple[str | None, str, str] | str | None:
+    """A picture that stands between paragraphs: (caption, credit, form); a reason
+    (a str) when the block looks like a picture credit but cannot be read; None
+    when it is no picture.
+
+    Its forms: one line "caption. Photo: NAME" (Photograph, Picture, Image,
+    Illustration; the label capitalised), a caption line then a "Photo: NAME" line,
+    a "Name/Agency" line naming an agency, a "NAME/AGENCY" line in capitals.
+    """
+    if not 1 <= len(block) <= 2 or any(len(line) > 400 for line in block):
+        return None
+    last = block[-1]
+    label = INLINE_LABEL_RE.search(last) if ":" in last else None
+    if label is not None:
+        m = CAPTION_RE.match(last)
+        if m is None or m.start("label") != label.start():
+            return None
+        caption = m["caption"] or None
+        if len(block) == 2:
+            if caption is not None:
+                return None  # a caption on each line: no picture of one shape
+            caption = block[0]
+        credit = m["credit"]
+        word = m["label"].capitalize()
+        before = last[: label.start()].rstrip()
+        boundary = not before or before[-1] in ".!?)]”’–—-"
+        if credit_is_name(credit):
+            if len(block) == 2:
+                form = f"caption line, then {word}: NAME"
+            else:
+                form = f"caption + {word}: NAME" if caption else f"{word}: NAME"
+            return caption, credit, form
+        if boundary and len(credit.split()) <= 12 and not credit.rstrip().endswith(
+            (".", "!", "?", "”", '"')
+        ):
+            return f"the words after '{m['label']}:' ({credit[:40]!r}) are not a name"
+        return None
+    if len(block) != 1 or "/" not in last or len(last.split()) > 10:
+        return None
+    agency = _AGENCY_NAME_RE.search(last.split("/", 1)[1]) is not None
+    if last == last.upper() and last != last.lower() and not last.endswith((".", "!", "?")):
+        return (None, last, "all-capitals NAME/AGENCY line") if agency else None
+    if _AGENCY_SLASH.match(last) and credit_is_name(last):
+        if agency:
+            return None, last, "Name/Agency line"
+        return "a 'Name/Name' line that names no picture agency: left as it stands"
+    return None

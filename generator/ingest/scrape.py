@@ -208,7 +208,7 @@ def _tail_length(blocks: list[list[str]]) -> int:
         block = blocks[taken]
         first = block[0]
         if first[:1] in BULLET_CHARS and (_is_bullet_block(block) or _bullets_then_line(block)):
-            if not in_list and not _dated_bullets(block[:1]):
+            if not in_list:  # bullets with no heading over them: a list, no timeline
                 break
             in_list = not _bullets_then_line(block)
             taken += 1
@@ -226,7 +226,7 @@ def _tail_length(blocks: list[list[str]]) -> int:
             and _dated_bullets(blocks[taken + 1][:1])
         ):
             taken += 1
-            in_list = False
+            in_list = True
             continue
         if in_list and len(block) == 1 and _credit_name(first) is not None:
             in_list = False
@@ -401,6 +401,19 @@ class _Builder:
     unread: list[tuple[str, str, str]] = field(default_factory=list)
     cues: list[tuple[str, str, str]] = field(default_factory=list)
 
+    def picture(self, caption: str | None, credit: str, form: str, block: list[str]) -> None:
+        """A picture met in the body: the article's image when it has none yet (the
+        edition shows one picture's caption and credit), else an inline credit, as
+        printed."""
+        if self.image is None:
+            self.image = Image(caption, credit)
+        else:
+            printed = block[-1]
+            if caption and not printed.startswith(caption):  # the caption on a line of its own
+                printed = f"{caption}{'' if _ends_complete(caption) else '.'} {printed}"
+            self.credits.append(printed)
+        self.cues.append(("picture", f"in the body · {form}", block[-1]))
+
     def timeline_or_report(self, block: list[str], heading: str | None) -> Timeline | None:
         """The timeline a block of bullets (and perhaps a credit line after them) is, or
         None; a list that looks like a timeline but cannot be read is reported."""
@@ -421,6 +434,10 @@ class _Builder:
 
         ``after`` is a line just after the list that may name its compiler.
         """
+        if heading is None:
+            # A timeline is printed under a heading; dated bullets that follow a
+            # paragraph are the article's own list.
+            return None
         issue_date = self.issue.date if self.issue else None
         events: list[TimelineEvent] = []
         forms: list[tuple[str, str, str]] = []
@@ -467,14 +484,10 @@ class _Builder:
             )
         sign = bullets[0][:1]
         forms.append(("timeline bullet", f"{sign!r} bullets", bullets[0]))
-        if heading:
-            shape = "all capitals" if _is_all_caps(heading) else "capitalised"
-            forms.append(("timeline heading", shape, heading))
-        else:
-            forms.append(("timeline heading", "none (titled 'Timeline')", bullets[0]))
+        shape = "all capitals" if _is_all_caps(heading) else "capitalised"
+        forms.append(("timeline heading", shape, heading))
         self.cues.extend(forms)
-        title = _reader_case(heading) if heading else "Timeline"
-        return Timeline(title, credit, tuple(events))
+        return Timeline(_reader_case(heading), credit, tuple(events))
 
 
 # What a one-line block may start with and be other than a paragraph, besides a
@@ -807,6 +820,7 @@ def _body_parts(b: _Builder, body: list[list[str]]) -> list[BodyPart]:
                 len(text) > 80
                 and text[0] not in _NO_PARAGRAPH_STARTS
                 and not (text[0] in CREDIT_STARTS and text[1] in CREDIT_SECONDS)
+                and not (":" in text and cues.INLINE_LABEL_RE.search(text))
             ):
                 # The commonest block by far: one line too long for a crosshead
                 # that starts no break, credit, correction or timeline. The
@@ -822,6 +836,14 @@ def _body_parts(b: _Builder, body: list[list[str]]) -> list[BodyPart]:
         text = block[0] if one_line else " ".join(block)
         first = text[:1]
         is_last = i == len(body) - 1
+        picture = (
+            cues.read_inline_picture(block)
+            if len(block) <= 2 and (":" in block[-1] or "/" in block[-1])
+            else None
+        )
+        if isinstance(picture, str):
+            b.unread.append((block[-1], "looks like a picture credit", picture))
+            picture = None
         if one_line and first and first in BREAK_STARTS and BREAK_RE.match(text):
             if parts and parts[-1].kind != "break":
                 parts.append(BodyPart("break"))
@@ -834,6 +856,15 @@ def _body_parts(b: _Builder, body: list[list[str]]) -> list[BodyPart]:
             and (correction := CORRECTION_RE.match(text))
         ):
             b.corrections.append(correction.group("text"))
+        elif picture is not None:
+            caption, credit, form = picture
+            if caption is None and one_line and parts and parts[-1].kind == "crosshead" and (
+                form.endswith(": NAME")
+            ):
+                # A caption set as a line of its own above its credit.
+                caption = parts.pop().lines[0]
+                form = f"caption line, blank, then {form}"
+            b.picture(caption, credit, form, block)
         elif (
             first in BULLET_CHARS
             and (run := _bullet_run(body, i))
