@@ -76,10 +76,14 @@ def test_a_headline_match_ranks_first_over_mentions_in_the_text(page: Any, site_
     assert titles[0] == "The façade cracks"
 
 
+COMMON_COUNT = 20  # search-engine.js: COMMONER times the misspelling's one article
+
+
 @pytest.fixture(scope="module")
 def fixture_url(seed_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The seed site with its index made again from the seeds and three fixture
-    articles: one mentions Łódź, two hold two forms of one stem."""
+    """The seed site with its index made again from the seeds and fixture
+    articles: one mentions Łódź, two hold two forms of one stem, COMMON_COUNT
+    write "chancellor" and one misspells it "chancelor"."""
     work = tmp_path_factory.mktemp("meaning")
     project = copy_project(work / "project")
     articles = project.content / "articles"
@@ -88,6 +92,9 @@ def fixture_url(seed_site: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         "the-marmalades": ("A meeting", "The marmalades were made in a hall near the river."),
         "the-marmalade": ("A debate", "The marmalade was made in a hall near the river."),
     }
+    for n in range(COMMON_COUNT):
+        extra[f"budget-note-{n}"] = (f"Budget note {n}", "The chancellor spoke again.")
+    extra["a-hurried-note"] = ("A hurried note", "The chancelor spoke once.")
     for slug, (title, body) in extra.items():
         (articles / f"{slug}.md").write_text(fixture_article(slug, title, body), "utf-8")
     site = work / "site"
@@ -121,3 +128,27 @@ def test_with_no_article_holding_every_word_those_holding_most_are_shown(
     assert "1 article has 1 of its 2" in status
     # A phrase stays a phrase: no article holds it, so nothing is shown.
     assert search(page, site_url, '"pariah state xylophonequartz"') == []
+
+
+@pytest.mark.browser
+def test_a_word_with_few_matches_suggests_a_much_commoner_one(
+    page: Any, fixture_url: str
+) -> None:
+    # "chancelor" is a word of the archive (one article misspells it), so its own
+    # article is shown, and "chancellor", one edit away in 20 articles, suggested.
+    assert search(page, fixture_url, "chancelor") == ["A hurried note"]
+    status = page.inner_text("#ns-search-status")
+    assert status.startswith("1 article matches “chancelor”"), status
+    link = page.locator(".ns-search__suggestion a")
+    assert link.inner_text() == "chancellor"
+    link.click()
+    titles = wait_for_results(page)
+    assert titles and all(t.startswith("Budget note") for t in titles)
+    status = page.inner_text("#ns-search-status")
+    count, said = status.split(" ", 1)  # a seed article has "chancellor" too
+    assert int(count) >= COMMON_COUNT and said.startswith("articles match “chancellor”"), status
+    assert page.input_value("#ns-search-q") == "chancellor"
+    assert page.locator(".ns-search__suggestion").is_hidden()
+    # A word held by as many articles as its neighbour is not corrected.
+    search(page, fixture_url, "chancellor")
+    assert page.locator(".ns-search__suggestion").is_hidden()

@@ -145,6 +145,11 @@ const EXACT_BONUS = 16;
 // A word that matches nothing is read as the commonest words of the archive
 // within this many edits (1 for short words, 2 from 5 letters), up to CORRECTIONS.
 const CORRECTIONS = 3;
+// A word that matches at most FEW_MATCHES articles gets a "Did you mean" for a
+// word within its edits that COMMONER times as many articles hold; its results
+// stay its own.
+const FEW_MATCHES = 3;
+const COMMONER = 20;
 
 // What a query needs, each a list of alternatives (usually one key): every key of
 // every group, a pair of neighbours for each phrase.
@@ -214,7 +219,6 @@ let baseUrl = "/";
 let excerptWords = 30;
 let meta = null;
 const files = new Map(); // path -> Promise of its JSON, so a file is fetched once
-let facetData = null;
 
 export async function options(settings) {
   if (settings.bundlePath) bundle = new URL(settings.bundlePath, document.baseURI);
@@ -238,7 +242,7 @@ export async function init() {
   if (!bundle) bundle = new URL("../../search-index/", import.meta.url);
   if (!meta) {
     const found = await load("meta.json", bundle);
-    if (found.version !== 2) throw new Error("search index: unknown format " + found.version);
+    if (found.version !== 3) throw new Error("search index: unknown format " + found.version);
     data = new URL(found.data, bundle);
     meta = found;
   }
@@ -250,6 +254,40 @@ async function postings(key) {
   let entry = Object.prototype.hasOwnProperty.call(entries, key) ? entries[key] : null;
   if (typeof entry === "number") entry = await load("w/" + shard + "-" + entry + ".json");
   return entry;
+}
+
+// Each posting of an entry, as visit(doc, impact, i): i is its place in the listed
+// postings (the ones with impacts), -1 for a common term's other articles, which
+// its own file lists without impacts (generator/search/index.py: _split_entry).
+function eachPosting(entry, visit) {
+  const [, gaps, impacts, , rest] = entry;
+  let doc = 0;
+  for (let i = 0; i < gaps.length; i++) {
+    doc += gaps[i];
+    visit(doc, impacts[i], i);
+  }
+  if (!rest) return;
+  doc = 0;
+  if (rest.docs) {
+    for (let i = 0; i < rest.docs.length; i++) {
+      doc += rest.docs[i];
+      visit(doc, rest.impact, -1);
+    }
+    return;
+  }
+  const skip = new Uint8Array(meta.documents);
+  for (let i = 0; i < gaps.length; i++) skip[(doc += gaps[i])] = 1;
+  doc = 0;
+  for (let i = 0; i < rest.not.length; i++) skip[(doc += rest.not[i])] = 1;
+  for (let d = 0; d < meta.documents; d++) if (!skip[d]) visit(d, rest.impact, -1);
+}
+
+// How many articles hold an entry's term.
+function articleCount(entry) {
+  const rest = entry[4];
+  if (!rest) return entry[1].length;
+  if (rest.docs) return entry[1].length + rest.docs.length;
+  return meta.documents - rest.not.length;
 }
 
 // The words of the archive spelt within an edit or two of a form, commonest
@@ -270,7 +308,7 @@ async function corrections(wrong) {
     if (!listed) return;
     listed.split(" ").forEach((word, rank) => {
       const distance = editDistance(wrong, word, limit);
-      if (distance <= limit) found.push({ word, distance, rank, begun: word.startsWith(wrong) });
+      if (distance <= limit && word !== wrong) found.push({ word, distance, rank, begun: word.startsWith(wrong) });
     });
   });
   // Fewest edits first; among as few, a word the typed one begins (typing
@@ -285,7 +323,13 @@ async function corrections(wrong) {
 // not hold at all, the words it is closest to ("corrected"). Null when none.
 async function resolve(need) {
   const found = await postings(need.key);
-  if (found) return { lists: [found], words: [need.key], forms: [need.form] };
+  if (found) {
+    const resolved = { lists: [found], words: [need.key], forms: [need.form] };
+    if (need.form && articleCount(found) <= FEW_MATCHES) {
+      resolved.suggested = await commoner(need.form, articleCount(found));
+    }
+    return resolved;
+  }
   if (!need.form) return null;
   const letters = Array.from(need.form);
   if (need.completable && meta.prefixes && letters.length >= meta.prefix_length) {
@@ -304,13 +348,26 @@ async function resolve(need) {
   return { lists, words: stems, forms: stems.map(() => null), corrected: close[0] };
 }
 
+// A word of the archive that few articles hold may be a misspelling of a much
+// commoner word ("goverment", which an article or two misspell too): the
+// commonest word within an edit or two that at least COMMONER times as many
+// articles hold, or null. Costs its vocabulary files and that word's shard.
+async function commoner(typed, count) {
+  const close = await corrections(typed);
+  for (const word of close) {
+    const entry = await postings(stem(word));
+    if (entry && articleCount(entry) >= COMMONER * Math.max(count, 1)) return word;
+  }
+  return null;
+}
+
 // The query with each corrected word written as the archive spells it, in the
 // reader's capitals: "Corbin" -> "Corbyn".
 function suggestionFor(query, needed, found) {
   let suggestion = query;
   let any = false;
   needed.forEach((need, r) => {
-    const fix = found[r] && found[r].corrected;
+    const fix = found[r] && (found[r].corrected || found[r].suggested);
     if (!fix || !need.written) return;
     const capital = need.written[0] !== need.written[0].toLowerCase();
     const word = capital ? fix[0].toUpperCase() + fix.slice(1) : fix;
@@ -320,58 +377,74 @@ function suggestionFor(query, needed, found) {
   return any ? suggestion : null;
 }
 
-async function loadFacets() {
-  if (!facetData) facetData = load("facets.json");
-  return facetData;
+// The facets' data comes in blocks of meta.facet_block articles (f/<n>.json):
+// each block's values of each facet, and each article's.
+function facetBlock(doc) {
+  return Math.floor(doc / meta.facet_block);
 }
 
-function valuesOf(facet, doc) {
-  const value = facet.docs[doc];
+async function loadBlocks(blocks) {
+  const loaded = await Promise.all(blocks.map((b) => load("f/" + b + ".json")));
+  const byBlock = new Map();
+  blocks.forEach((b, i) => byBlock.set(b, loaded[i]));
+  return byBlock;
+}
+
+// The values of a facet an article has, by name; null when its block is not loaded.
+function valuesOf(blocks, name, doc) {
+  const block = blocks.get(facetBlock(doc));
+  if (!block) return null;
+  const facet = block[name];
+  const value = facet.docs[doc - facetBlock(doc) * meta.facet_block];
   if (value === -1) return [];
-  return typeof value === "number" ? [value] : value;
+  return (typeof value === "number" ? [value] : value).map((v) => facet.values[v]);
 }
 
-// Facet -> Set of value indexes chosen (any of them), or null when nothing is.
-function chosen(facets, filters) {
+// Facet -> Set of the values chosen (any of them), or null when nothing is.
+function chosen(filters) {
   const wanted = {};
   let any = false;
   Object.keys(filters || {}).forEach((name) => {
-    const facet = facets[name];
     const list = filters[name] && (filters[name].any || [].concat(filters[name]));
-    if (!facet || !list || !list.length) return;
-    wanted[name] = new Set(list.map((value) => facet.values.indexOf(value)));
+    if (!list || !list.length) return;
+    wanted[name] = new Set(list);
     any = true;
   });
   return any ? wanted : null;
 }
 
-function passes(facets, wanted, doc) {
+function passes(blocks, wanted, doc) {
   for (const name in wanted) {
-    if (!valuesOf(facets[name], doc).some((v) => wanted[name].has(v))) return false;
+    if (!(valuesOf(blocks, name, doc) || []).some((v) => wanted[name].has(v))) return false;
   }
   return true;
 }
 
-function counts(facets, docs) {
+// Each facet's values' counts among docs (those whose block is loaded).
+function counts(blocks, docs) {
   const result = {};
-  for (const name in facets) {
-    const facet = facets[name];
-    const tally = new Uint32Array(facet.values.length);
-    docs.forEach((doc) => valuesOf(facet, doc).forEach((v) => { tally[v]++; }));
-    const named = {};
-    facet.values.forEach((value, i) => { named[value] = tally[i]; });
-    result[name] = named;
-  }
+  const names = blocks.size ? Object.keys(blocks.values().next().value) : [];
+  names.forEach((name) => { result[name] = {}; });
+  docs.forEach((doc) => {
+    names.forEach((name) => {
+      const named = result[name];
+      (valuesOf(blocks, name, doc) || []).forEach((v) => { named[v] = (named[v] || 0) + 1; });
+    });
+  });
   return result;
 }
 
+// Every facet value's count over the whole archive, to browse by.
 export async function filters() {
   await init();
-  const facets = await loadFacets();
-  const all = [];
-  for (let doc = 0; doc < meta.documents; doc++) all.push(doc);
-  return counts(facets, all);
+  return load("f/all.json");
 }
+
+// Until a facet is chosen, a query counts facet values over its matches in at
+// most this many blocks (those of its best results): what it fetches then stays
+// bounded however large the archive (a block of 1,000 articles is about 3 kB
+// compressed); response.counted says over how many of its matches.
+const FACET_BLOCKS = 2;
 
 export async function search(query, settings) {
   await init();
@@ -381,6 +454,7 @@ export async function search(query, settings) {
   let docs;
   let scores = null;
   let suggestion = null;
+  let corrected = false;
   let partial = null;
   if (groups === null) {
     docs = [];
@@ -406,6 +480,7 @@ export async function search(query, settings) {
     docs = [];
     if (needed.length && found.some(Boolean)) {
       suggestion = suggestionFor(query, needed, found);
+      corrected = found.some((resolved) => resolved && resolved.corrected);
       // A document must meet every requirement; a requirement met by several of
       // its alternatives (words a prefix begins) counts once, scores for each.
       const met = new Uint16Array(meta.documents);
@@ -415,18 +490,17 @@ export async function search(query, settings) {
         if (!resolved) return;
         const { lists, words, forms } = resolved;
         words.forEach((word) => highlight.add(word));
-        lists.forEach(([idf, gaps, impacts, byForm], l) => {
-          let doc = 0;
+        lists.forEach((entry, l) => {
+          const [idf, gaps, , byForm] = entry;
           const from = new Uint32Array(gaps.length);
-          for (let i = 0; i < gaps.length; i++) {
-            doc += gaps[i];
-            from[i] = doc;
+          eachPosting(entry, (doc, impact, i) => {
+            if (i >= 0) from[i] = doc;
             if (last[doc] !== r) {
               last[doc] = r;
               met[doc]++;
             }
-            scores[doc] += idf * impacts[i];
-          }
+            scores[doc] += idf * impact;
+          });
           // The articles that hold the form the reader typed, not only its stem.
           const exact = byForm && forms[l] && byForm[forms[l]];
           if (exact) {
@@ -443,12 +517,10 @@ export async function search(query, settings) {
       // as "recession cracks" finds "The recession cracks" first.
       near.forEach((entry) => {
         if (!entry) return;
-        const [idf, gaps, impacts] = entry;
-        let doc = 0;
-        for (let i = 0; i < gaps.length; i++) {
-          doc += gaps[i];
-          scores[doc] += idf * impacts[i];
-        }
+        const idf = entry[0];
+        eachPosting(entry, (doc, impact) => {
+          scores[doc] += idf * impact;
+        });
       });
       for (let doc = 0; doc < meta.documents; doc++) {
         if (met[doc] === needed.length) docs.push(doc);
@@ -468,16 +540,30 @@ export async function search(query, settings) {
     }
   }
   const unfiltered = docs.length;
-  const facetsWanted = settings.filters && Object.keys(settings.filters).length > 0;
-  let facets = null;
-  if (facetsWanted || facetData) facets = await loadFacets();
-  const wanted = facets && chosen(facets, settings.filters);
-  if (wanted) docs = docs.filter((doc) => passes(facets, wanted, doc));
-
   const order = settings.sort && settings.sort.date;
   if (order === "asc") docs.sort((a, b) => a - b);
   else if (order === "desc" || !scores) docs.sort((a, b) => b - a);
   else docs.sort((a, b) => scores[b] - scores[a] || b - a);
+
+  // A facet chosen: every match's block is needed, to keep the matches that have
+  // a value chosen. Otherwise, if counts are asked for, the blocks of the best
+  // results, up to FACET_BLOCKS.
+  const wanted = chosen(settings.filters);
+  let blocks = null;
+  let counted = docs.length;
+  if (wanted) {
+    blocks = await loadBlocks([...new Set(docs.map(facetBlock))].sort((a, b) => a - b));
+    docs = docs.filter((doc) => passes(blocks, wanted, doc));
+    counted = docs.length;
+  } else if (settings.facets) {
+    const best = [];
+    for (let i = 0; i < docs.length && best.length < FACET_BLOCKS; i++) {
+      const b = facetBlock(docs[i]);
+      if (!best.includes(b)) best.push(b);
+    }
+    blocks = await loadBlocks(best.sort((a, b) => a - b));
+    counted = docs.filter((doc) => blocks.has(facetBlock(doc))).length;
+  }
 
   return {
     results: docs.map((doc) => ({
@@ -487,12 +573,18 @@ export async function search(query, settings) {
     })),
     unfilteredResultCount: unfiltered,
     // Not Pagefind's: the query as corrected, when a word matched nothing and
-    // the results are those of the words it is closest to.
+    // the results are those of the words it is closest to (corrected: true), or
+    // when a word matched few articles and a much commoner one is that close
+    // (corrected: false, the results are the query's own).
     suggestion,
+    corrected: Boolean(suggestion && corrected),
     // Not Pagefind's either: set when no article holds every word of the query
     // and the results hold the most of them, { matched, of }.
     partial,
-    filters: facets ? counts(facets, docs) : {},
+    filters: blocks ? counts(blocks, docs) : {},
+    // Not Pagefind's: how many of the results the facet counts are over (all of
+    // them unless they span more than FACET_BLOCKS blocks and no facet is chosen).
+    counted: blocks ? counted : 0,
   };
 }
 

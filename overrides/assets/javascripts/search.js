@@ -48,6 +48,7 @@
   var sequence = 0;
   var current = null; // the latest search response, for "Show more"
   var shown = 0;
+  var countedOf = null; // [counted, of] when the facet counts are over some matches
   var expanded = {}; // facet -> show every value, not only the first few
   var lastCounts = {};
   var engine = null;
@@ -191,7 +192,8 @@
         clear(list);
         return showMore(mine).then(function () {
           if (mine !== sequence) return null;
-          announce(term, response.results.length, response.suggestion, response.partial);
+          announce(term, response.results.length, response.suggestion, response.partial,
+            response.corrected !== false);
           root.setAttribute("data-state", "results");
           return countFacets(api, query, mine);
         });
@@ -208,28 +210,34 @@
     root.setAttribute("data-state", "error");
   }
 
-  // The facets come after the results: their data (every facet's values and each
-  // article's, 40 kB at 10,000 articles) is fetched once, while the reader reads the results,
-  // so it does not delay them. Searches again are cheap: the chunks are cached.
-  var filtersLoaded = null;
+  // The facets come after the results, so their data does not delay them: a
+  // query's counts come from the facet blocks of its best results (the engine
+  // fetches a few, or every one its matches need once a facet is chosen);
+  // browsing without a query, from every value's total. Searches again are
+  // cheap: the files are cached.
   function countFacets(api, query, mine) {
-    if (!filtersLoaded) filtersLoaded = api.filters();
-    return filtersLoaded.then(function (totals) {
-      // Nothing asked yet: every value, with how many articles it has, so that a
-      // reader can browse the archive by topic, year, writer or issue.
-      if (query === null && !hasFilters()) return [{ filters: totals }];
+    var pending;
+    // Nothing asked yet: every value, with how many articles it has, so that a
+    // reader can browse the archive by topic, year, writer or issue.
+    if (query === null && !hasFilters()) {
+      pending = api.filters().then(function (totals) { return [{ filters: totals }]; });
+    } else {
       // Each selected facet's counts come from a search without that facet's own
       // selection, so its other values say what choosing them as well would add
       // (the counts of a filtered search would show them all as 0).
-      var searches = [api.search(query, { filters: activeFilters() })];
+      var searches = [api.search(query, { filters: activeFilters(), facets: true })];
       FACETS.forEach(function (facet) {
         if (state.filters[facet].length) {
-          searches.push(api.search(query, { filters: activeFilters(facet) }));
+          searches.push(api.search(query, { filters: activeFilters(facet), facets: true }));
         }
       });
-      return Promise.all(searches);
-    }).then(function (responses) {
+      pending = Promise.all(searches);
+    }
+    return pending.then(function (responses) {
       if (mine !== sequence) return;
+      var first = responses[0];
+      countedOf = first.counted && first.counted < first.results.length ?
+        [first.counted, first.results.length] : null;
       var counts = {};
       var next = 1;
       FACETS.forEach(function (facet) {
@@ -258,13 +266,13 @@
     suggestionLink.href = window.location.pathname + "?" + params.toString();
   }
 
-  function announce(term, count, suggestion, partial) {
+  function announce(term, count, suggestion, partial, corrected) {
     var where = hasFilters() ? " with the filters chosen" : "";
     if (partial && count > 0) {
       say("No article has every word of “" + term + "”" + where + ". " +
         plural(count, "article has", "articles have") + " " + partial.matched + " of its " +
         partial.of + ".");
-    } else if (suggestion && count > 0) {
+    } else if (suggestion && corrected && count > 0) {
       say("No articles match “" + term + "”" + where + ". " +
         plural(count, "article matches", "articles match") + " “" + suggestion + "”.");
     } else if (count === 0) {
@@ -416,6 +424,11 @@
     // Folded on a phone, the heading still says that filters are narrowing results.
     var chosen = FACETS.reduce(function (n, facet) { return n + state.filters[facet].length; }, 0);
     refineTitle.textContent = chosen ? "Refine (" + chosen + " chosen)" : "Refine";
+    // Counted over the best matches only (their facet blocks): say so.
+    if (countedOf) {
+      refineTitle.textContent += " (counts among the best " + plural(countedOf[0], "match", "matches") +
+        " of " + countedOf[1].toLocaleString("en-GB") + ")";
+    }
   }
 
   facetsSection.addEventListener("change", function (event) {
