@@ -53,6 +53,7 @@ class Truth:
     timeline_credit: str | None
     events: list[tuple[str, str]]  # (stored date, text)
     forms: list[str]  # the forms written, for the census
+    credits: list[str]  # a second picture's credit line, as printed
 
 
 def _sentence(rng: random.Random, words: int) -> str:
@@ -73,19 +74,29 @@ def _two(n: int) -> str:
     return f"{n:02d}"
 
 
-def _day_forms(d: dt.date, issue: dt.date | None) -> list[str]:
+def _abbr(rng: random.Random, month: int) -> str:
+    """A month abbreviated as sub-editors do: "Sep", "Sept", "Dec." ."""
+    name = MONTHS[month - 1]
+    short = "Sept" if month == 9 and rng.random() < 0.5 else name[:3]
+    return short + ("." if rng.random() < 0.2 and short != name else "")
+
+
+def _day_forms(rng: random.Random, d: dt.date, issue: dt.date | None) -> list[str]:
     forms = [
         f"{_two(d.day)}.{_two(d.month)}.{d.year}",
         f"{d.day}/{d.month}/{d.year}",
         d.isoformat(),
         f"{d.day} {MONTHS[d.month - 1]} {d.year}",
-        f"{d.day} {MONTHS[d.month - 1][:3]} {d.year}",
+        f"{d.day} {_abbr(rng, d.month)} {d.year}",
         f"{MONTHS[d.month - 1]} {d.day}, {d.year}",
+        f"{_abbr(rng, d.month)} {d.day}, {d.year}",
         f"{d.day}-{_two(d.month)}-{d.year}",
     ]
     if issue is not None and issue - dt.timedelta(days=36000) < d <= issue:
+        # Two-digit years: resolved by the issue's date, never after it.
         forms += [f"{_two(d.day)}.{_two(d.month)}.{d.year % 100:02d}",
-                  f"{d.day}/{d.month}/{d.year % 100:02d}"]
+                  f"{d.day}/{d.month}/{d.year % 100:02d}",
+                  f"{d.day}-{d.month}-{d.year % 100:02d}"]
     return forms
 
 
@@ -96,9 +107,10 @@ def _event(rng: random.Random, issue: dt.date | None, latest: dt.date) -> tuple[
     kind = rng.choice(["day", "day", "day", "month", "year", "decade", "years", "months", "days"])
     month = MONTHS[d.month - 1]
     if kind == "day":
-        return rng.choice(_day_forms(d, issue)), d.isoformat()
+        return rng.choice(_day_forms(rng, d, issue)), d.isoformat()
     if kind == "month":
-        written = rng.choice([f"{month} {d.year}", f"{month[:3]} {d.year}", f"{d.month}/{d.year}"])
+        written = rng.choice([f"{month} {d.year}", f"{_abbr(rng, d.month)} {d.year}",
+                              f"{d.month}/{d.year}"])
         return written, f"{d.year}-{_two(d.month)}"
     if kind == "year":
         return str(d.year), str(d.year)
@@ -119,12 +131,14 @@ def _event(rng: random.Random, issue: dt.date | None, latest: dt.date) -> tuple[
         if d.month == 12 or (d.year == latest.year and d.month + 1 > latest.month):
             return f"{month} {d.year}", f"{d.year}-{_two(d.month)}"
         end_month = rng.randint(d.month + 1, 12 if d.year < latest.year else latest.month)
-        written = f"{month}–{MONTHS[end_month - 1]} {d.year}"
+        dash = rng.choice(["–", "-"])
+        written = f"{month}{dash}{MONTHS[end_month - 1]} {d.year}"
         return written, f"{d.year}-{_two(d.month)}/{d.year}-{_two(end_month)}"
     end = d + dt.timedelta(days=rng.randint(1, 9))
     if end > latest or end.month != d.month:
         return d.isoformat(), d.isoformat()
-    return f"{d.day}–{end.day} {month} {d.year}", f"{d.isoformat()}/{end.isoformat()}"
+    dash = rng.choice(["–", "-"])
+    return f"{d.day}{dash}{end.day} {month} {d.year}", f"{d.isoformat()}/{end.isoformat()}"
 
 
 def _reader_case(text: str) -> str:
@@ -162,7 +176,8 @@ def variant(rng: random.Random) -> tuple[str, Truth]:
         month = MONTHS[issue.month - 1]
         date = rng.choice([
             f"{_two(issue.day)} {month} {issue.year}", f"{issue.day} {month} {issue.year}",
-            f"{issue.day} {month[:3]} {issue.year}", f"{month} {issue.day}, {issue.year}",
+            f"{issue.day} {_abbr(rng, issue.month)} {issue.year}",
+            f"{month} {issue.day}, {issue.year}",
         ])
         sep = rng.choice([", ", ": ", " – ", " - "])
         stop = rng.choice(["", "."])
@@ -192,7 +207,8 @@ def variant(rng: random.Random) -> tuple[str, Truth]:
     t_credit: str | None = None
     timeline_lines: list[str] = []
     if rng.random() < 0.6:
-        heading = rng.choice(HEADINGS)
+        heading = rng.choice(HEADINGS) if rng.random() < 0.8 else (
+            f"THE ROAD TO {rng.choice(WORDS).upper()}")
         latest = issue or dt.date(2020, 1, 1)
         sign = rng.choice(BULLETS)
         indent = rng.choice(["", "  "])
@@ -204,7 +220,9 @@ def variant(rng: random.Random) -> tuple[str, Truth]:
             written_events.append(f"{indent}{sign} {written}{sep}{text}")
         # Some scrapes part every bullet with a blank line.
         apart = rng.random() < 0.15
-        timeline_lines = [heading, ""]
+        # The heading over its bullets, with or without a blank line between.
+        joined = rng.random() < 0.25
+        timeline_lines = [heading] if joined else [heading, ""]
         for line in written_events:
             timeline_lines += [line, ""] if apart else [line]
         if apart:
@@ -221,7 +239,8 @@ def variant(rng: random.Random) -> tuple[str, Truth]:
         elif credit_form == "after-block":
             timeline_lines += ["", rng.choice([label + " ", ""]) + t_name]
         t_credit = None if credit_form == "none" else t_name
-        forms.append(f"timeline: {sign} / credit {credit_form}{' / apart' if apart else ''}")
+        forms.append(f"timeline: {sign} / credit {credit_form}{' / apart' if apart else ''}"
+                     f"{' / heading joined' if joined else ''}")
     # The picture.
     caption: str | None = None
     credit: str | None = None
@@ -244,6 +263,45 @@ def variant(rng: random.Random) -> tuple[str, Truth]:
         else:
             image_lines = [caption, f"{label}: {credit}"]
     forms.append(f"picture: {picture} / {'marker' if marker else 'no marker'}")
+    # A second picture between paragraphs: the article's image when it has none
+    # above the headline, else an inline credit as printed.
+    credits: list[str] = []
+    mid_picture: list[str] = []
+    if rng.random() < 0.3:
+        form = rng.choice(["caption", "caption-line", "caption-apart", "slash", "caps"])
+        mid_caption = _sentence(rng, rng.randint(4, 10))[:-1]
+        label = rng.choice(["Photo", "Photograph", "Picture", "Illustration"])
+        mid_credit = f"{_name(rng)}/{rng.choice(AGENCIES)}"
+        if form == "caption":
+            mid_picture = [f"{mid_caption}{rng.choice(['. ', ' – '])}{label}: {mid_credit}"]
+        elif form == "caption-line":
+            mid_picture = [mid_caption, f"{label}: {mid_credit}"]
+        elif form == "caption-apart":
+            mid_picture = [mid_caption, "", f"{label}: {mid_credit}"]
+        else:
+            mid_caption = ""
+            mid_credit = mid_credit.upper() if form == "caps" else mid_credit
+            mid_picture = [mid_credit]
+        if caption is None and credit is None:
+            caption, credit = mid_caption or None, mid_credit
+        else:
+            credits.append(mid_picture[-1] if not mid_caption or form == "caption"
+                           else f"{mid_caption}. {mid_picture[-1]}")
+        forms.append(f"picture in the body: {form}")
+    # Near misses that stay body text, word for word.
+    near: list[list[str]] = []
+    if rng.random() < 0.15:
+        near.append([f"Mr {rng.choice(LAST)} is the chief engineer at the {rng.choice(WORDS)} "
+                     "works, and has been for twenty years."])
+    if rng.random() < 0.1:
+        near.append([f"He showed me the photo: a faded print of the {rng.choice(WORDS)}."])
+    if rng.random() < 0.1:
+        # Dated bullets with no heading over them: the article's own list.
+        near.append([f"{rng.choice(BULLETS)} {rng.randint(1850, 1999)} The "
+                     f"{rng.choice(WORDS)} {rng.choice(WORDS)}." for _ in range(rng.randint(2, 3))])
+    if rng.random() < 0.1:
+        near.append([f"{rng.choice(BULLETS)} The {rng.choice(WORDS)} {rng.choice(WORDS)}."
+                     for _ in range(2)])
     # Assemble.
     lines: list[str] = []
     if image_lines:
@@ -255,23 +313,42 @@ def variant(rng: random.Random) -> tuple[str, Truth]:
         lines.append("")
     lines += [title, "", standfirst, ""]
     mid_timeline = timeline_lines and rng.random() < 0.3 and t_credit is None
+    picture_at = rng.randint(2, len(paragraphs) - 1)
+    body_truth: list[str] = []
     for i, paragraph in enumerate(paragraphs):
         lines += [paragraph, ""]
+        body_truth.append(paragraph)
+        if i == 0:
+            for block in near:
+                lines += [*block, ""]
+                body_truth.append(" ".join(block))
         if mid_timeline and i == 1:
             lines += [*timeline_lines, ""]
-    bio_after = provenance is not None and bio is not None and rng.random() < 0.3
-    if bio and not bio_after:
-        lines += [bio, ""]
+        if mid_picture and i == picture_at:
+            lines += [*mid_picture, ""]
+    # The closing cues in any order: a bio and a timeline before or after the
+    # provenance line.
+    tail: list[tuple[str, list[str]]] = []
+    if bio:
+        tail.append(("bio", [bio]))
     if timeline_lines and not mid_timeline:
-        lines += [*timeline_lines, ""]
+        tail.append(("timeline", timeline_lines))
+    rng.shuffle(tail)
     if provenance:
-        lines.append(provenance)
-    if bio and bio_after:
-        lines += ["", bio] if rng.random() < 0.7 else [bio]
+        tail.insert(rng.randint(0, len(tail)) if rng.random() < 0.4 else len(tail),
+                    ("provenance", [provenance]))
+    forms.append("tail: " + " ".join(kind for kind, _ in tail))
+    for k, (kind, block) in enumerate(tail):
+        lines += block
+        if k + 1 < len(tail):
+            # A bio right under the provenance line, no blank line between, or not.
+            tight = kind == "provenance" and tail[k + 1][0] == "bio" and rng.random() < 0.3
+            if not tight:
+                lines.append("")
     truth = Truth(
         title=title,
         standfirst=standfirst,
-        paragraphs=paragraphs,
+        paragraphs=body_truth,
         authors=authors,
         author_bio=bio,
         issue_date=issue.isoformat() if issue else None,
@@ -282,6 +359,7 @@ def variant(rng: random.Random) -> tuple[str, Truth]:
         timeline_credit=t_credit,
         events=events,
         forms=forms,
+        credits=credits,
     )
     return "\n".join(lines) + rng.choice(["", "\n"]), truth
 

@@ -2,9 +2,10 @@
 
 devtools/variants.py writes the same planned article with each cue in a randomly
 chosen form (provenance wordings and dates, timeline dates from a day to a decade
-or a span, headings, bullets and credits, bios of one to three writers before or
-after the provenance line, pictures with or without the marker), and keeps the
-truth beside it. Every field must come back exactly, no cue text may stay in the
+or a span, headings, bullets and credits, bios of one to three writers and a
+timeline before or after the provenance line, pictures with or without the
+marker, above the headline or between paragraphs) and near misses that stay body
+text, and keeps the truth beside it. Every field must come back exactly, no cue text may stay in the
 body, and nothing may be reported unread.
 """
 
@@ -35,6 +36,7 @@ def _compare(parsed: ParsedArticle, truth: Truth) -> list[str]:
     same("issue title", parsed.issue.title if parsed.issue else None, truth.issue_title)
     same("image caption", parsed.image.caption if parsed.image else None, truth.image_caption)
     same("image credit", parsed.image.credit if parsed.image else None, truth.image_credit)
+    same("credits", list(parsed.credits), truth.credits)
     if truth.timeline_title is None:
         same("timelines", parsed.timelines, ())
     else:
@@ -71,7 +73,10 @@ def test_every_field_of_5000_variant_scrapes_comes_back_exactly() -> None:
     # The generator really varies the cues: every family of forms occurs.
     for family in ("provenance: First published", "provenance: This article appears",
                    "bio: 3 writer", "timeline: * / credit after-block",
-                   "picture: caption-line / marker", "picture: caps / no marker"):
+                   "picture: caption-line / marker", "picture: caps / no marker",
+                   "picture in the body: caption-apart", "picture in the body: caps",
+                   "tail: provenance timeline bio", "tail: timeline provenance bio",
+                   "tail: bio provenance timeline", "tail: timeline bio provenance"):
         assert any(f.startswith(family) for f in forms), family
     # Seconds, not minutes (measured: see the report in the pull request).
     assert time.perf_counter() - started < 60
