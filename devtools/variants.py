@@ -209,6 +209,7 @@ def variant(rng: random.Random) -> tuple[str, Truth]:
     if rng.random() < 0.6:
         heading = rng.choice(HEADINGS) if rng.random() < 0.8 else (
             f"THE ROAD TO {rng.choice(WORDS).upper()}")
+        colon = rng.random() < 0.15 and (heading.isupper() or len(heading.split()) <= 3)
         latest = issue or dt.date(2020, 1, 1)
         sign = rng.choice(BULLETS)
         indent = rng.choice(["", "  "])
@@ -222,7 +223,8 @@ def variant(rng: random.Random) -> tuple[str, Truth]:
         apart = rng.random() < 0.15
         # The heading over its bullets, with or without a blank line between.
         joined = rng.random() < 0.25
-        timeline_lines = [heading] if joined else [heading, ""]
+        printed_heading = heading + ":" if colon else heading
+        timeline_lines = [printed_heading] if joined else [printed_heading, ""]
         for line in written_events:
             timeline_lines += [line, ""] if apart else [line]
         if apart:
@@ -240,7 +242,8 @@ def variant(rng: random.Random) -> tuple[str, Truth]:
             timeline_lines += ["", rng.choice([label + " ", ""]) + t_name]
         t_credit = None if credit_form == "none" else t_name
         forms.append(f"timeline: {sign} / credit {credit_form}{' / apart' if apart else ''}"
-                     f"{' / heading joined' if joined else ''}")
+                     f"{' / heading joined' if joined else ''}"
+                     f"{' / heading colon' if colon else ''}")
     # The picture.
     caption: str | None = None
     credit: str | None = None

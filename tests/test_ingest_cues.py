@@ -373,3 +373,42 @@ def test_a_picture_credit_that_cannot_be_read_is_reported_and_kept(line: str, wh
 def test_a_dated_list_after_a_paragraph_in_the_body_is_a_timeline_only_under_a_heading() -> None:
     article, unread = parse(scrape("• 1872 One thing.\n• 1990s Another.", PARA))
     assert not article.timelines and "• 1872 One thing." in body_text(article) and not unread
+
+
+@pytest.mark.parametrize("heading", ["KEY DATES:", "Timeline:", "KEY DATES"])
+@pytest.mark.parametrize("where", ["middle", "end"])
+def test_a_timeline_heading_may_end_in_a_colon(heading: str, where: str) -> None:
+    timeline_parts = (heading, "• 1872 One.\n• 1990s Two.")
+    parts = (*timeline_parts, PARA) if where == "middle" else timeline_parts
+    article, unread = parse(scrape(*parts))
+    (timeline,) = article.timelines
+    assert timeline.title == ("Key dates" if "KEY" in heading else "Timeline") and not unread
+    assert heading not in body_text(article)
+
+
+def test_a_lead_in_sentence_ending_in_a_colon_is_no_timeline_heading() -> None:
+    article, unread = parse(scrape("The events that followed were these:",
+                                   "• 1872 One.\n• 1990s Two.", PARA))
+    assert not article.timelines and "• 1872 One." in body_text(article) and not unread
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [("1914 – 1918", "1914/1918"), ("2003-03", "2003-03")],
+)
+def test_a_spaced_span_and_a_year_and_month(written: str, stored: str) -> None:
+    read = read_date(f"{written} Something happened.", ISSUE)
+    assert getattr(read, "value", None) == stored and read.rest == "Something happened."  # type: ignore[union-attr]
+
+
+def test_a_short_span_after_a_spaced_dash_is_a_year_and_its_text() -> None:
+    read = read_date("1914 – 18 die in a fire.", ISSUE)
+    assert getattr(read, "value", None) == "1914"
+    assert read.rest == "18 die in a fire."  # type: ignore[union-attr]
+
+
+def test_prose_that_names_an_issue_of_the_magazine_is_body_text_unreported() -> None:
+    prose = ("I said so at the time. As she wrote in the 8 May 1997 issue of the New "
+             "Statesman, the landslide changed nothing that mattered to the miners.")
+    article, unread = parse(scrape(prose, PARA))
+    assert prose in body_text(article) and article.issue is None and not unread

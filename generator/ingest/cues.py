@@ -86,7 +86,11 @@ def _resolve_two_digit(yy: int, month: int, day: int, issue: dt.date | None) -> 
 _NUMERIC = re.compile(rf"^(\d{{1,2}})([./-])(\d{{1,2}})\2(\d{{4}}|\d{{2}}){_AFTER}")
 _ISO = re.compile(rf"^(\d{{4}})-(\d{{2}})-(\d{{2}}){_AFTER}")
 _NUM_MONTH = re.compile(rf"^(\d{{1,2}})([./])(\d{{4}}){_AFTER}")
-_YEAR_SPAN = re.compile(rf"^(\d{{4}})(?:{_DASH}|/)(\d{{4}}|\d{{2}})(?!\d){_AFTER}")
+# "1914-18", "1914–1918", "1914/18"; "1914 – 1918" spaced only with four digits
+# ("1914 – 18 die" is a year and its text).
+_YEAR_SPAN = re.compile(
+    rf"^(\d{{4}})(?:(?:{_DASH}|/)(\d{{4}}|\d{{2}})|\s+{_DASH}\s+(\d{{4}}))(?!\d){_AFTER}"
+)
 _DECADE = re.compile(rf"^(\d{{3}})0(?:s|['’]s){_AFTER}")
 _YEAR = re.compile(rf"^(\d{{4}}){_AFTER}")
 # Words: "14 March 1879", "14-18 March 2003", "14 March-2 April 2003",
@@ -163,16 +167,26 @@ def _read_numeric_start(text: str, issue: dt.date | None) -> DateRead | DateFail
         return DateRead(value, form, text[m.end():])
     if m := _YEAR_SPAN.match(text):
         start = int(m[1])
-        if len(m[2]) == 2:
-            end = start // 100 * 100 + int(m[2])
+        written = m[2] or m[3]
+        raw = m[0].strip(" :,;–—-")
+        if len(written) == 2:
+            end = start // 100 * 100 + int(written)
             if end <= start:
                 end += 100
         else:
-            end = int(m[2])
-        span = _span(f"{start:04d}", f"{end:04d}", m[0].strip())
+            end = int(written)
+        # Never into the future of the issue (nor, with no issue, of this century):
+        # "2003-03" is March 2003, not 2003 to 2103.
+        latest = issue.year if issue is not None else 2099
+        if end > latest and len(written) == 2 and m[0][4:5] == "-":
+            if 1 <= int(written) <= 12:
+                return DateRead(f"{start:04d}-{written}", "yyyy-mm", text[m.end():])
+            return DateFail(raw, "a span that would end after the issue's date")
+        span = _span(f"{start:04d}", f"{end:04d}", raw)
         if isinstance(span, DateFail):
             return span
-        return DateRead(span, f"yyyy-{'y' * len(m[2])}", text[m.end():])
+        form = f"yyyy-{'y' * len(written)}" + (" (spaced dash)" if m[3] else "")
+        return DateRead(span, form, text[m.end():])
     if m := _NUM_MONTH.match(text):
         month = int(m[1])
         if not 1 <= month <= 12:

@@ -487,7 +487,7 @@ class _Builder:
         shape = "all capitals" if _is_all_caps(heading) else "capitalised"
         forms.append(("timeline heading", shape, heading))
         self.cues.extend(forms)
-        return Timeline(_reader_case(heading), credit, tuple(events))
+        return Timeline(_reader_case(heading).rstrip(" :"), credit, tuple(events))
 
 
 # What a one-line block may start with and be other than a paragraph, besides a
@@ -592,7 +592,32 @@ def _is_heading_line(block: list[str]) -> bool:
         and len(block[0]) <= 80
         and not _ends_complete(block[0])
         and (block[0][:1].isupper() or block[0][:1].isdigit())
+        and (not block[0].endswith(":") or _colon_heading(block[0]))
     )
+
+
+def _colon_heading(text: str) -> bool:
+    """"KEY DATES:", "Timeline:": a heading with a colon after it. A longer line
+    ending in a colon ("The events that followed were:") leads into a list."""
+    return (
+        text.endswith(":")
+        and len(text) <= 80
+        and (text[:1].isupper() or text[:1].isdigit())
+        and (_is_all_caps(text) or _words(text) <= 3)
+    )
+
+
+def _heading_part(parts: list[BodyPart]) -> str | None:
+    """The line just before a list in the body, when it can be a timeline's heading:
+    a crosshead, or a short heading ending in a colon."""
+    if not parts:
+        return None
+    last = parts[-1]
+    if last.kind == "crosshead" or (
+        last.kind == "paragraph" and len(last.lines) == 1 and _colon_heading(last.lines[0])
+    ):
+        return last.lines[0]
+    return None
 
 
 def _take_timeline(b: _Builder, body: list[list[str]]) -> bool:
@@ -731,9 +756,17 @@ def _image(lines: list[str], has_marker: bool) -> tuple[Image | None, str | None
     return Image(read[0], read[1]), f"no marker · {read[2]}", 1
 
 
+# The end of one sentence and the start of another, within a line.
+_SENTENCE_END_RE = re.compile(r"[.!?][\"”’)]?\s+[\"“‘(]?[A-Z]")
+
+
 def _provenance_near_miss(line: str) -> str | None:
     """Why a line that says it is a provenance line was not read, or None."""
-    if len(line) > 300 or not cues.PROVENANCE_LIKE_RE.search(line):
+    if len(line) > 300 or not (match := cues.PROVENANCE_LIKE_RE.search(line)):
+        return None
+    if match.start() > 0 and _SENTENCE_END_RE.search(line):
+        # Prose of more than one sentence that mentions an issue of the magazine
+        # ("As she wrote in the 8 May issue of the New Statesman, ..."): body text.
         return None
     read = cues.read_provenance(line)
     if isinstance(read, DateFail):
@@ -872,12 +905,12 @@ def _body_parts(b: _Builder, body: list[list[str]]) -> list[BodyPart]:
             and isinstance(
                 timeline := b.timeline_or_report(
                     run[0],
-                    parts[-1].lines[0] if parts and parts[-1].kind == "crosshead" else None,
+                    _heading_part(parts),
                 ),
                 Timeline,
             )
         ):
-            if parts and parts[-1].kind == "crosshead":
+            if _heading_part(parts) is not None:
                 parts.pop()
             b.timelines.append(timeline)
             i = run[1] - 1
