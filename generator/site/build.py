@@ -370,13 +370,15 @@ def _build_locked(
             from generator.site.epub import EpubJob
 
             # Beside the pages too: the books are made from the same edition model,
-            # and only those whose inputs changed since the last build (.cache/epub/).
+            # and only those whose inputs changed since the last build (.cache/epub/);
+            # their article bodies are read from the pages MkDocs renders into tmp.
             epub_job = EpubJob(
                 edition,
                 project.site_config(),
                 work / "epub",
                 project.root / ".cache" / "epub",
                 dt.datetime.fromtimestamp(epoch, tz=dt.UTC).date(),
+                pages=tmp,
             )
         if search and (shard is None or shard.first):
             from generator.search.index import BUNDLE, SearchIndexJob
@@ -398,6 +400,8 @@ def _build_locked(
             apply(changes, docs, rendered, tmp)
         else:
             render(project.mkdocs_yml, docs, tmp, work, epoch)
+        if epub_job is not None:
+            epub_job.pages_ready()
         if shard is None or shard.first:
             write_sitemap(tmp, project.site_config().site_url, files)
         timings.time("mkdocs", started)

@@ -29,12 +29,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import multiprocessing
 import os
 import re
 import time
 import uuid
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,12 @@ EPUB_CODE = code_digest(
 )
 # Characters XML 1.0 cannot hold (a scrape could carry a stray control character).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+_FORK = "fork" in multiprocessing.get_all_start_methods()
+# Where an article's body starts and what follows it on its page
+# (overrides/edition/article.html).
+BODY_START = '<div class="ns-article__body">'
+BODY_END = '<footer class="ns-article__footer">'
 STYLESHEET = b"""\
 body { font-family: serif; line-height: 1.45; margin: 0 5%; }
 h1 { font-size: 1.6em; line-height: 1.2; margin: 1em 0 0.4em; }
@@ -126,17 +133,25 @@ def _book_date(issue_dates: list[dt.date], fallback: dt.date) -> dt.date:
 class EpubStats:
     books: int = 0
     made: int = 0  # the rest came from the cache
-    seconds: float = 0.0
+    seconds: float = 0.0  # making the books, not waiting for the pages
+    cpu_seconds: float = 0.0  # this process's own CPU time for them
     paths: list[str] = field(default_factory=list)
 
 
 class BookMaker:
     """Makes the books of one edition; one Markdown engine, reset between texts."""
 
-    def __init__(self, edition: Edition, config: SiteConfig, fallback_date: dt.date) -> None:
+    def __init__(
+        self,
+        edition: Edition,
+        config: SiteConfig,
+        fallback_date: dt.date,
+        pages: Path | None = None,
+    ) -> None:
         self.edition = edition
         self.config = config
         self.fallback_date = fallback_date
+        self.pages = pages  # a rendered site to read the article bodies from
         self._markdown = markdown.Markdown(
             extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS
         )
@@ -182,12 +197,55 @@ class BookMaker:
         if not source.strip():
             return
         self._markdown.reset()
-        rendered = self._markdown.convert(source)
-        if not rendered.strip():
+        rendered = self._markdown.convert(source).strip()
+        if not rendered:
             return
         wrapper = lxml_html.fragment_fromstring(rendered, create_parent="div")
+        self._html_into(parent, wrapper, page_url)
+
+    def _body_into(self, parent: etree._Element, slug: str) -> None:
+        """The article's body as the site rendered it, read from its page in
+        ``self.pages`` (MkDocs has converted it already: converting it again cost
+        the books 85% of their time, issue 16); Markdown only where that page is
+        not there (a shard renders a slice of the pages)."""
+        page_url = f"articles/{slug}/"
+        wrapper = self._site_body(slug) if self.pages is not None else None
+        if wrapper is None:
+            self._markdown_into(parent, self.edition.articles[slug].body, page_url)
+        else:
+            self._html_into(parent, wrapper, page_url)
+
+    def _site_body(self, slug: str) -> etree._Element | None:
+        """The body ``<div>`` of the article's rendered page, or None. The slice
+        parsed ends at the page's footer: the content policy lets no ``footer``
+        into a body, so the marker cannot come from an article's text."""
+        assert self.pages is not None
+        try:
+            page = (self.pages / "articles" / slug / "index.html").read_text("utf-8")
+        except OSError:
+            return None
+        start = page.find(BODY_START)
+        end = page.find(BODY_END, start)
+        if start < 0 or end < 0:
+            return None
+        wrapper = lxml_html.fragment_fromstring(page[start:end], create_parent="div")
+        body = wrapper[0] if len(wrapper) else None
+        if body is None or body.tag != "div" or body.get("class") != "ns-article__body":
+            return None
+        return body
+
+    def _html_into(self, parent: etree._Element, wrapper: etree._Element, page_url: str) -> None:
+        """Append the children of ``wrapper`` (HTML parsed by lxml) to ``parent`` as
+        XHTML elements: links made absolute, images replaced by their words,
+        names XML cannot hold dropped. The text around them is trimmed, so a body
+        read from the site's page and one rendered here give the same bytes."""
+        wrapper.text = (wrapper.text or "").lstrip()
+        if len(wrapper):
+            wrapper[-1].tail = (wrapper[-1].tail or "").rstrip()
+        else:
+            wrapper.text = wrapper.text.rstrip()
         base = self.config.absolute(page_url)
-        for element in wrapper.iter():
+        for element in wrapper.iterdescendants():
             if not isinstance(element.tag, str):
                 continue
             href = element.get("href")
@@ -200,12 +258,12 @@ class BookMaker:
                 span.text = alt
                 span.tail = element.tail
                 element.getparent().replace(element, span)
-        for element in wrapper.iter():
+        for element in wrapper.iterdescendants():
             if isinstance(element.tag, str):
                 element.tag = f"{{{XHTML_NS}}}{element.tag}"
                 for name in list(element.attrib):
                     # What the HTML parser accepts but XML cannot name is dropped.
-                    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]*", name):
+                    if not _XML_NAME.fullmatch(name):
                         del element.attrib[name]
         # Comments and processing instructions never reach the book.
         etree.strip_elements(wrapper, etree.Comment, etree.ProcessingInstruction, with_tail=False)
@@ -297,8 +355,7 @@ class BookMaker:
                 # Dated as on the web page (corrections are dated data, issue 15).
                 dated = f"{long_date(c.date)}: {c.text}" if c.date else c.text
                 _sub(box, "p", dated)
-        text = _sub(article, "div", class_="body")
-        self._markdown_into(text, a.body, f"articles/{slug}/")
+        self._body_into(_sub(article, "div", class_="body"), slug)
         for i, timeline in enumerate(a.timelines):
             box = _sub(article, "section", class_="timeline", id=f"ns-timeline-{i + 1}")
             _sub(box, "h2", timeline.title)
@@ -439,9 +496,9 @@ class BookMaker:
         book.spine = spine
         raw = io.BytesIO()
         moment = dt.datetime.combine(date, dt.time())
-        epub.write_epub(
-            raw, book, {"mtime": moment, "epub3_pages": False, "spine_direction": False}
-        )
+        # Stored by EbookLib (level 0) and deflated once, by repack.
+        options = {"mtime": moment, "epub3_pages": False, "spine_direction": False}
+        epub.write_epub(raw, book, {**options, "compresslevel": 0})
         return repack(raw.getvalue(), moment)
 
 
@@ -470,14 +527,19 @@ def write_epubs(
     out: Path,
     cache_dir: Path | None,
     fallback_date: dt.date,
+    pages: Path | None = None,
+    ready: Callable[[], object] | None = None,
 ) -> EpubStats:
     """Write every book under ``out`` (a site folder). With ``cache_dir``, a book
     whose inputs did not change since the last build is copied from there, and the
-    books no build asks for any more are removed from it."""
-    started = time.perf_counter()
-    maker = BookMaker(edition, config, fallback_date)
+    books no build asks for any more are removed from it. With ``pages``, the
+    article bodies are read from that rendered site once ``ready()`` returns (it
+    is called before the first book that is not in the cache is made)."""
+    started, cpu = time.perf_counter(), time.process_time()
+    maker = BookMaker(edition, config, fallback_date, pages)
     stats = EpubStats()
     kept: set[str] = set()
+    waited = ready is None
     for path, subject in maker.books():
         stats.books += 1
         stats.paths.append(path)
@@ -491,6 +553,11 @@ def write_epubs(
             except OSError:
                 data = None
         if data is None:
+            if not waited and ready is not None:
+                paused = time.perf_counter()
+                ready()
+                started += time.perf_counter() - paused  # waiting is not the books' time
+                waited = True
             data = maker.make(subject)
             stats.made += 1
             if cached is not None:
@@ -503,14 +570,17 @@ def write_epubs(
             if entry.name.endswith(".epub") and entry.name not in kept:
                 os.unlink(entry.path)
     stats.seconds = time.perf_counter() - started
+    stats.cpu_seconds = time.process_time() - cpu
     return stats
 
 
 class EpubJob:
-    """Writes the books in a forked process while the pages are generated and
-    rendered (the child inherits the edition model instead of having it pickled);
-    where fork is not offered, it runs on ``wait()``. ``finish`` moves the books
-    into the new site, which MkDocs empties before it renders."""
+    """Writes the books in a forked process beside the build (the child inherits
+    the edition model instead of having it pickled); where fork is not offered, it
+    runs on ``wait()``. The child reads what it can from the cache at once, then
+    waits for ``pages_ready()``: the article bodies are read from the pages MkDocs
+    renders into ``pages``. ``finish`` moves the books into the new site, which
+    MkDocs empties before it renders."""
 
     def __init__(
         self,
@@ -519,15 +589,24 @@ class EpubJob:
         out: Path,
         cache_dir: Path | None,
         fallback_date: dt.date,
+        pages: Path | None = None,
     ) -> None:
         self._out = out
+        self._ready = multiprocessing.get_context("fork").Event() if _FORK else None
+        ready = None if self._ready is None else self._ready.wait
         self._job = BackgroundJob(
-            lambda: write_epubs(edition, config, out, cache_dir, fallback_date),
+            lambda: write_epubs(edition, config, out, cache_dir, fallback_date, pages, ready),
             error=EpubError,
             what="EPUB files",
         )
 
+    def pages_ready(self) -> None:
+        """The pages are rendered: the child may read the article bodies now."""
+        if self._ready is not None:
+            self._ready.set()
+
     def wait(self) -> EpubStats:
+        self.pages_ready()
         return self._job.wait()[0]
 
     def finish(self, site: Path) -> EpubStats:
