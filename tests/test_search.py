@@ -8,6 +8,7 @@ query costs is counted from the browser's own network events (search_cost.py).
 from __future__ import annotations
 
 import json
+import shutil
 import tomllib
 from itertools import pairwise
 from pathlib import Path
@@ -252,6 +253,52 @@ def test_filtering_by_year_leaves_that_years_articles_and_counts_match(
     assert "year=2011" in page.url  # a filtered search can be bookmarked
     page.uncheck("[data-facet='year'] input[value='2011']")
     page.wait_for_function("() => document.querySelectorAll('.ns-result').length === 6")
+
+
+@pytest.fixture(scope="module")
+def tiny_limits_url(
+    seed_site: Path, seed_project: Project, tmp_path_factory: pytest.TempPathFactory
+) -> Any:
+    """The seed site with its index written to tiny limits, as an archive a
+    thousand times larger would be: every term of two articles or more in a file
+    of its own listing one article with its impact (the rest without, or as the
+    articles that lack it), the facets in blocks of two articles."""
+    site = tmp_path_factory.mktemp("tiny") / "site"
+    shutil.copytree(seed_site, site)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("generator.search.index.OWN_FILE_POSTINGS", 1)
+        patch.setattr("generator.search.index.TOP_POSTINGS", 1)
+        patch.setattr("generator.search.index.FACET_BLOCK", 2)
+        build_search_index(load_edition(seed_project), site / BUNDLE)
+    assert Index(site).meta["facet_blocks"] == 3
+    with serve(site) as url:
+        yield url
+
+
+@pytest.mark.browser
+def test_split_postings_and_facet_blocks_find_the_same_articles(
+    page: Any, site_url: str, tiny_limits_url: str
+) -> None:
+    # "the" is in every article (its file lists the articles that lack it: none),
+    # "terrorism" in a few (the others listed without impacts).
+    for query in ("the", "terrorism", "women disappeared", '"Ciudad Juarez"', "Corbin"):
+        found = sorted(search(page, site_url, query))
+        status = page.inner_text("#ns-search-status")
+        assert sorted(search(page, tiny_limits_url, query)) == found, query
+        assert page.inner_text("#ns-search-status") == status
+    # Every article matches "the": its facets are counted over the two blocks of
+    # its best results, four articles, and the page says so.
+    search(page, tiny_limits_url, "the")
+    assert sum(facet_counts(page, "year").values()) == 4
+    title = page.text_content(".ns-search__facets-title")
+    assert title == "Refine (counted over the best 4 of 6 results)", title
+    # A facet chosen reads every block its matches need: the counts are exact.
+    page.check("[data-facet='year'] input[value='2011']")
+    page.wait_for_function(
+        "() => document.getElementById('ns-search-status').textContent.startsWith('2 ')"
+    )
+    assert set(wait_for_results(page)) == ARTICLES_2011
+    assert facet_counts(page, "year") == {"2017": 1, "2011": 2, "2010": 1, "2008": 2}
 
 
 @pytest.mark.browser

@@ -546,12 +546,13 @@ export async function search(query, settings) {
   else docs.sort((a, b) => scores[b] - scores[a] || b - a);
 
   // A facet chosen: every match's block is needed, to keep the matches that have
-  // a value chosen. Otherwise, if counts are asked for, the blocks of the best
-  // results, up to FACET_BLOCKS.
+  // a value chosen (and facets: "all" asks for them, for exact counts). Otherwise,
+  // if counts are asked for (facets: true), the blocks of the best results, up to
+  // FACET_BLOCKS.
   const wanted = chosen(settings.filters);
   let blocks = null;
   let counted = docs.length;
-  if (wanted) {
+  if (wanted || settings.facets === "all") {
     blocks = await loadBlocks([...new Set(docs.map(facetBlock))].sort((a, b) => a - b));
     docs = docs.filter((doc) => passes(blocks, wanted, doc));
     counted = docs.length;

@@ -225,10 +225,13 @@
       // Each selected facet's counts come from a search without that facet's own
       // selection, so its other values say what choosing them as well would add
       // (the counts of a filtered search would show them all as 0).
-      var searches = [api.search(query, { filters: activeFilters(), facets: true })];
+      // With a facet chosen, every match's facet block is fetched anyway (to
+      // filter them), so every count is exact.
+      var facets = hasFilters() ? "all" : true;
+      var searches = [api.search(query, { filters: activeFilters(), facets: facets })];
       FACETS.forEach(function (facet) {
         if (state.filters[facet].length) {
-          searches.push(api.search(query, { filters: activeFilters(facet), facets: true }));
+          searches.push(api.search(query, { filters: activeFilters(facet), facets: facets }));
         }
       });
       pending = Promise.all(searches);
@@ -426,8 +429,8 @@
     refineTitle.textContent = chosen ? "Refine (" + chosen + " chosen)" : "Refine";
     // Counted over the best matches only (their facet blocks): say so.
     if (countedOf) {
-      refineTitle.textContent += " (counts among the best " + plural(countedOf[0], "match", "matches") +
-        " of " + countedOf[1].toLocaleString("en-GB") + ")";
+      refineTitle.textContent += " (counted over the best " + countedOf[0].toLocaleString("en-GB") +
+        " of " + plural(countedOf[1], "result", "results") + ")";
     }
   }
 
