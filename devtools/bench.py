@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -52,6 +53,24 @@ class Run:
     steps: str = ""  # the build's own "build: site/ ready in ..." line: where the time went
     cpu_s: float = 0.0  # user + system, the processes it started included
     pss_mb: float = 0.0  # the largest summed PSS of its process tree (scale_bench.py)
+    steps_cpu_s: float = 0.0  # a median's: the CPU of the run its steps come from
+
+    @property
+    def search_cpu_s(self) -> float | None:
+        """The search index's own CPU seconds, from the build's line ("search index
+        20.1s beside it (18.0s CPU)")."""
+        found = _SEARCH_CPU.search(self.steps)
+        return float(found.group(1)) if found else None
+
+    @property
+    def search_cpu_share(self) -> float | None:
+        """The search index's share of this build's CPU (the index's process is
+        the build's child: its CPU is in cpu_s too)."""
+        cpu, of = self.search_cpu_s, self.steps_cpu_s or self.cpu_s
+        return cpu / of if cpu is not None and of else None
+
+
+_SEARCH_CPU = re.compile(r"search index [\d.]+s beside it \(([\d.]+)s CPU\)")
 
 
 @dataclass
@@ -103,6 +122,11 @@ class BenchResult:
     # seconds measured in-process on the built project, and their share of the build.
     related_redirects_s: float | None = None
     related_redirects_share: float | None = None
+    # The search index's CPU seconds and their share of the build's CPU, in the
+    # same (median) build run: the index runs beside MkDocs, so its wall time
+    # hides, but its CPU is taken from the build's two cores.
+    search_cpu_s: float | None = None
+    search_cpu_share: float | None = None
 
 
 def _run(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> Run:
@@ -128,6 +152,8 @@ def _run(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> Run:
 
 
 def _median(runs: list[Run]) -> Run:
+    """The median of each figure; the steps (and so the search index's CPU share,
+    measured within one run) of the run of median seconds."""
     middle = sorted(runs, key=lambda r: r.seconds)[len(runs) // 2]
     return Run(
         statistics.median(r.seconds for r in runs),
@@ -135,6 +161,7 @@ def _median(runs: list[Run]) -> Run:
         middle.steps,
         statistics.median(r.cpu_s for r in runs),
         max(r.pss_mb for r in runs),
+        middle.cpu_s,
     )
 
 
@@ -432,6 +459,10 @@ def bench_one(
             variant_ingest_articles_per_s=round(n / variant_ingest.seconds, 1),
             related_redirects_s=round(related.total_s, 2),
             related_redirects_share=round(related.total_s / build.seconds, 4),
+            search_cpu_s=build.search_cpu_s,
+            search_cpu_share=(
+                None if build.search_cpu_share is None else round(build.search_cpu_share, 3)
+            ),
         )
 
 
@@ -455,6 +486,8 @@ COLUMNS = [
     ("build/plain", "edition_over_plain"),
     ("no-search build s", "build_no_search_s"),
     ("search adds", "search_adds"),
+    ("search CPU s", "search_cpu_s"),
+    ("search CPU share", "search_cpu_share"),
     ("pagefind s", "pagefind_index_s"),
     ("pagefind MB", "pagefind_peak_mb"),
     ("pagefind KB", "pagefind_query_kb"),

@@ -98,7 +98,11 @@ def report_build(timings: BuildTimings) -> None:
         print(annotated(report.summary_text()), file=sys.stderr)
     total = sum(timings.steps.values())
     steps = ", ".join(f"{name} {secs:.1f}s" for name, secs in timings.steps.items())
-    beside = "".join(f"; {name} {secs:.1f}s beside it" for name, secs in timings.beside.items())
+    beside = "".join(
+        f"; {name} {secs:.1f}s beside it"
+        + (f" ({timings.beside_cpu[name]:.1f}s CPU)" if name in timings.beside_cpu else "")
+        for name, secs in timings.beside.items()
+    )
     what = "site/" if timings.shard is None else f"shard {timings.shard}"
     kind = "" if timings.incremental is None else f", incremental: {timings.incremental} page(s)"
     print(f"build: {what} ready in {total:.1f}s ({steps}{beside}{kind})", file=sys.stderr)

@@ -42,6 +42,9 @@ def test_bench_runs_end_to_end_and_writes_its_table(tmp_path: Path) -> None:
     for key in ("tree_pss_mb", "rebuild_fifty_edits_s", "merge_s", "shard_pss_mb",
                 "first_visit_kb", "hugo_s", "over_hugo"):
         assert row[key] > 0, key
+    # Issue 18: the search index's CPU, and its share of the same build's CPU.
+    assert row["search_cpu_s"] > 0
+    assert 0 < row["search_cpu_share"] < 1
     # Issue 15: related reading and redirects, measured in-process, as a share.
     assert row["related_redirects_s"] >= 0
     assert 0 <= row["related_redirects_share"] < 0.5

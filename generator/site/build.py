@@ -65,6 +65,8 @@ class BuildTimings:
     # Steps that ran at the same time as another (the search index, beside
     # MkDocs): their own duration, not part of the build's sum.
     beside: dict[str, float] = field(default_factory=dict)
+    # The CPU seconds of those that report them (the search index).
+    beside_cpu: dict[str, float] = field(default_factory=dict)
     # What the build's ingest of the bundled sources did, for the caller to report.
     ingest: IngestReport | None = None
     # Pages an incremental build rendered; None: a full build.
@@ -407,10 +409,11 @@ def _build_locked(
         timings.time("mkdocs", started)
         if search_job is not None:
             started = time.perf_counter()
-            _, seconds = search_job.wait()
+            stats, seconds = search_job.wait()
             (work / BUNDLE).rename(tmp / BUNDLE)
             timings.time("search index", started)
             timings.beside["search index"] = seconds
+            timings.beside_cpu["search index"] = stats.cpu_seconds
         if epub_job is not None:
             started = time.perf_counter()
             books = epub_job.finish(tmp)
