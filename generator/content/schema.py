@@ -381,8 +381,18 @@ FIELDS: tuple[Field, ...] = (
     Field("authors", TextList(names=True), "Writers' names, as printed. May be empty."),
     Field("author_bio", Text(), "The closing 'Name is ...' paragraph."),
     Field("issue", Issue(), "{date: YYYY-MM-DD, title: cover title}; null = web-only."),
-    Field("image", ImageField(), "{caption: text or null, credit: text or null}."),
-    Field("credits", TextList(), "Inline credits, e.g. ILLUSTRATION BY DAN MURRELL."),
+    Field(
+        "image",
+        ImageField(),
+        "{caption: text or null, credit: text or null} of the picture above the headline "
+        "(or, when there is none, the first one between paragraphs).",
+    ),
+    Field(
+        "credits",
+        TextList(),
+        "Inline credits, e.g. ILLUSTRATION BY DAN MURRELL, or a further picture's caption "
+        "and credit as printed.",
+    ),
     Field(
         "timelines",
         Timelines(),
