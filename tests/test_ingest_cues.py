@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -412,3 +413,20 @@ def test_prose_that_names_an_issue_of_the_magazine_is_body_text_unreported() -> 
              "Statesman, the landslide changed nothing that mattered to the miners.")
     article, unread = parse(scrape(prose, PARA))
     assert prose in body_text(article) and article.issue is None and not unread
+
+
+def test_the_census_names_the_new_forms_at_their_lines(tmp_path: Path) -> None:
+    from generator.ingest.survey import survey
+
+    (tmp_path / "a.txt").write_text(scrape(
+        "The harbour at dawn\nPhoto: Jane Doe/Reuters", PARA, PROVENANCE, *TIMELINE, BIO,
+    ), "utf-8")
+    (tmp_path / "b.txt").write_text(scrape(
+        "I looked again. Photo: my grandmother in 1950, in the garden", PARA), "utf-8")
+    out = survey([tmp_path])
+    assert out.index("unread cues (1)") < out.index("picture (")
+    assert f"{tmp_path / 'b.txt'}:13: looks like a picture credit: " in out
+    assert re.search(r"in the body · caption line, then Photo: NAME +e\.g\. .*a\.txt:14", out)
+    assert re.search(r"appears in · d Mon yyyy · bio and timeline after it +e\.g\. .*a\.txt:18",
+                     out)
+    assert re.search(r"all capitals +e\.g\. .*a\.txt:20", out)

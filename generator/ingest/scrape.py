@@ -484,7 +484,8 @@ class _Builder:
             )
         sign = bullets[0][:1]
         forms.append(("timeline bullet", f"{sign!r} bullets", bullets[0]))
-        shape = "all capitals" if _is_all_caps(heading) else "capitalised"
+        shape = ("all capitals" if _is_all_caps(heading) else "capitalised") + (
+            ", with a colon" if heading.endswith(":") else "")
         forms.append(("timeline heading", shape, heading))
         self.cues.extend(forms)
         return Timeline(_reader_case(heading).rstrip(" :"), credit, tuple(events))
@@ -814,9 +815,14 @@ def _take_provenance(
             provenance = None
         else:
             issue = IssueRef(read.date, read.title or "Untitled issue")
-            bio_after = at < len(blocks) - 1 or index < len(blocks[at]) - 1
-            found_cues.append(("provenance", read.form + (" · bio after it" if bio_after else ""),
-                               line))
+            after = [x for x in [blocks[at][index + 1 :], *blocks[at + 1 :]] if x]
+            # What closes the article after it, for the census: a bio, a timeline, both.
+            kinds = [kind for kind, there in (
+                ("bio", any(len(x) <= 3 and bio_authors(" ".join(x)) for x in after)),
+                ("timeline", any(_is_bullet_line(line) for x in after for line in x)),
+            ) if there]
+            placed = f" · {' and '.join(kinds)} after it" if kinds else ""
+            found_cues.append(("provenance", read.form + placed, line))
             del blocks[at][index]
             if not blocks[at]:
                 del blocks[at]
