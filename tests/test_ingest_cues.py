@@ -430,3 +430,16 @@ def test_the_census_names_the_new_forms_at_their_lines(tmp_path: Path) -> None:
     assert re.search(r"appears in · d Mon yyyy · bio and timeline after it +e\.g\. .*a\.txt:18",
                      out)
     assert re.search(r"all capitals +e\.g\. .*a\.txt:20", out)
+
+
+@pytest.mark.parametrize("line", ["Illustration by Dan Murrell", "Photographs by Jane Doe/Magnum",
+                                  "ILLUSTRATION BY DAN MURRELL"])
+def test_an_inline_credit_in_either_case_is_a_credit(line: str) -> None:
+    article, unread = parse(scrape(line, PARA))
+    assert article.credits == (line,) and line not in body_text(article) and not unread
+
+
+def test_photographs_by_the_hundred_is_body_text() -> None:
+    line = "Photographs by the hundred"
+    article, _ = parse(scrape(line, PARA))
+    assert not article.credits and line in body_text(article)

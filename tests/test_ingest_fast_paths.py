@@ -141,6 +141,10 @@ def test_cue_start_characters_are_every_character_the_expressions_start_with() -
     words = re.match(r"\^\(\?:([^)]*)\)", scrape.CREDIT_RE.pattern).group(1).split("|")
     assert {word[0] for word in words} == set(scrape.CREDIT_STARTS)
     assert {word[1] for word in words} <= set(scrape.CREDIT_SECONDS) == set(string.ascii_uppercase)
+    # The sentence-case credits start with the same capitals (their second letters are
+    # lower case: they are read only on lines short enough to miss the fast path).
+    by_words = re.match(r"\^\(\?:([^)]*)\)", scrape.BY_CREDIT_RE.pattern).group(1).split("|")
+    assert {word[0] for word in by_words} == set(scrape.CREDIT_STARTS)
 
 
 @settings(max_examples=500, deadline=None)

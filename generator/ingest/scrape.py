@@ -25,6 +25,12 @@ CREDIT_RE = re.compile(
     r"^(?:ILLUSTRATIONS?|PHOTOGRAPHS?|PHOTOS?|PICTURES?|ARTWORK|CARTOONS?|DRAWINGS?|IMAGES?|"
     r"MAIN IMAGE|PORTRAITS?)(?:\s+AND\s+[A-Z]+)?\s*(?:BY|:)\s*\S.*$"
 )
+# The same credit in sentence case ("Illustration by Dan Murrell"): read only when
+# what follows "by" is a name, not "Photographs by the hundred were taken".
+BY_CREDIT_RE = re.compile(
+    r"^(?:Illustrations?|Photographs?|Photos?|Pictures?|Artwork|Cartoons?|Drawings?|Images?|"
+    r"Main image|Portraits?)\s+by\s+(?P<name>\S.*)$"
+)
 CORRECTION_RE = re.compile(r"^(?:correction|clarification)s?\s*[:.–—-]\s*(?P<text>.+)$", re.I)
 NOTE_RE = re.compile(
     r"^(?:some of the interviews|additional reporting|research(?:ed)? by|reporting by|"
@@ -367,6 +373,15 @@ def _join_lines(lines: list[str]) -> list[list[str]]:
     return paragraphs
 
 
+def _is_inline_credit(text: str) -> bool:
+    """An inline credit line: ILLUSTRATION BY DAN MURRELL, Illustration by Dan Murrell."""
+    if CREDIT_RE.match(text):
+        return True
+    match = BY_CREDIT_RE.match(text)
+    # At most 80 characters: a longer line takes the paragraph fast path in _body_parts.
+    return match is not None and len(text) <= 80 and cues.credit_is_name(match["name"])
+
+
 def _credit_name(line: str) -> tuple[str, str] | None:
     """(name, form) of a line naming a timeline's compiler, or None."""
     match = TIMELINE_CREDIT_RE.match(line)
@@ -666,7 +681,7 @@ def _take_tail(b: _Builder, body: list[list[str]]) -> None:
             b.corrections.insert(0, correction.group("text"))
         elif NOTE_RE.match(text):
             b.notes.insert(0, text)
-        elif len(block) == 1 and CREDIT_RE.match(text):
+        elif len(block) == 1 and _is_inline_credit(text):
             b.credits.insert(0, text)
         elif b.author_bio is None and not b.notes and (authors := bio_authors(text)):
             b.authors = authors
@@ -837,7 +852,7 @@ def _take_standfirst(
     standfirst: str | None = None
     if len(body) >= 2 and len(body[0]) == 1 and len(body[0][0]) <= 400:
         candidate = body[0][0]
-        if not BREAK_RE.match(candidate) and not CREDIT_RE.match(candidate):
+        if not BREAK_RE.match(candidate) and not _is_inline_credit(candidate):
             standfirst = candidate
             body = body[1:]
     truncated = standfirst is not None and not _ends_complete(standfirst)
@@ -886,7 +901,7 @@ def _body_parts(b: _Builder, body: list[list[str]]) -> list[BodyPart]:
         if one_line and first and first in BREAK_STARTS and BREAK_RE.match(text):
             if parts and parts[-1].kind != "break":
                 parts.append(BodyPart("break"))
-        elif one_line and first and first in CREDIT_STARTS and CREDIT_RE.match(text):
+        elif one_line and first and first in CREDIT_STARTS and _is_inline_credit(text):
             b.credits.append(text)
         elif (
             one_line
