@@ -443,3 +443,14 @@ def test_photographs_by_the_hundred_is_body_text() -> None:
     line = "Photographs by the hundred"
     article, _ = parse(scrape(line, PARA))
     assert not article.credits and line in body_text(article)
+
+
+def test_a_bio_shaped_headline_after_the_provenance_line_starts_the_next_article() -> None:
+    text = scrape(PROVENANCE) + "\n\n" + "\n\n".join([
+        "Theresa May is a prime minister without a mandate", "A complete standfirst.",
+        PARA, PARA, PARA, "This article appears in the 1 May 2017 issue of the New Statesman, X"])
+    result = read_scrape("fixture.txt", text.encode("utf-8"))
+    first, second = result.articles
+    assert isinstance(first, ParsedArticle) and isinstance(second, ParsedArticle)
+    assert not first.authors and second.title.startswith("Theresa May is")
+    assert second.issue is not None and second.issue.date == dt.date(2017, 5, 1)

@@ -261,7 +261,15 @@ def _tail_after(lines: list[str], i: int) -> int:
             break
         spans.append((j, k))
         j = k
-    taken = _tail_length([lines[a:b] for a, b in spans])
+    blocks = [lines[a:b] for a, b in spans]
+    taken = _tail_length(blocks)
+    if 0 < taken < len(blocks) and not _ends_complete(blocks[taken - 1][-1]) and bio_authors(
+        " ".join(blocks[taken - 1])
+    ):
+        # "Theresa May is a prime minister without a mandate" with no full stop, and
+        # text after it: the next article's headline (a page without the image
+        # marker), not this one's bio.
+        taken -= 1
     return spans[taken - 1][1] if taken else i + 1
 
 
