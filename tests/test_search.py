@@ -44,7 +44,14 @@ class Index:
     def records(self) -> dict[str, dict[str, Any]]:
         """slug -> record"""
         found = (self.json(f"r/{n}.json") for n in range(self.meta["documents"]))
-        return {r["url"].split("/")[1]: r | {"n": n} for n, r in enumerate(found)}
+        return {
+            r["url"].split("/")[1]: r | {"n": n, "text": r["text"] + self.rest(n, r)}
+            for n, r in enumerate(found)
+        }
+
+    def rest(self, n: int, record: dict[str, Any]) -> list[str]:
+        """The text the record leaves to x/<n>.json."""
+        return self.json(f"x/{n}.json") if record.get("more") else []
 
     def docs(self, key: str) -> set[int]:
         """The documents holding ``key`` (a term, or two separated by a space)."""

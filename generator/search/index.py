@@ -18,7 +18,8 @@ The bundle:
   in ``w/<shard>-<n>.json`` alone, so that a query for a rare word never downloads
   a common one's list.
 - ``r/<doc>.json``: what a result shows (URL, title, date, standfirst, writers) and
-  the article's text, from which the browser cuts the excerpt.
+  the article's first paragraphs, from which the browser cuts the excerpt;
+  ``x/<doc>.json``, the rest of its text, fetched only when needed.
 - ``f/<block>.json``: each facet's values and each document's, for filters and
   counts, by blocks of FACET_BLOCK documents; ``f/all.json``: every value's count,
   for browsing without a query.
@@ -83,21 +84,21 @@ TITLE_LEVELS = 24
 # of its own. 3,000 since the shards also list which articles hold each form of a
 # stem: a shard is then about 6 kB compressed at 10,000 articles (4,000 made it
 # 7.6 kB, and the query `government` 79.8 kB).
-SHARD_POSTINGS = 3000
-OWN_FILE_POSTINGS = 1500
+SHARD_POSTINGS = 1500
+OWN_FILE_POSTINGS = 750
 # A common term's own file lists, with their impacts, only its TOP_POSTINGS
 # highest-impact articles; the others are listed without impacts (each counts the
 # median of their impacts), or, when they are most of the archive, as the articles
 # that do NOT hold the term. Impacts were most of a common word's bytes: at 100,000
 # articles `government` (in 93% of them) was about 90 kB compressed with every
 # impact; its own file is now the 1,500 best and the 7% of articles without it.
-TOP_POSTINGS = 1500
+TOP_POSTINGS = 1000
 # The facets' data, in blocks of this many articles (numbered in date order):
 # ``f/<block>.json``. A query counts facet values over its matches in the blocks
 # it fetches, at most FACET_BLOCKS of them until a facet is chosen (search-engine.js),
 # so what a query fetches does not grow with the archive (one facets.json for the
 # whole archive was 26 kB compressed at 10,000 articles).
-FACET_BLOCK = 1000
+FACET_BLOCK = 500
 # A word not in the archive is read as the start of one: by its first three
 # letters, among about 2,000 words a file.
 PREFIX_LENGTH = 3
@@ -347,7 +348,7 @@ class _Bundle:
             shutil.rmtree(out)
         self.out = out
         self.data = out / "v" / "new"
-        for folder in ("t", "w", "r", "p", "s", "f"):
+        for folder in ("t", "w", "r", "x", "p", "s", "f"):
             (self.data / folder).mkdir(parents=True)
         self.files = self.bytes = 0
         self._digest = hashlib.sha256()
@@ -559,15 +560,36 @@ def _write_vocabulary(bundle: _Bundle, forms: list[str], df: list[int]) -> int:
     return files
 
 
-def _record(doc: SearchDocument, fields: dict[str, list[str]]) -> dict[str, object]:
-    return {
+# A result's record holds the article's first paragraphs, up to about this many
+# characters (at least one paragraph); the rest of the text is in ``x/<n>.json``,
+# which the browser fetches only when the query's words are neither in those
+# paragraphs nor in the headline, standfirst or writers. Ten whole records were
+# 37 kB compressed of a query's 87 kB at 10,000 articles.
+RECORD_HEAD_CHARS = 1200
+
+
+def _record(
+    doc: SearchDocument, fields: dict[str, list[str]]
+) -> tuple[dict[str, object], list[str]]:
+    """What a result shows, with the text's first paragraphs; and the rest."""
+    paragraphs = fields["body"] + fields["timeline"]
+    size = count = 0
+    for paragraph in paragraphs:
+        if count and size + len(paragraph) > RECORD_HEAD_CHARS:
+            break
+        size += len(paragraph)
+        count += 1
+    record: dict[str, object] = {
         "url": doc.url,
         "title": doc.title,
         "date": doc.date_label,
         "standfirst": doc.standfirst,
         "writers": list(doc.writers),
-        "text": fields["body"] + fields["timeline"],
+        "text": paragraphs[:count],
     }
+    if count < len(paragraphs):
+        record["more"] = True
+    return record, paragraphs[count:]
 
 
 def _facets(documents: list[SearchDocument]) -> dict[str, object]:
@@ -616,7 +638,10 @@ def build_search_index(edition: Edition, out: Path) -> SearchStats:
                 if c in edition.curation.collections
             ]
             fields = article_fields(edition.articles[doc.slug], collections)
-            bundle.dump(f"r/{number}.json", _record(doc, fields))
+            record, rest = _record(doc, fields)
+            bundle.dump(f"r/{number}.json", record)
+            if rest:
+                bundle.dump(f"x/{number}.json", rest)
             yield fields
 
     postings = count_terms(texts())

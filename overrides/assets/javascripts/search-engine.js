@@ -442,7 +442,7 @@ export async function filters() {
 
 // Until a facet is chosen, a query counts facet values over its matches in at
 // most this many blocks (those of its best results): what it fetches then stays
-// bounded however large the archive (a block of 1,000 articles is about 3 kB
+// bounded however large the archive (a block of 500 articles is about 2.5 kB
 // compressed); response.counted says over how many of its matches.
 const FACET_BLOCKS = 2;
 
@@ -591,13 +591,27 @@ export async function search(query, settings) {
 
 // --- a result -------------------------------------------------------------------
 
+// Whether any of texts holds a word of the query.
+function holds(texts, highlight) {
+  return texts.some((text) => (text.match(WORD) || []).some((word) => highlight.has(term(word))));
+}
+
+// A record holds the article's first paragraphs; the rest of its text
+// (x/<n>.json) is fetched only when the query's words are in none of those nor
+// in its headline, standfirst or writers: then the passage that holds them is
+// further on.
 async function record(doc, highlight) {
   const rec = await load("r/" + doc + ".json");
+  let text = rec.text;
+  const shown = [rec.title, rec.standfirst || ""].concat(rec.writers);
+  if (rec.more && highlight.size && !holds(text, highlight) && !holds(shown, highlight)) {
+    text = text.concat(await load("x/" + doc + ".json"));
+  }
   return {
     url: baseUrl + rec.url,
     meta: { title: rec.title, date: rec.date || "", standfirst: rec.standfirst || "" },
     filters: { writer: rec.writers },
-    excerpt: excerpt(rec.text, highlight),
+    excerpt: excerpt(text, highlight),
   };
 }
 
