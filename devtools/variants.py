@@ -218,7 +218,14 @@ def variant(rng: random.Random) -> tuple[str, Truth]:
             text = _sentence(rng, rng.randint(5, 15))
             sep = rng.choice([" ", ": ", " – ", " - ", ", "])
             events.append((stored, text))
-            written_events.append(f"{indent}{sign} {written}{sep}{text}")
+            line = f"{indent}{sign} {written}{sep}{text}"
+            words = line.split(" ")
+            if rng.random() < 0.05 and len(text.split()) >= 4:
+                # The scraper hard-wrapped the bullet: it goes on in lower case.
+                cut = len(words) - rng.randint(1, 3)
+                line = " ".join(words[:cut]) + "\n" + " ".join(words[cut:])
+                forms.append("timeline: a bullet hard-wrapped")
+            written_events.append(line)
         # Some scrapes part every bullet with a blank line.
         apart = rng.random() < 0.15
         # The heading over its bullets, with or without a blank line between.

@@ -454,3 +454,25 @@ def test_a_bio_shaped_headline_after_the_provenance_line_starts_the_next_article
     assert isinstance(first, ParsedArticle) and isinstance(second, ParsedArticle)
     assert not first.authors and second.title.startswith("Theresa May is")
     assert second.issue is not None and second.issue.date == dt.date(2017, 5, 1)
+
+
+@pytest.mark.parametrize("where", ["middle", "end", "after the provenance line"])
+def test_a_timeline_bullet_hard_wrapped_by_the_scraper_is_one_event(where: str) -> None:
+    bullets = ("  • 01.01.2008 Seven police and one civilian killed in Rampur. The attackers are\n"
+               "suspected of links to HuJI.\n"
+               "  • 1990s Bombs in\n"
+               "Uttar Pradesh and Delhi.\n"
+               "  • Nick Stokeld")
+    timeline = ("INDIA UNDER SIEGE", bullets)
+    parts = {"middle": (*timeline, PARA), "end": timeline,
+             "after the provenance line": (PROVENANCE, *timeline)}[where]
+    result = read_scrape("fixture.txt", scrape(*parts).encode("utf-8"))
+    (article,) = result.articles
+    assert isinstance(article, ParsedArticle) and not result.unread
+    (read,) = article.timelines
+    assert [(e.date, e.text) for e in read.events] == [
+        ("2008-01-01", "Seven police and one civilian killed in Rampur. The attackers are "
+                       "suspected of links to HuJI."),
+        ("199X", "Bombs in Uttar Pradesh and Delhi."),
+    ]
+    assert read.credit == "Nick Stokeld" and "Uttar" not in body_text(article)

@@ -76,7 +76,8 @@ def test_every_field_of_5000_variant_scrapes_comes_back_exactly() -> None:
                    "picture: caption-line / marker", "picture: caps / no marker",
                    "picture in the body: caption-apart", "picture in the body: caps",
                    "tail: provenance timeline bio", "tail: timeline provenance bio",
-                   "tail: bio provenance timeline", "tail: timeline bio provenance"):
+                   "tail: bio provenance timeline", "tail: timeline bio provenance",
+                   "timeline: a bullet hard-wrapped"):
         assert any(f.startswith(family) for f in forms), family
     for part in ("heading joined", "heading colon", "apart"):
         assert any(f.startswith("timeline") and part in f for f in forms), part

@@ -212,6 +212,8 @@ def _tail_length(blocks: list[list[str]]) -> int:
     in_list = False
     while taken < len(blocks) and taken < _TAIL_BLOCKS:
         block = blocks[taken]
+        if len(block) >= 2 and (block[0][:1] in BULLET_CHARS or block[1][:1] in BULLET_CHARS):
+            block = _join_bullet_wraps(block)
         first = block[0]
         if first[:1] in BULLET_CHARS and (_is_bullet_block(block) or _bullets_then_line(block)):
             if not in_list:  # bullets with no heading over them: a list, no timeline
@@ -595,14 +597,48 @@ def _heading_over_bullets(block: list[str]) -> bool:
     )
 
 
+def _join_bullet_wraps(block: list[str]) -> list[str]:
+    """A timeline's bullets with the scraper's hard wraps joined back: a line that is
+    no bullet, inside a list of dated bullets, goes on with the bullet before it
+    when it starts in lower case or more bullets follow it (a last line in capitals
+    may be the compiler's credit). Lists whose first bullet has no date are left
+    as they are. The words, and so the fingerprint, do not change."""
+    first = 0 if block[0][:1] in BULLET_CHARS else 1
+    if (
+        first >= len(block)
+        or block[first][:1] not in BULLET_CHARS
+        or not _is_bullet_line(block[first])
+        or not cues.looks_like_date(_bullet_rest(block[first]))
+    ):
+        return block
+    bullets = [k for k in range(first, len(block)) if _is_bullet_line(block[k])]
+    if len(bullets) == len(block) - first:
+        return block
+    last_bullet = bullets[-1]
+    out = block[: first + 1]
+    for k in range(first + 1, len(block)):
+        line = block[k]
+        if _is_bullet_line(line):
+            out.append(line)
+        elif line[:1].islower() or k < last_bullet:
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
+
+
 def _split_headings(blocks: list[list[str]]) -> list[list[str]]:
     """Part a timeline's heading from the bullets it stands over in one block, so
-    that the heading is read as the heading (the words, and so the fingerprint,
-    do not change)."""
-    if not any(len(x) >= 2 and x[1][:1] in BULLET_CHARS for x in blocks):
+    that the heading is read as the heading, and join the hard wraps inside its
+    bullets (the words, and so the fingerprint, do not change)."""
+    if not any(
+        len(x) >= 2 and (x[0][:1] in BULLET_CHARS or x[1][:1] in BULLET_CHARS) for x in blocks
+    ):
         return blocks
     out: list[list[str]] = []
     for block in blocks:
+        if len(block) >= 2 and (block[0][:1] in BULLET_CHARS or block[1][:1] in BULLET_CHARS):
+            block = _join_bullet_wraps(block)
         if len(block) >= 2 and block[1][:1] in BULLET_CHARS and _heading_over_bullets(block):
             out += [block[:1], block[1:]]
         else:
