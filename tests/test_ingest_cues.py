@@ -476,3 +476,11 @@ def test_a_timeline_bullet_hard_wrapped_by_the_scraper_is_one_event(where: str) 
         ("199X", "Bombs in Uttar Pradesh and Delhi."),
     ]
     assert read.credit == "Nick Stokeld" and "Uttar" not in body_text(article)
+
+
+def test_a_picture_under_the_headline_is_no_standfirst() -> None:
+    text = "\n\n".join(["A headline for the test", "A crowd at the gate. Photo: Jane Doe/Reuters",
+                       "A complete standfirst.", PARA, PARA, PARA, PROVENANCE])
+    article, unread = parse(text)
+    assert article.image == Image("A crowd at the gate", "Jane Doe/Reuters") and not unread
+    assert article.standfirst == "A complete standfirst."

@@ -1044,6 +1044,12 @@ def parse_dump(
         return KnownArticle(fingerprint)
     _take_tail(b, body)
 
+    while body and len(body[0]) <= 2 and (":" in body[0][-1] or "/" in body[0][-1]) and (
+        isinstance(picture := cues.read_inline_picture(body[0]), tuple)
+    ):
+        # A picture right under the headline, above the standfirst.
+        b.picture(*picture, body[0])
+        body = body[1:]
     standfirst, truncated, body = _take_standfirst(b, body)
 
     parts = _body_parts(b, body)
