@@ -119,7 +119,8 @@ class BenchResult:
     # magazine writes it, issue #13), fresh, into a content folder of its own.
     variant_ingest_articles_per_s: float | None = None
     # What related reading and redirects add (issue 15; devtools/related_cost.py):
-    # seconds measured in-process on the built project, and their share of the build.
+    # CPU seconds measured in-process on the built project, and their share of the
+    # build's CPU seconds.
     related_redirects_s: float | None = None
     related_redirects_share: float | None = None
     # The search index's CPU seconds and their share of the build's CPU, in the
@@ -458,7 +459,7 @@ def bench_one(
             hugo_pairs=[[round(p.edition_s, 2), round(p.hugo_s, 2)] for p in pairs] or None,
             variant_ingest_articles_per_s=round(n / variant_ingest.seconds, 1),
             related_redirects_s=round(related.total_s, 2),
-            related_redirects_share=round(related.total_s / build.seconds, 4),
+            related_redirects_share=round(related.total_s / build.cpu_s, 4),
             search_cpu_s=build.search_cpu_s,
             search_cpu_share=(
                 None if build.search_cpu_share is None else round(build.search_cpu_share, 3)
