@@ -262,14 +262,15 @@ def variant(rng: random.Random) -> tuple[str, Truth]:
         credit = photographer
         image_lines = [credit]
     elif picture == "caps":
-        credit = photographer.upper()
+        # "NAME/AGENCY" in capitals, or the agency alone ("GETTY IMAGES").
+        credit = photographer.upper() if rng.random() < 0.7 else rng.choice(AGENCIES).upper()
         image_lines = [credit]
     elif picture in ("caption", "caption-line"):
         caption = _sentence(rng, rng.randint(4, 10))[:-1]
-        label = rng.choice(["Photo", "Photograph", "Picture", "Illustration"])
+        label = rng.choice(["Photo", "Photograph", "Picture", "Illustration", "Image"])
         credit = photographer
         if picture == "caption" or not marker:
-            image_lines = [f"{caption}. {label}: {credit}"]
+            image_lines = [f"{caption}{rng.choice(['. ', ' – ', '. '])}{label}: {credit}"]
         else:
             image_lines = [caption, f"{label}: {credit}"]
     forms.append(f"picture: {picture} / {'marker' if marker else 'no marker'}")
