@@ -178,6 +178,8 @@ def variant(rng: random.Random) -> tuple[str, Truth]:
             f"{_two(issue.day)} {month} {issue.year}", f"{issue.day} {month} {issue.year}",
             f"{issue.day} {_abbr(rng, issue.month)} {issue.year}",
             f"{month} {issue.day}, {issue.year}",
+            *([f"{_two(issue.day)}.{_two(issue.month)}.{issue.year}", issue.isoformat()]
+              if rng.random() < 0.1 else []),
         ])
         sep = rng.choice([", ", ": ", " – ", " - "])
         stop = rng.choice(["", "."])

@@ -91,6 +91,9 @@ def test_partial_dates_are_shown_and_marked_up_validly(
         "This article was first published in the December 8, 2008 issue of the New Statesman "
         "– Cover.",
         "First published in the 8 December 2008 edition of the New Statesman, Cover",
+        "This article first appeared in the 08.12.2008 issue of the New Statesman, Cover",
+        "This article appears in the 2008-12-08 issue of the New Statesman – Cover",
+        "This article appears in the 8th Dec. 2008 issue of the New Statesman, Cover",
     ],
 )
 def test_each_provenance_form(line: str) -> None:

@@ -23,11 +23,10 @@ from dataclasses import dataclass
 
 from generator.content import event_dates
 
+MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
+               "september", "october", "november", "december")
 MONTHS: dict[str, int] = {}
-for _i, _name in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august",
-     "september", "october", "november", "december"], start=1
-):
+for _i, _name in enumerate(MONTH_NAMES, start=1):
     MONTHS[_name] = _i
     MONTHS[_name[:3]] = _i
 MONTHS["sept"] = 9
@@ -270,6 +269,9 @@ PROVENANCE_LIKE_RE = re.compile(
 )
 _PROV_DATE_DMY = re.compile(rf"^(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH}),?\s+(\d{{4}})$", re.I)
 _PROV_DATE_MDY = re.compile(rf"^({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})$", re.I)
+# Numeric, day first as the magazine writes it ("8.12.2008", "08/12/2008"), or ISO.
+_PROV_DATE_NUM = re.compile(r"^(\d{1,2})([./])(\d{1,2})\2(\d{4})$")
+_PROV_DATE_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -294,6 +296,14 @@ def read_provenance(line: str) -> Provenance | DateFail | None:
         month_name = d[1]
         day, year = int(d[2]), int(d[3])
         date_form = f"{_word_month_form(month_name)} d, yyyy"
+    elif (d := _PROV_DATE_NUM.match(raw)) or (d := _PROV_DATE_ISO.match(raw)):
+        iso = d.re is _PROV_DATE_ISO
+        day, month, year = (int(d[3]), int(d[2]), int(d[1])) if iso else (
+            int(d[1]), int(d[3]), int(d[4]))
+        month_name = MONTH_NAMES[month - 1] if 1 <= month <= 12 else ""
+        date_form = "yyyy-mm-dd" if iso else f"d{d[2]}m{d[2]}yyyy"
+        if not month_name:
+            return DateFail(raw, f"the issue date {raw!r} has no month {month}")
     else:
         return DateFail(raw, f"the issue date {raw!r} is not a day, month and year")
     try:
