@@ -487,3 +487,11 @@ def test_a_picture_under_the_headline_is_no_standfirst() -> None:
     article, unread = parse(text)
     assert article.image == Image("A crowd at the gate", "Jane Doe/Reuters") and not unread
     assert article.standfirst == "A complete standfirst."
+
+
+@pytest.mark.parametrize("closing", ["Labour Party is a shadow of what it was.",
+                                     "Home Office is the last to know."])
+def test_a_closing_sentence_about_an_institution_is_no_byline(closing: str) -> None:
+    article, unread = parse(scrape(closing))
+    assert not article.authors and closing in body_text(article)
+    assert len(unread) == 1 and "looks like a closing bio" in unread[0]

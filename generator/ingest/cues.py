@@ -332,6 +332,13 @@ NAME_PARTICLES = {"de", "van", "von", "der", "den", "da", "di", "du", "del", "la
 HONORIFICS = {"mr", "mrs", "ms", "miss", "mx", "mr.", "mrs.", "ms."}
 # "The Labour Party is a ...": a name never starts with an article.
 NOT_NAMES = HONORIFICS | {"the", "a", "an", "this", "that", "our", "his", "her", "their"}
+# A writer's name does not end in the word for an institution: "The Labour Party
+# is a ...", "Home Office is the ..." close articles, not bylines. (Words that are
+# also surnames, such as Church, House or Street, are not here.)
+NOT_SURNAMES = {"party", "government", "council", "committee", "ministry", "department",
+                "office", "parliament", "commission", "company", "university", "college",
+                "police", "foundation", "institute", "agency", "kingdom", "states", "republic",
+                "federation", "corporation", "authority", "assembly", "senate", "congress"}
 _NAME_TOKEN = re.compile(r"^[A-Z][\w'’.-]*$")
 # The shape of a closing bio, readable or not: capitalised words, then "is/are/was".
 BIO_SHAPE_RE = re.compile(
@@ -357,7 +364,11 @@ def bio_authors(text: str) -> tuple[str, ...] | None:
         return None
     for name in names:
         tokens = name.split()
-        if not 2 <= len(tokens) <= 5 or tokens[0].lower() in NOT_NAMES:
+        if (
+            not 2 <= len(tokens) <= 5
+            or tokens[0].lower() in NOT_NAMES
+            or tokens[-1].lower() in NOT_SURNAMES
+        ):
             return None
         for token in tokens:
             if token.lower() in NAME_PARTICLES:
