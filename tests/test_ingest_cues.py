@@ -495,3 +495,20 @@ def test_a_closing_sentence_about_an_institution_is_no_byline(closing: str) -> N
     article, unread = parse(scrape(closing))
     assert not article.authors and closing in body_text(article)
     assert len(unread) == 1 and "looks like a closing bio" in unread[0]
+
+
+@pytest.mark.parametrize("joined", [False, True])
+def test_an_unreadable_timeline_after_the_provenance_line_is_reported_and_kept(
+    joined: bool,
+) -> None:
+    bullets = "• Spring 2003 The talks fail.\n• 1990s Strikes."
+    timeline = ("KEY DATES\n" + bullets,) if joined else ("KEY DATES", bullets)
+    result = read_scrape("fixture.txt", scrape(PROVENANCE, *timeline).encode("utf-8"))
+    (article,) = result.articles
+    assert isinstance(article, ParsedArticle) and article.issue is not None
+    assert not article.timelines and "Spring 2003 The talks fail." in body_text(article)
+    assert "KEY DATES" in body_text(article)
+    assert not [w for w in result.warnings if "skipped" in w]
+    line = 16 if joined else 17
+    assert result.unread == (f"{line}: looks like a timeline: this bullet does not start with a "
+                             "date",)

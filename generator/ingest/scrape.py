@@ -231,7 +231,7 @@ def _tail_length(blocks: list[list[str]]) -> int:
             and taken + 1 < len(blocks)
             and blocks[taken + 1][0][:1] in BULLET_CHARS
             and _is_bullet_line(blocks[taken + 1][0])
-            and _dated_bullets(blocks[taken + 1][:1])
+            and _some_dated(blocks[taken + 1])
         ):
             taken += 1
             in_list = True
@@ -593,8 +593,14 @@ def _heading_over_bullets(block: list[str]) -> bool:
         and not _is_bullet_line(block[0])
         and _is_heading_line(block[:1])
         and (_is_bullet_block(block[1:]) or _bullets_then_line(block[1:]))
-        and _dated_bullets(block[1:2])
+        and _some_dated(block[1:])
     )
+
+
+def _some_dated(bullets: list[str]) -> bool:
+    """Whether one of a list's first bullets starts like a date: a list under a
+    heading that may be a timeline (read, or reported when a bullet is no date)."""
+    return any(cues.looks_like_date(_bullet_rest(line)) for line in bullets[:3])
 
 
 def _join_bullet_wraps(block: list[str]) -> list[str]:
