@@ -128,6 +128,54 @@ class BenchResult:
     # hides, but its CPU is taken from the build's two cores.
     search_cpu_s: float | None = None
     search_cpu_share: float | None = None
+    # What the EPUB downloads add (issue 16; target: under 10% of the build).
+    epub: EpubCost | None = None
+
+
+# The build's own line: "epub 0.8s beside it (1.8s CPU)" (generator/cli.py).
+_EPUB_CPU = re.compile(r"epub [\d.]+s beside it \(([\d.]+)s CPU\)")
+
+
+@dataclass(frozen=True)
+class EpubCost:
+    """Fresh builds with and without the EPUBs, run in alternation (so that both
+    share the machine's load of the moment), medians of the pairs."""
+
+    pairs: int
+    build_s: float
+    no_epub_s: float
+    adds: float  # build / build --no-epub - 1, wall
+    build_cpu_s: float  # the whole build's CPU, its processes included
+    epub_cpu_s: float  # the EPUB workers' own CPU, from the build's line
+    cpu_share: float  # epub CPU / build CPU, in the same run
+
+
+def epub_cost(fresh_build: Callable[..., Run], pairs: int) -> EpubCost:
+    runs: list[tuple[Run, Run]] = []
+    for _ in range(pairs):
+        # Without first: the site left behind is a whole one, books included.
+        without = fresh_build("--no-epub")
+        runs.append((fresh_build(), without))
+    epub_cpu = []
+    for with_epub, _ in runs:
+        found = _EPUB_CPU.search(with_epub.steps)
+        if found is None:
+            raise RuntimeError(f"bench: no EPUB CPU in the build's line: {with_epub.steps!r}")
+        epub_cpu.append(float(found.group(1)))
+    build_s = statistics.median(w.seconds for w, _ in runs)
+    no_epub_s = statistics.median(n.seconds for _, n in runs)
+    build_cpu = statistics.median(w.cpu_s for w, _ in runs)
+    return EpubCost(
+        pairs=pairs,
+        build_s=round(build_s, 2),
+        no_epub_s=round(no_epub_s, 2),
+        adds=round(statistics.median(w.seconds / n.seconds - 1 for w, n in runs), 3),
+        build_cpu_s=round(build_cpu, 2),
+        epub_cpu_s=round(statistics.median(epub_cpu), 2),
+        cpu_share=round(
+            statistics.median(e / w.cpu_s for e, (w, _) in zip(epub_cpu, runs, strict=True)), 3
+        ),
+    )
 
 
 def _run(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> Run:
@@ -361,12 +409,12 @@ def bench_one(
         pairs: list[Pair] = []
         hugo = scale.hugo_project(root, work) if scale.hugo_command() else None
 
-        def fresh_build(*flags: str) -> Run:
+        def fresh_build(*flags: str, hugo_pair: bool = True) -> Run:
             # As on a fresh clone: no site, no docs tree, no article cache.
             for output in ("site", "build", ".cache"):
                 aside(root / output)
             hugo_run = None
-            if hugo is not None and not flags:
+            if hugo is not None and not flags and hugo_pair:
                 # Hugo on the same article files just before each full build: the
                 # pair shares the machine's load of the moment (issue 17).
                 hugo_run = scale.time_hugo(hugo, work / f"hugo-out-{len(pairs)}")
@@ -376,10 +424,12 @@ def bench_one(
             return run
 
         build = _repeat(fresh_build, fresh_build(), repeats)
-        pages = len(list((root / "site").rglob("index.html")))
-        related = related_cost.measure(
-            root, repeats if build.seconds < SHORT_RUN_SECONDS else 1
+        epub = epub_cost(
+            lambda *flags: fresh_build(*flags, hugo_pair=False),
+            repeats if build.seconds < SHORT_RUN_SECONDS else 1,
         )
+        pages = len(list((root / "site").rglob("index.html")))
+        related = related_cost.measure(root, repeats if build.seconds < SHORT_RUN_SECONDS else 1)
         query_kb, pagefind, pagefind_kb, build_no_search = None, None, None, None
         if not scale_only:
             query_kb = _query_kb(root / "site")
@@ -464,6 +514,7 @@ def bench_one(
             search_cpu_share=(
                 None if build.search_cpu_share is None else round(build.search_cpu_share, 3)
             ),
+            epub=epub,
         )
 
 
@@ -474,6 +525,8 @@ COLUMNS = [
     ("art/s", "ingest_articles_per_s"),
     ("variant art/s", "variant_ingest_articles_per_s"),
     ("related+redirects share", "related_redirects_share"),
+    ("EPUB adds", "epub_adds"),
+    ("EPUB CPU share", "epub_cpu_share"),
     ("ingest CPU s", "ingest_cpu_s"),
     ("build s", "build_s"),
     ("pages/s", "build_pages_per_s"),
@@ -508,12 +561,16 @@ COLUMNS = [
 ]
 
 
+def _cell(r: BenchResult, key: str) -> object:
+    if key.startswith("epub_"):
+        return None if r.epub is None else getattr(r.epub, key.removeprefix("epub_"))
+    return getattr(r, key)
+
+
 def table(results: list[BenchResult]) -> str:
     rows = [[label for label, _ in COLUMNS]]
     for r in results:
-        rows.append(
-            ["-" if getattr(r, key) is None else str(getattr(r, key)) for _, key in COLUMNS]
-        )
+        rows.append(["-" if _cell(r, key) is None else str(_cell(r, key)) for _, key in COLUMNS])
     widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
     lines = [" | ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
     lines.insert(1, "-+-".join("-" * w for w in widths))
@@ -550,6 +607,52 @@ def wrapped_scrape_run(work: Path, lines: int = WRAPPED_LINES) -> Run:
     wrapped_scrape(work / "wrapped-sources", lines)
     cmd = [sys.executable, "-m", "generator", "ingest", str(work / "wrapped-sources")]
     return _run([*cmd, "--content", str(work / "wrapped-content"), "--quiet"], ROOT, (0, 1))
+
+
+def bench_epub(n: int, seed: int = 1, repeats: int = 3) -> EpubCost:
+    """``bench --epub-only``: what the EPUBs add to a fresh full build of N
+    synthetic articles, and nothing else (a short run for a busy machine)."""
+    from devtools.synth import synthesize
+
+    py = sys.executable
+    with tempfile.TemporaryDirectory(prefix=f"ns-bench-epub-{n}-") as tmp:
+        work = Path(tmp)
+        aside = _Aside(work)
+        synthesize(n, work / "sources", seed)
+        root = bench_project(work, work / "sources")
+        _run([py, "-m", "generator", "ingest", "content/sources", "--quiet"], root, (0, 1))
+
+        def fresh_build(*flags: str) -> Run:
+            for output in ("site", "build", ".cache"):
+                aside(root / output)
+            return _run([py, "-m", "generator", "build", *flags], root)
+
+        first = fresh_build()
+        return epub_cost(fresh_build, repeats if first.seconds < SHORT_RUN_SECONDS else 1)
+
+
+def epub_table(costs: list[tuple[int, EpubCost]]) -> str:
+    head = "N | pairs | build s | --no-epub s | EPUB adds | build CPU s | EPUB CPU s | CPU share"
+    rows = [head, "-" * len(head)]
+    for n, c in costs:
+        rows.append(
+            f"{n:,} | {c.pairs} | {c.build_s} | {c.no_epub_s} | {c.adds:.1%} | "
+            f"{c.build_cpu_s} | {c.epub_cpu_s} | {c.cpu_share:.1%}"
+        )
+    return "\n".join(rows)
+
+
+def main_epub(sizes: list[int], out: Path, seed: int, repeats: int, settle: float) -> int:
+    costs = []
+    for n in sizes:
+        print(f"bench: N={n:,}: settling the file system for {settle:.0f} s ...", file=sys.stderr)
+        _settle(settle)
+        costs.append((n, bench_epub(n, seed, repeats)))
+        print(epub_table(costs), file=sys.stderr)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps([{"n": n, **asdict(c)} for n, c in costs], indent=2) + "\n")
+    print(epub_table(costs))
+    return 0
 
 
 def main(

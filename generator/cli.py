@@ -119,6 +119,7 @@ def _build(args: argparse.Namespace) -> int:
     timings = build(
         project,
         search=not args.no_search,
+        epub=not args.no_epub,
         epoch=_epoch_from_environment(),
         shard=shard,
         shard_out=Path(args.shard_out).resolve() if args.shard_out else None,
@@ -170,6 +171,10 @@ def _bench(args: argparse.Namespace) -> int:
     from devtools.bench import main as bench_main
 
     settle = SETTLE_SECONDS if args.settle is None else args.settle
+    if args.epub_only:
+        from devtools.bench import main_epub
+
+        return main_epub(args.sizes, Path(args.out), args.seed, args.repeats, settle)
     return bench_main(
         args.sizes, Path(args.out), args.seed, args.repeats, settle, scale_only=args.scale_only
     )
@@ -209,6 +214,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="ingest new sources, check, and build site/")
     p.add_argument("--root", default=".", help="the project folder (holds mkdocs.yml)")
     p.add_argument("--no-search", action="store_true", help="skip the search index")
+    p.add_argument(
+        "--no-epub",
+        action="store_true",
+        help="skip the EPUB downloads (the issue pages still link them): to measure what they add",
+    )
     p.add_argument(
         "--full", action="store_true", help="render every page, even with the last build's cache"
     )
@@ -259,6 +269,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="only the full build and the whole-archive columns (incremental, shards,"
         " memory, first visit, Hugo): no search cost, Pagefind, preview or plain MkDocs",
+    )
+    p.add_argument(
+        "--epub-only",
+        action="store_true",
+        help="only what the EPUBs add: fresh builds with and without them, in alternation",
     )
     p.set_defaults(func=_bench)
 

@@ -56,3 +56,27 @@ def test_bench_runs_end_to_end_and_writes_its_table(tmp_path: Path) -> None:
     assert "relevance: 40 articles" in result.stdout
     # A second ingest of unchanged sources replays its report instead of parsing.
     assert row["noop_ingest_s"] < row["ingest_s"] + 1.0
+    # Issue 16: builds with and without the EPUBs, and the EPUB workers' own CPU.
+    epub = row["epub"]
+    assert epub["pairs"] == 1 and epub["build_s"] > 0 and epub["no_epub_s"] > 0
+    assert 0 < epub["epub_cpu_s"] < epub["build_cpu_s"]
+    assert 0 < epub["cpu_share"] < 1
+    assert "EPUB CPU share" in result.stdout
+
+
+def test_bench_epub_only_reports_what_the_books_add(tmp_path: Path) -> None:
+    out = tmp_path / "epub.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "bench", "30", "--epub-only", "--repeats", "1",
+         "--settle", "0", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "CPU share" in result.stdout
+    [row] = json.loads(out.read_text("utf-8"))
+    assert row["n"] == 30 and row["pairs"] == 1
+    assert row["build_s"] > 0 and row["no_epub_s"] > 0
+    assert 0 < row["epub_cpu_s"] < row["build_cpu_s"]

@@ -293,6 +293,7 @@ def build(
     *,
     ingest_sources: bool = True,
     search: bool = True,
+    epub: bool = True,
     epoch: int | None = None,
     shard: Shard | None = None,
     shard_out: Path | None = None,
@@ -319,6 +320,7 @@ def build(
             project,
             ingest_sources=ingest_sources,
             search=search,
+            epub=epub,
             epoch=epoch,
             shard=shard,
             shard_out=shard_out,
@@ -331,6 +333,7 @@ def _build_locked(
     *,
     ingest_sources: bool,
     search: bool,
+    epub: bool,
     epoch: int | None,
     shard: Shard | None,
     shard_out: Path | None,
@@ -368,7 +371,7 @@ def _build_locked(
     if shard is not None:
         timings.shard = f"{shard.number}/{shard.count}"
     try:
-        if shard is None or shard.first:
+        if epub and (shard is None or shard.first):
             from generator.site.epub import EpubJob
 
             # Beside the pages too: the books are made from the same edition model,
@@ -404,6 +407,11 @@ def _build_locked(
             render(project.mkdocs_yml, docs, tmp, work, epoch)
         if epub_job is not None:
             epub_job.pages_ready()
+        elif shard is None:
+            # --no-epub (a measurement, or a quick look): no book of an earlier
+            # build is carried over stale by an incremental build's copy.
+            for old in [*tmp.glob("issues/*/*.epub"), *tmp.glob("collections/*/*.epub")]:
+                old.unlink()
         if shard is None or shard.first:
             write_sitemap(tmp, project.site_config().site_url, files)
         timings.time("mkdocs", started)
@@ -419,6 +427,7 @@ def _build_locked(
             books = epub_job.finish(tmp)
             timings.time("epub", started)
             timings.beside["epub"] = books.seconds
+            timings.beside_cpu["epub"] = books.cpu_seconds
         if shard is None or shard.first:
             started = time.perf_counter()
             write_service_worker(project.root, tmp, build_digest(docs_digest(docs, files), code))

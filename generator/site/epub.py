@@ -37,6 +37,7 @@ import uuid
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -76,7 +77,9 @@ EPUB_CODE = code_digest(
 # Characters XML 1.0 cannot hold (a scrape could carry a stray control character).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+_HAS_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _FORK = "fork" in multiprocessing.get_all_start_methods()
+WORKERS = 2
 # Where an article's body starts and what follows it on its page
 # (overrides/edition/article.html).
 BODY_START = '<div class="ns-article__body">'
@@ -136,6 +139,16 @@ class EpubStats:
     seconds: float = 0.0  # making the books, not waiting for the pages
     cpu_seconds: float = 0.0  # this process's own CPU time for them
     paths: list[str] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)  # the cache's file names of these books
+
+    def add(self, other: EpubStats) -> None:
+        """Another worker's share: times add as CPU does, seconds as the longest."""
+        self.books += other.books
+        self.made += other.made
+        self.seconds = max(self.seconds, other.seconds)
+        self.cpu_seconds += other.cpu_seconds
+        self.paths += other.paths
+        self.cached += other.cached
 
 
 class BookMaker:
@@ -244,27 +257,27 @@ class BookMaker:
             wrapper[-1].tail = (wrapper[-1].tail or "").rstrip()
         else:
             wrapper.text = wrapper.text.rstrip()
+        for image in list(wrapper.iterdescendants("img")):
+            # The book carries no pictures: the image's words stand in for it.
+            span = _el("span", image.get("alt") or "")
+            span.tail = image.tail
+            image.getparent().replace(image, span)
         base = self.config.absolute(page_url)
         for element in wrapper.iterdescendants():
-            if not isinstance(element.tag, str):
-                continue
+            tag = element.tag
+            if not isinstance(tag, str) or tag.startswith("{"):
+                continue  # a comment (stripped below), or a span made above
             href = element.get("href")
-            if href is not None and not href.startswith("#"):
+            # An address with a scheme (most of a body's: magiclink's) stays as it is.
+            if href is not None and not href.startswith("#") and not _HAS_SCHEME.match(href):
                 element.set("href", urljoin(base, href))
-            if element.tag == "img":
-                # The book carries no pictures: the image's words stand in for it.
-                alt = element.get("alt") or ""
-                span = lxml_html.Element("span")
-                span.text = alt
-                span.tail = element.tail
-                element.getparent().replace(element, span)
-        for element in wrapper.iterdescendants():
-            if isinstance(element.tag, str):
-                element.tag = f"{{{XHTML_NS}}}{element.tag}"
-                for name in list(element.attrib):
+            element.tag = f"{{{XHTML_NS}}}{tag}"
+            for name in element.attrib:
+                if not _XML_NAME.fullmatch(name):
                     # What the HTML parser accepts but XML cannot name is dropped.
-                    if not _XML_NAME.fullmatch(name):
-                        del element.attrib[name]
+                    for bad in [n for n in element.attrib if not _XML_NAME.fullmatch(n)]:
+                        del element.attrib[bad]
+                    break
         # Comments and processing instructions never reach the book.
         etree.strip_elements(wrapper, etree.Comment, etree.ProcessingInstruction, with_tail=False)
         _append_text(parent, wrapper.text or "")
@@ -529,25 +542,30 @@ def write_epubs(
     fallback_date: dt.date,
     pages: Path | None = None,
     ready: Callable[[], object] | None = None,
+    part: tuple[int, int] = (0, 1),
 ) -> EpubStats:
     """Write every book under ``out`` (a site folder). With ``cache_dir``, a book
     whose inputs did not change since the last build is copied from there, and the
     books no build asks for any more are removed from it. With ``pages``, the
     article bodies are read from that rendered site once ``ready()`` returns (it
-    is called before the first book that is not in the cache is made)."""
+    is called before the first book that is not in the cache is made).
+    ``part`` (k, n): only every n-th book from the k-th, for n workers side by
+    side; the caller then prunes the cache (``prune_cache``)."""
     started, cpu = time.perf_counter(), time.process_time()
     maker = BookMaker(edition, config, fallback_date, pages)
     stats = EpubStats()
-    kept: set[str] = set()
     waited = ready is None
-    for path, subject in maker.books():
+    k, n = part
+    for i, (path, subject) in enumerate(maker.books()):
+        if i % n != k:
+            continue
         stats.books += 1
         stats.paths.append(path)
         data: bytes | None = None
         cached: Path | None = None
         if cache_dir is not None:
             cached = cache_dir / f"{maker.digest(subject)}.epub"
-            kept.add(cached.name)
+            stats.cached.append(cached.name)
             try:
                 data = cached.read_bytes()
             except OSError:
@@ -565,13 +583,20 @@ def write_epubs(
         target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    if cache_dir is not None and cache_dir.is_dir():
-        for entry in os.scandir(cache_dir):
-            if entry.name.endswith(".epub") and entry.name not in kept:
-                os.unlink(entry.path)
+    if cache_dir is not None and n == 1:
+        prune_cache(cache_dir, stats.cached)
     stats.seconds = time.perf_counter() - started
     stats.cpu_seconds = time.process_time() - cpu
     return stats
+
+
+def prune_cache(cache_dir: Path, kept: list[str]) -> None:
+    """Remove the books no build asks for any more from the cache."""
+    if cache_dir.is_dir():
+        wanted = set(kept)
+        for entry in os.scandir(cache_dir):
+            if entry.name.endswith(".epub") and entry.name not in wanted:
+                os.unlink(entry.path)
 
 
 class EpubJob:
@@ -591,23 +616,43 @@ class EpubJob:
         fallback_date: dt.date,
         pages: Path | None = None,
     ) -> None:
-        self._out = out
+        self._out, self._cache_dir = out, cache_dir
         self._ready = multiprocessing.get_context("fork").Event() if _FORK else None
         ready = None if self._ready is None else self._ready.wait
-        self._job = BackgroundJob(
-            lambda: write_epubs(edition, config, out, cache_dir, fallback_date, pages, ready),
-            error=EpubError,
-            what="EPUB files",
-        )
+        # Two workers: once the pages are rendered, the books are the build's only
+        # work left, and the machine has two cores.
+        self._jobs = [
+            BackgroundJob(
+                partial(
+                    write_epubs,
+                    edition,
+                    config,
+                    out,
+                    cache_dir,
+                    fallback_date,
+                    pages,
+                    ready,
+                    (k, WORKERS),
+                ),
+                error=EpubError,
+                what="EPUB files",
+            )
+            for k in range(WORKERS)
+        ]
 
     def pages_ready(self) -> None:
-        """The pages are rendered: the child may read the article bodies now."""
+        """The pages are rendered: the workers may read the article bodies now."""
         if self._ready is not None:
             self._ready.set()
 
     def wait(self) -> EpubStats:
         self.pages_ready()
-        return self._job.wait()[0]
+        stats = EpubStats()
+        for job in self._jobs:
+            stats.add(job.wait()[0])
+        if self._cache_dir is not None:
+            prune_cache(self._cache_dir, stats.cached)
+        return stats
 
     def finish(self, site: Path) -> EpubStats:
         """Wait for the books and move them into ``site``; a book left there by an
@@ -624,4 +669,5 @@ class EpubJob:
         return stats
 
     def cancel(self) -> None:
-        self._job.cancel()
+        for job in self._jobs:
+            job.cancel()
