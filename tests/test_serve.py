@@ -48,3 +48,33 @@ def test_a_broken_article_keeps_the_last_good_pages(
     assert not regenerate(project, state)
     assert "the-facade-cracks.md:2: front matter: invalid YAML" in capsys.readouterr().err
     assert page.read_bytes() == good
+
+
+def test_the_preview_links_no_ebook_it_does_not_make(tmp_path: Path) -> None:
+    """The preview makes no EPUBs: rendered by MkDocs as `mkdocs serve` renders it,
+    no page links a book, and the issue page says where the book comes from."""
+    import subprocess
+    import sys
+
+    from bs4 import BeautifulSoup
+
+    project = copy_project(tmp_path)
+    assert regenerate(project, PreviewState())
+    out = tmp_path / "preview"
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(out)],
+        cwd=project.root,
+        check=True,
+        timeout=300,
+    )
+    pages = list(out.rglob("*.html"))
+    assert pages
+    for page in pages:
+        assert ".epub" not in page.read_text("utf-8"), page
+    assert not list(out.rglob("*.epub"))
+    issue = BeautifulSoup((out / "issues/2008-12-08/index.html").read_text("utf-8"), "lxml")
+    note = issue.select_one(".ns-download")
+    assert note is not None and note.a is None
+    assert "make site" in note.get_text()
+    # The offline list of the issue's articles stays on it.
+    assert note["data-ns-offline"]

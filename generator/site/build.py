@@ -212,17 +212,20 @@ def write_docs(
     timings: BuildTimings,
     only_articles: set[str] | None = None,
     epoch: int | None = None,
+    books: bool = True,
 ) -> Changes:
     """Write the docs tree. With ``only_articles`` (the live preview after an edit),
     every listing page is redone but only those article pages, and nothing else in
     the tree is removed except the pages of articles that no longer exist.
     ``epoch`` (default: ``source_date_epoch``) dates what has no date of its own.
+    ``books=False`` (the live preview, which makes no EPUBs): the issue and
+    collection pages say where the e-book comes from instead of linking it.
 
     Returns what changed in the tree. Deletes the incremental build's manifest
     first: site/ no longer matches the docs tree once it is written."""
     take_manifest(project.docs_dir())
     started = time.perf_counter()
-    builder = PageBuilder(edition, project.site_config(), project.templates)
+    builder = PageBuilder(edition, project.site_config(), project.templates, books)
     intro = _intro(project)
     if only_articles is None:
         pages: Iterator[Page] = builder.all_pages(intro)

@@ -118,9 +118,13 @@ def _timeline_context(timelines: tuple[Timeline, ...]) -> list[dict[str, Any]]:
 
 
 class PageBuilder:
-    def __init__(self, edition: Edition, config: SiteConfig, templates: Path) -> None:
+    def __init__(
+        self, edition: Edition, config: SiteConfig, templates: Path, books: bool = True
+    ) -> None:
         self.edition = edition
         self.config = config
+        # False in the live preview, which makes no EPUBs: no link to one that 404s.
+        self.books = books
         self.env = Environment(
             loader=FileSystemLoader(templates),
             autoescape=select_autoescape(["html"]),
@@ -374,7 +378,7 @@ class PageBuilder:
             newer=newer,
             older=older,
             intro=Markup(strip_comments(note.intro)) if note and note.intro else None,
-            epub=relative(issue.url, issue_epub_path(issue)),
+            epub=relative(issue.url, issue_epub_path(issue)) if self.books else None,
             offline=" ".join(relative(issue.url, f"articles/{s}/") for s in issue.slugs),
         )
 
@@ -482,7 +486,7 @@ class PageBuilder:
             meta,
             collection=collection,
             intro=Markup(strip_comments(collection.intro)),
-            epub=relative(collection.url, collection_epub_path(collection)),
+            epub=relative(collection.url, collection_epub_path(collection)) if self.books else None,
         )
 
     def collections_index(self) -> Page:

@@ -103,7 +103,8 @@ def regenerate(project: Project, state: PreviewState | None = None) -> bool:
     only = None
     if state.edition is not None and inputs == state.inputs:
         only = affected_articles(state.edition, edition)
-    write_docs(project, edition, BuildTimings(), only_articles=only)
+    # The preview makes no EPUBs (a build does): its pages do not link them.
+    write_docs(project, edition, BuildTimings(), only_articles=only, books=False)
     state.edition, state.inputs = edition, inputs
     scope = "every page" if only is None else f"{len(only)} article page(s) and the listings"
     print(f"preview: {scope} regenerated in {time.perf_counter() - started:.1f}s", file=sys.stderr)
