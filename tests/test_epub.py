@@ -241,3 +241,40 @@ def test_only_the_books_of_a_changed_article_are_made_again(
         tmp_path / "three", [tmp_path / "three" / "issues/2008-10-13/2008-10-13.epub"]
     )
     assert result.ok, result.report()
+
+
+def test_the_bodies_come_from_the_rendered_pages_and_match_the_markdown(
+    seed_project: Project, seed_site: Path, tmp_path: Path
+) -> None:
+    """The build reads each article's body from the page MkDocs rendered instead
+    of converting its Markdown a second time; where no page is there (a shard's
+    build) the Markdown is converted, and the two give the same bytes."""
+    from generator.site.epub import BookMaker
+
+    edition = load_edition(seed_project)
+    day = dt.date(2017, 3, 23)
+    from_pages = BookMaker(edition, seed_project.site_config(), day, seed_site)
+    from_markdown = BookMaker(edition, seed_project.site_config(), day)
+    assert len(edition.articles) >= 6
+    for slug in edition.articles:
+        assert from_pages.article_document(slug) == from_markdown.article_document(slug), slug
+    # The page is what is read: a sentence put into a copy of one rendered page
+    # shows in the book, as text.
+    slug = "the-facade-cracks"
+    pages = tmp_path / "site"
+    page = pages / "articles" / slug / "index.html"
+    page.parent.mkdir(parents=True)
+    html = (seed_site / "articles" / slug / "index.html").read_text("utf-8")
+    marker = '<div class="ns-article__body">'
+    assert html.count(marker) == 1
+    page.write_text(html.replace(marker, marker + "<p>Read from the page &lt;b&gt;</p>"))
+    doc = etree.fromstring(
+        BookMaker(edition, seed_project.site_config(), day, pages).article_document(slug)
+    )
+    first = doc.find(".//x:div[@class='body']/x:p", XHTML)
+    assert first.text == "Read from the page <b>"
+    # Another article's page is not there: its body is converted from Markdown.
+    other = next(s for s in edition.articles if s != slug)
+    assert BookMaker(edition, seed_project.site_config(), day, pages).article_document(
+        other
+    ) == from_markdown.article_document(other)
