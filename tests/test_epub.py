@@ -278,3 +278,16 @@ def test_the_bodies_come_from_the_rendered_pages_and_match_the_markdown(
     assert BookMaker(edition, seed_project.site_config(), day, pages).article_document(
         other
     ) == from_markdown.article_document(other)
+
+
+def test_a_build_without_books_leaves_none_behind(seed_copy: Project) -> None:
+    """``build --no-epub`` (the bench's comparison): no book, not even one an
+    incremental build would have carried over from the last site."""
+    from generator.site.build import build
+
+    timings = build(seed_copy, ingest_sources=False, search=False)
+    assert len(books_of(seed_copy.site_dir())) == 9
+    assert timings.beside_cpu["epub"] > 0
+    timings = build(seed_copy, ingest_sources=False, search=False, epub=False)
+    assert books_of(seed_copy.site_dir()) == []
+    assert "epub" not in timings.beside
