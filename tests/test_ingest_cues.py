@@ -512,3 +512,13 @@ def test_an_unreadable_timeline_after_the_provenance_line_is_reported_and_kept(
     line = 16 if joined else 17
     assert result.unread == (f"{line}: looks like a timeline: this bullet does not start with a "
                              "date",)
+
+
+def test_a_correction_after_the_provenance_line_stays_with_its_article() -> None:
+    correction = "Correction: An earlier version of this article gave the wrong date."
+    result = read_scrape("fixture.txt", scrape(BIO, PROVENANCE, correction).encode("utf-8"))
+    (article,) = result.articles
+    assert isinstance(article, ParsedArticle) and article.issue is not None
+    assert article.corrections == ("An earlier version of this article gave the wrong date.",)
+    assert article.authors == ("Anna Okafor",) and not result.unread
+    assert body_text(article) == "\n".join([PARA] * 3)

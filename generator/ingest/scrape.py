@@ -207,7 +207,7 @@ def _tail_length(blocks: list[list[str]]) -> int:
     """How many of ``blocks`` (from the first) are cues that close an article and
     may follow its provenance line: a bio of three lines at most, a timeline (its
     heading, its dated bullets, in one block or parted by blank lines, and the line
-    naming its compiler)."""
+    naming its compiler), a correction."""
     taken = 0
     in_list = False
     while taken < len(blocks) and taken < _TAIL_BLOCKS:
@@ -242,6 +242,10 @@ def _tail_length(blocks: list[list[str]]) -> int:
             continue
         if len(block) <= 3 and bio_authors(" ".join(block)):
             in_list = False
+            taken += 1
+            continue
+        if first[:1] in CORRECTION_STARTS and CORRECTION_RE.match(" ".join(block)):
+            in_list = False  # a correction printed after the provenance line
             taken += 1
             continue
         break
