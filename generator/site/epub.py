@@ -6,10 +6,13 @@ standfirst, byline, provenance line, corrections, body, timelines as lists of
 ``<time>`` entries, credits, notes, the writer's bio) and a navigation document.
 
 Scraped and editor text stays text: every value is set as an lxml text node, which
-the serializer escapes; Markdown (bodies, introductions, notes) is rendered with the
-site's own Markdown extensions (``generator.content.policy``, kept equal to
-mkdocs.yml by a test) and re-serialized as XML, so what the content policy lets
-through reaches the book as well-formed XHTML. Links to the site's own pages
+the serializer escapes. An article's body is the HTML MkDocs rendered for its page
+(read back from the page in a build: converting the Markdown a second time was 85%
+of the books' time); introductions, and bodies with no rendered page (a shard's
+build), are rendered here with the site's own Markdown extensions
+(``generator.content.policy``, kept equal to mkdocs.yml by a test), which give the
+same HTML. Either is parsed by lxml and re-serialized as XML, so what the content
+policy lets through reaches the book as well-formed XHTML. Links to the site's own pages
 become absolute addresses on the site; an image of the site is replaced by its
 alternative text (the book carries no pictures).
 
