@@ -81,17 +81,18 @@ IMPACT_LEVELS = 63  # two digits in JSON, and finer than ranking can tell apart
 # that holds it once. Measured with devtools/relevance.py (docs/search.md).
 TITLE_LEVELS = 24
 # Postings per shard file on average, and the size above which a term gets a file
-# of its own. 3,000 since the shards also list which articles hold each form of a
-# stem: a shard is then about 6 kB compressed at 10,000 articles (4,000 made it
-# 7.6 kB, and the query `government` 79.8 kB).
+# of its own. A shard of 3,000 was 6.4 kB compressed at 10,000 articles (median;
+# 16 kB at most), a query of two words and their pair fetching three: 1,500 and
+# own files from 750 make it about 3 kB.
 SHARD_POSTINGS = 1500
 OWN_FILE_POSTINGS = 750
 # A common term's own file lists, with their impacts, only its TOP_POSTINGS
 # highest-impact articles; the others are listed without impacts (each counts the
 # median of their impacts), or, when they are most of the archive, as the articles
-# that do NOT hold the term. Impacts were most of a common word's bytes: at 100,000
-# articles `government` (in 93% of them) was about 90 kB compressed with every
-# impact; its own file is now the 1,500 best and the 7% of articles without it.
+# that do NOT hold the term. Impacts were most of a common word's bytes: at 10,000
+# articles `government` (in 93% of them) was 8.4 kB compressed with every impact,
+# and ten times that at 100,000; its own file is now the 1,000 best and the 7% of
+# articles without it (2.1 kB at 10,000).
 TOP_POSTINGS = 1000
 # The facets' data, in blocks of this many articles (numbered in date order):
 # ``f/<block>.json``. A query counts facet values over its matches in the blocks
