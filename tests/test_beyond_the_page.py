@@ -390,7 +390,7 @@ def test_search_has_an_events_in_facet_from_timeline_dates(seed_site: Path) -> N
 
     index = Index(seed_site)
     records = index.records()
-    facets = index.json("facets.json")
+    facets = index.json("f/0.json")  # the seeds: one block of facets
     events = facets["events"]
     assert events["values"] == ["2008"]
 
