@@ -65,10 +65,27 @@ def collection_epub_path(collection: Collection) -> str:
     return f"collections/{collection.slug}/{collection.slug}.epub"
 
 
+def _relpath(path: str, start: str) -> str:
+    """``posixpath.relpath`` for the site's own addresses (relative, no ``..``),
+    without its two ``abspath`` calls: those were a quarter of generating the
+    pages (cProfile of a rebuild at 10,000 articles: 299,081 links, 32 of 122 s
+    under load). Anything else goes to ``posixpath.relpath`` itself."""
+    if path.startswith("/") or start.startswith("/") or ".." in path or ".." in start:
+        return posixpath.relpath(path, start)
+    to = [part for part in path.split("/") if part and part != "."]
+    base = [part for part in start.split("/") if part and part != "."]
+    common = 0
+    for a, b in zip(to, base, strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(base) - common) + to[common:]) or "."
+
+
 def relative(from_url: str, to_url: str) -> str:
     """A link that works from any host or sub-path, and from file://."""
     base = from_url.rstrip("/") if from_url else ""
-    rel = posixpath.relpath(to_url or ".", base or ".")
+    rel = _relpath(to_url or ".", base or ".")
     if to_url.endswith("/") and not rel.endswith("/"):
         rel += "/"
     return rel if rel != "./" else "./"
