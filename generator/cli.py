@@ -105,6 +105,8 @@ def report_build(timings: BuildTimings) -> None:
     )
     what = "site/" if timings.shard is None else f"shard {timings.shard}"
     kind = "" if timings.incremental is None else f", incremental: {timings.incremental} page(s)"
+    if timings.kept:
+        kind += f", {timings.kept} article page(s) kept from the last docs tree"
     print(f"build: {what} ready in {total:.1f}s ({steps}{beside}{kind})", file=sys.stderr)
     for warning in timings.warnings:
         print(warning, file=sys.stderr)

@@ -150,6 +150,11 @@ def test_incremental_builds_equal_full_builds(tmp_path: Path) -> None:
         assert timings.incremental is not None, edit.__name__
         # Only the pages whose docs changed were rendered, not the whole site.
         assert 0 < timings.incremental < pages / 2, (edit.__name__, timings.incremental)
+        # And article pages the edit does not reach were not generated again
+        # (PageMemo): after a body edit, most of them (a new date moves the
+        # article among its neighbours, whose pages list it).
+        least = len(_articles(project)) / 2 if edit is edit_body else 1
+        assert timings.kept is not None and timings.kept >= least, (edit.__name__, timings.kept)
         assert_same_site(project.site_dir(), full_build_of(project, tmp_path / f"full-{step}"))
 
 
@@ -157,12 +162,16 @@ def test_no_change_renders_nothing_and_code_changes_build_in_full(tmp_path: Path
     project = synthetic_project(tmp_path / "project", n=12)
     build(project, ingest_sources=False, search=False)
     before = tree(project.site_dir())
-    assert build(project, ingest_sources=False, search=False).incremental == 0
+    again = build(project, ingest_sources=False, search=False)
+    assert again.incremental == 0
+    assert again.kept == len(_articles(project))  # no article page generated again
     assert tree(project.site_dir()) == before
     # A template change: every page may change, so every page is rendered.
     template = project.root / "overrides" / "main.html"
     template.write_text(template.read_text("utf-8") + "\n", "utf-8")
-    assert build(project, ingest_sources=False, search=False).incremental is None
+    changed = build(project, ingest_sources=False, search=False)
+    assert changed.incremental is None
+    assert changed.kept == 0
     # mkdocs.yml too.
     config = project.mkdocs_yml
     config.write_text(config.read_text("utf-8") + "\n", "utf-8")

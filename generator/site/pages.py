@@ -180,9 +180,30 @@ class PageBuilder:
         topic = self.edition.curation.topics.get(name)
         return {"name": name, "url": topic.url if topic else None}
 
-    def _page(self, path: str, template: str, meta: dict[str, Any], **values: Any) -> Page:
+    def _page(
+        self,
+        path: str,
+        template: str,
+        meta: dict[str, Any],
+        *,
+        cards: list[str] | None = None,
+        **values: Any,
+    ) -> Page:
+        """With ``cards``, the page is rendered without ``edition`` in its context
+        (StrictUndefined: a template that reads it fails) and every slug whose card
+        it asks for is appended to ``cards``: then values, meta and those cards are
+        all the page depends on (PageMemo)."""
         url = page_url(path)
         context = self._context(url) | values
+        if cards is not None:
+            card = context["card"]
+
+            def logged(slug: str) -> dict[str, Any]:
+                cards.append(slug)
+                return card(slug)  # type: ignore[no-any-return]
+
+            del context["edition"]
+            context["card"] = logged
         body = self.env.get_template(template).render(context)
         front: dict[str, Any] = {
             # Escaped here because MkDocs and Material print these two raw.
@@ -202,7 +223,17 @@ class PageBuilder:
 
     # -- pages ---------------------------------------------------------------------
 
-    def article(self, slug: str) -> Page:
+    def article(self, slug: str, cards: list[str] | None = None) -> Page:
+        path, template, meta, values = self.article_inputs(slug)
+        return self._page(path, template, meta, cards=cards, **values)
+
+    def card_of(self, url: str, slug: str) -> dict[str, Any]:
+        """The card a page at ``url`` gets for ``slug`` (what ``card`` gives it)."""
+        return self._context(url)["card"](slug)  # type: ignore[no-any-return]
+
+    def article_inputs(self, slug: str) -> tuple[str, str, dict[str, Any], dict[str, Any]]:
+        """(path, template, meta, values): what an article page is rendered from,
+        besides the cards its template asks for."""
         edition = self.edition
         a = edition.articles[slug]
         url = f"articles/{slug}/"
@@ -229,10 +260,7 @@ class PageBuilder:
         }
         if related:
             meta["edition"]["related_html"] = related
-        return self._page(
-            f"articles/{slug}.md",
-            "article.html",
-            meta,
+        return f"articles/{slug}.md", "article.html", meta, dict(
             article=a,
             standfirst=display_standfirst(a),
             issue=issue,

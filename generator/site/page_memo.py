@@ -1,0 +1,104 @@
+"""Article pages that need not be generated again: the docs tree is its own cache.
+
+Generating the docs tree was a third of a one-edit rebuild at 10,000 articles
+(cProfile, docs/performance.md): every article page rendered with Jinja, its front
+matter dumped with PyYAML, and the file read back to find that its bytes had not
+changed. An article page is a function of what ``PageBuilder.article_inputs``
+gives (its values and front matter), of the cards of the articles its template
+asks for (``card(slug)``: related reading, previous and next in the issue), and of
+the code (templates, generator, ``mkdocs.yml``: ``incremental.code_digest``);
+article pages are rendered without ``edition`` in their context, so the template
+can read nothing else (StrictUndefined).
+
+``build/page-memo.pickle`` keeps, for each article page of the docs tree, a digest
+of those inputs, the slugs whose cards it asked for, a digest of those cards, and
+the docs file's size and modification time. A page whose inputs and cards digest
+the same, and whose file is still the one written, is left as it is: not
+rendered, not read. Anything else is rendered as before. The memo is deleted
+before the docs tree is touched and written only after a complete tree was
+(write_docs), so the live preview, which rewrites some pages, leaves none.
+``tests/test_incremental.py`` compares every byte with a full build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from pathlib import Path
+from typing import Any
+
+from generator.atomic import write_atomic
+from generator.site.pages import Page, PageBuilder
+
+MEMO = "page-memo.pickle"
+FORMAT = 1
+
+# path -> (inputs digest, card slugs, cards digest, size, mtime_ns)
+_Entry = tuple[bytes, tuple[str, ...], bytes, int, int]
+
+
+def _digest(value: Any) -> bytes:
+    # Pickle of equal values can differ (sharing, set order): a needless render,
+    # never a wrong page. Equal pickles are equal values.
+    return hashlib.sha256(pickle.dumps(value, protocol=5)).digest()
+
+
+def memo_path(docs: Path) -> Path:
+    return docs.parent / MEMO
+
+
+class PageMemo:
+    def __init__(self, docs: Path, code: str, *, reuse: bool = True) -> None:
+        """``reuse=False`` (``build --full``): the previous memo is dropped unread,
+        every page is generated, and a new memo is written."""
+        self.docs = docs
+        self.code = code
+        self.kept = 0
+        self._old: dict[str, _Entry] = {}
+        self._new: dict[str, tuple[bytes, tuple[str, ...], bytes]] = {}
+        path = memo_path(docs)
+        try:
+            if not reuse:
+                raise FileNotFoundError(path)
+            with path.open("rb") as handle:
+                form, code_then, entries = pickle.load(handle)
+            if form == FORMAT and code_then == code and isinstance(entries, dict):
+                self._old = entries
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
+            pass
+        path.unlink(missing_ok=True)
+
+    def article(self, builder: PageBuilder, slug: str) -> Page | None:
+        """The article's page, or None when the docs tree already holds it."""
+        path, template, meta, values = builder.article_inputs(slug)
+        inputs = _digest((path, template, meta, values, builder.config, builder.books))
+        url = path[: -len(".md")] + "/"
+        old = self._old.get(path)
+        if old is not None and old[0] == inputs:
+            cards = _digest([builder.card_of(url, s) for s in old[1]])
+            if cards == old[2]:
+                try:
+                    st = os.stat(self.docs / path)
+                except OSError:
+                    st = None
+                if st is not None and (st.st_size, st.st_mtime_ns) == old[3:]:
+                    self._new[path] = old[:3]
+                    self.kept += 1
+                    return None
+        asked: list[str] = []
+        page = builder._page(path, template, meta, cards=asked, **values)
+        slugs = tuple(dict.fromkeys(asked))
+        self._new[path] = (inputs, slugs, _digest([builder.card_of(url, s) for s in slugs]))
+        return page
+
+    def save(self) -> None:
+        """Record the pages of the docs tree just written (call once it is complete)."""
+        entries: dict[str, _Entry] = {}
+        for path, (inputs, slugs, cards) in self._new.items():
+            try:
+                st = os.stat(self.docs / path)
+            except OSError:
+                continue
+            entries[path] = (inputs, slugs, cards, st.st_size, st.st_mtime_ns)
+        write_atomic(memo_path(self.docs), pickle.dumps((FORMAT, self.code, entries), protocol=5))
