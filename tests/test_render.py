@@ -41,3 +41,24 @@ def test_a_sharded_build_still_reports_a_link_to_no_page(
     article.write_text(article.read_text("utf-8") + "\nSee [this](no-such-article.md).\n", "utf-8")
     with pytest.raises(BuildError, match=r"no-such-article\.md"):
         build(project, ingest_sources=False, search=False)
+
+
+@pytest.mark.slow
+def test_sliced_render_writes_the_same_site_as_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More slices than cores (SLICE_LEAVES, bounded memory), each rendered by a
+    fresh MkDocs process: the same bytes as one process."""
+    single = copy_project(tmp_path / "single")
+    build(single, search=False)
+    leaves = [f for f in render.docs_files(single.docs_dir()) if render.is_leaf(f)]
+    monkeypatch.setattr(render, "SHARD_MIN_LEAVES", 1)
+    monkeypatch.setattr(render, "SLICE_LEAVES", max(1, len(leaves) // 6))
+    slices = render.SHARDS * -(-len(leaves) // (render.SLICE_LEAVES * render.SHARDS))
+    assert slices > render.SHARDS
+    sliced = copy_project(tmp_path / "sliced")
+    build(sliced, search=False)
+    one, two = _tree(single.site_dir()), _tree(sliced.site_dir())
+    assert sorted(one) == sorted(two)
+    assert [name for name in one if one[name] != two[name]] == []
+    assert len({render.slice_index(leaf, slices) for leaf in leaves}) == slices

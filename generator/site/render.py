@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
 import multiprocessing
 import os
 import re
@@ -26,6 +27,13 @@ from generator.errors import RenderError
 
 SHARDS = 2
 SHARD_MIN_LEAVES = 1000  # below this one process is fast enough, and simpler
+# The most leaf pages one MkDocs process renders: MkDocs holds every page of its
+# docs tree (source, HTML, TOC) until it ends, about 500 MB of PSS for each of the
+# two 5,000-page shards at 10,000 articles (sampled, docs/performance.md). Above
+# 2 x SLICE_LEAVES the leaves are cut into more slices, rendered one after another
+# on each core by a fresh process each, so MkDocs' memory stops growing with the
+# archive; each slice costs one more MkDocs start and render of the section pages.
+SLICE_LEAVES = 5000
 LEAF_DIRS = ("articles", "issues", "authors", "collections", "topics")
 _MD_LINK_RE = re.compile(r"\]\(\s*<?([^)\s>]+?\.md)(?:#[^)\s>]*)?>?(?:\s+\"[^\"]*\")?\s*\)")
 
@@ -72,6 +80,12 @@ def shard_of(rel: str) -> int:
     """Which local MkDocs process renders a leaf page: other bytes of the hash than
     slice_of's, so that one machine's slice still splits evenly over its cores."""
     return int.from_bytes(hashlib.sha1(rel.encode("utf-8")).digest()[4:8], "big") % SHARDS
+
+
+def slice_index(rel: str, slices: int) -> int:
+    """Which of ``slices`` MkDocs processes renders a leaf page (shard_of when
+    slices == SHARDS)."""
+    return int.from_bytes(hashlib.sha1(rel.encode("utf-8")).digest()[4:8], "big") % slices
 
 
 def check_markdown_links(docs: Path, files: set[str]) -> list[str]:
@@ -173,11 +187,13 @@ def _render(
         raise RenderError("broken links:\n" + "\n".join(problems))
     shared = [f for f in files if not is_leaf(f)]
     shards = SHARDS if len(leaves) >= SHARD_MIN_LEAVES else 1
+    # A multiple of the shards, each slice at most SLICE_LEAVES leaves.
+    slices = shards * max(1, math.ceil(len(leaves) / (SLICE_LEAVES * shards)))
     jobs = []
-    for k in range(shards):
+    for k in range(slices):
         shard_docs = work / f"docs-{k}"
         shutil.rmtree(shard_docs, ignore_errors=True)
-        _link_tree(docs, shard_docs, shared + [f for f in leaves if shard_of(f) % shards == k])
+        _link_tree(docs, shard_docs, shared + [f for f in leaves if slice_index(f, slices) == k])
         jobs.append((mkdocs_yml, shard_docs, site_dir if k == 0 else work / f"site-{k}"))
     workers = min(shards, os.cpu_count() or 1)
     try:
@@ -189,18 +205,22 @@ def _render(
             # edition model and pages; a spawned one holds only MkDocs' model of
             # its own files (the summed memory of the build's processes, issue 17).
             spawn = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
+            # A fresh process for each slice: one that rendered a slice keeps
+            # its memory (the allocator's arenas) for the next.
+            with ProcessPoolExecutor(
+                max_workers=workers, mp_context=spawn, max_tasks_per_child=1
+            ) as pool:
                 list(pool.map(_render_shard, jobs))
-        for k in range(1, shards):
+        for k in range(1, slices):
             shard_site = work / f"site-{k}"
             for rel in leaves:
-                if shard_of(rel) % shards != k:
+                if slice_index(rel, slices) != k:
                     continue
                 page_dir = rel[: -len(".md")]
                 (site_dir / page_dir).parent.mkdir(parents=True, exist_ok=True)
                 os.replace(shard_site / page_dir, site_dir / page_dir)
     finally:
-        for k in range(shards):
+        for k in range(slices):
             shutil.rmtree(work / f"docs-{k}", ignore_errors=True)
             shutil.rmtree(work / f"site-{k}", ignore_errors=True)
     return workers
