@@ -472,7 +472,12 @@ def _build_locked(
             timings.incremental = len(changes.pages)
             rendered = work / "rendered"
             if changes.pages:
-                render(project.mkdocs_yml, docs, rendered, work, epoch, only=changes.pages)
+                # Only the changed pages' links, unless a page went away.
+                removed_page = any(r.endswith(".md") for r in changes.removed)
+                render(
+                    project.mkdocs_yml, docs, rendered, work, epoch, only=changes.pages,
+                    pages_only=True, link_sources=None if removed_page else changes.pages,
+                )
             link_copy(site, tmp, skip={"search-index"})
             apply(changes, docs, rendered, tmp)
         else:
