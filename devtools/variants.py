@@ -70,6 +70,17 @@ def _name(rng: random.Random) -> str:
     return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
 
 
+def _week(first: dt.date, rng: random.Random) -> str:
+    """The week an issue covers, as a cover prints it: "8-14 December 2008",
+    "28 June – 4 July 2013", "29 December – 4 January 2009"."""
+    last = first + dt.timedelta(days=6)
+    dash = rng.choice(["-", "–", " - ", " – "])
+    if last.month == first.month:
+        return f"{first.day}{dash}{last.day} {MONTHS[first.month - 1]} {first.year}"
+    return (f"{first.day} {MONTHS[first.month - 1]} {dash.strip()} "
+            f"{last.day} {MONTHS[last.month - 1]} {last.year}")
+
+
 def _two(n: int) -> str:
     return f"{n:02d}"
 
@@ -180,6 +191,7 @@ def variant(rng: random.Random) -> tuple[str, Truth]:
             f"{month} {issue.day}, {issue.year}",
             *([f"{_two(issue.day)}.{_two(issue.month)}.{issue.year}", issue.isoformat()]
               if rng.random() < 0.1 else []),
+            *([_week(issue, rng)] if rng.random() < 0.1 else []),
         ])
         sep = rng.choice([", ", ": ", " – ", " - "])
         stop = rng.choice(["", "."])

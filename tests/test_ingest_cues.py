@@ -14,7 +14,7 @@ import pytest
 
 from generator.content.event_dates import label, times, valid
 from generator.content.schema import Image
-from generator.ingest.cues import read_date, read_provenance
+from generator.ingest.cues import Provenance, read_date, read_provenance
 from generator.ingest.scrape import ParsedArticle, read_scrape
 
 PARA = ("The council met again on Thursday night, and the argument about the harbour went "
@@ -101,6 +101,30 @@ def test_each_provenance_form(line: str) -> None:
     assert article.issue is not None and article.issue.date == ISSUE
     assert article.issue.title == "Cover" and not unread
     assert "Statesman" not in body_text(article)
+
+
+@pytest.mark.parametrize(
+    ("week", "first_day"),
+    [
+        ("8-14 December 2008", "2008-12-08"),
+        ("8 - 14 Dec 2008", "2008-12-08"),
+        ("8th–14th December 2008", "2008-12-08"),
+        ("28 June - 4 July 2013", "2013-06-28"),
+        ("29 December - 4 January 2009", "2008-12-29"),
+        ("29 December 2008 – 4 January 2009", "2008-12-29"),
+    ],
+)
+def test_a_provenance_line_may_date_the_issue_by_its_week(week: str, first_day: str) -> None:
+    read = read_provenance(f"This article appears in the {week} issue of the New Statesman, Cover")
+    assert isinstance(read, Provenance), read
+    assert (read.date.isoformat(), read.title) == (first_day, "Cover")
+
+
+def test_a_week_that_is_no_week_is_reported() -> None:
+    line = "This article appears in the 8-14 Smarch 2008 issue of the New Statesman, Cover"
+    article, unread = parse(scrape(line))
+    assert article.issue is None and line in body_text(article)
+    assert len(unread) == 1 and "looks like a provenance line" in unread[0]
 
 
 def test_a_cover_title_may_hold_a_colon_or_a_comma() -> None:

@@ -258,7 +258,7 @@ _PROV_LEAD = (
     r"(?P<verb>appeared|appears|published)"
 )
 PROVENANCE_RE = re.compile(
-    rf"^{_PROV_LEAD}\s+in\s+(?:the\s+)?(?P<date>\S+(?:\s+\S+){{0,3}}?)\s+(?:issue|edition)\s+of\s+"
+    rf"^{_PROV_LEAD}\s+in\s+(?:the\s+)?(?P<date>\S+(?:\s+\S+){{0,7}}?)\s+(?:issue|edition)\s+of\s+"
     r"(?:the\s+)?new\s+statesman\b\s*(?:[,:;.–—-]\s*)?(?P<title>.*?)\s*$",
     re.IGNORECASE,
 )
@@ -268,6 +268,14 @@ PROVENANCE_LIKE_RE = re.compile(
     re.IGNORECASE,
 )
 _PROV_DATE_DMY = re.compile(rf"^(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH}),?\s+(\d{{4}})$", re.I)
+# The week an issue covers, as its cover prints it ("12-18 July 2013", "28 June -
+# 4 July 2013", "29 December 2008 - 4 January 2009"): the issue is dated by the
+# week's first day, in the month (and year) written beside it or else the last.
+_PROV_DATE_WEEK = re.compile(
+    rf"^(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+({_MONTH})\.?(?:,?\s+(\d{{4}}))?)?\s*{_DASH}\s*"
+    rf"\d{{1,2}}(?:st|nd|rd|th)?\s+({_MONTH})\.?,?\s+(\d{{4}})$",
+    re.I,
+)
 _PROV_DATE_MDY = re.compile(rf"^({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})$", re.I)
 # Numeric, day first as the magazine writes it ("8.12.2008", "08/12/2008"), or ISO.
 _PROV_DATE_NUM = re.compile(r"^(\d{1,2})([./])(\d{1,2})\2(\d{4})$")
@@ -292,6 +300,12 @@ def read_provenance(line: str) -> Provenance | DateFail | None:
         month_name = d[2]
         day, year = int(d[1]), int(d[3])
         date_form = f"{'dd' if len(d[1]) == 2 else 'd'} {_word_month_form(month_name)} yyyy"
+    elif d := _PROV_DATE_WEEK.match(raw):
+        month_name = d[2] or d[4]
+        day, year = int(d[1]), int(d[3] or d[5])
+        if d[2] and not d[3] and _month(d[2]) > _month(d[4]):
+            year -= 1  # "29 December - 4 January 2009": the week began in 2008
+        date_form = "d-d month yyyy (a week)"
     elif d := _PROV_DATE_MDY.match(raw):
         month_name = d[1]
         day, year = int(d[2]), int(d[3])
