@@ -10,17 +10,23 @@ in the parent as the job's own ``GeneratorError`` kind, which stops the build.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
 import multiprocessing.process
+import os
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from generator.errors import GeneratorError
 
 T = TypeVar("T")
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,39 @@ def run_capturing(work: Callable[[], T]) -> Outcome[T]:
     return Outcome(value, time.perf_counter() - started, None)
 
 
+def _die_with_parent(parent: int) -> None:
+    """In a forked child: end when the build that started it ends without it.
+
+    A build killed outright (SIGKILL, the out-of-memory killer) runs no clean-up:
+    its children would go on computing for nobody, holding memory and the build's
+    own stdout and stderr, so whoever waits on those (a CI step, a test) waits for
+    ever; an EPUB worker waiting for pages that will never be rendered never ends
+    at all. Linux's PR_SET_PDEATHSIG kills the child with its parent; elsewhere,
+    ``orphaned`` lets a waiting child look. (Linux sends the signal when the
+    *thread* that forked ends: jobs are started and waited for by the build's
+    main thread.)"""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # not Linux: waits poll orphaned() instead
+    if orphaned(parent):  # the parent died before the line above
+        os._exit(1)
+
+
+def orphaned(parent: int) -> bool:
+    """Whether the process ``parent`` that forked this one has ended."""
+    return os.getppid() != parent
+
+
+def wait_for(event: Any, parent: int, poll: float = 0.5) -> None:
+    """``event.wait()`` in a forked child, ending the child if its parent ends
+    first (nobody would ever set the event)."""
+    while not event.wait(poll):
+        if orphaned(parent):
+            os._exit(1)
+
+
 class BackgroundJob(Generic[T]):
     """``work`` started now in a forked process; ``wait`` gives its value and its
     seconds, or raises ``error(what ...)``. ``died`` is added to the message when
@@ -58,6 +97,7 @@ class BackgroundJob(Generic[T]):
         self._error, self._what, self._died = error, what, died
         self._process: multiprocessing.process.BaseProcess | None = None
         self._receive: Connection | None = None
+        self._parent = os.getpid()
         if "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
             self._receive, send = context.Pipe(duplex=False)
@@ -70,6 +110,7 @@ class BackgroundJob(Generic[T]):
         return self._process is not None
 
     def _run(self, send: Connection) -> None:
+        _die_with_parent(self._parent)
         send.send(run_capturing(self._work))
         send.close()
 

@@ -63,7 +63,7 @@ from generator.formatting import (
     issue_epub_path,
     long_date,
 )
-from generator.jobs import BackgroundJob
+from generator.jobs import BackgroundJob, wait_for
 from generator.site.pages import PUBLICATION, SiteConfig
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -625,7 +625,7 @@ class EpubJob:
     ) -> None:
         self._out, self._cache_dir = out, cache_dir
         self._ready = multiprocessing.get_context("fork").Event() if _FORK else None
-        ready = None if self._ready is None else self._ready.wait
+        ready = None if self._ready is None else partial(wait_for, self._ready, os.getpid())
         # Two workers: once the pages are rendered, the books are the build's only
         # work left, and the machine has two cores.
         self._jobs = [
