@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -148,6 +148,10 @@ class EpubCost:
     build_cpu_s: float  # the whole build's CPU, its processes included
     epub_cpu_s: float  # the EPUB workers' own CPU, from the build's line
     cpu_share: float  # epub CPU / build CPU, in the same run
+    # Related reading and redirects (issue 15, devtools/related_cost.py): their CPU
+    # seconds on the first full build's project, over that build's CPU.
+    related_cpu_s: float | None = None
+    related_share: float | None = None
 
 
 def epub_cost(fresh_build: Callable[..., Run], pairs: int) -> EpubCost:
@@ -610,8 +614,9 @@ def wrapped_scrape_run(work: Path, lines: int = WRAPPED_LINES) -> Run:
 
 
 def bench_epub(n: int, seed: int = 1, repeats: int = 3) -> EpubCost:
-    """``bench --epub-only``: what the EPUBs add to a fresh full build of N
-    synthetic articles, and nothing else (a short run for a busy machine)."""
+    """``bench --parts-only``: what the EPUBs add to a fresh full build of N
+    synthetic articles, and what related reading and redirects add to the first
+    such build, and nothing else (a short run for a busy machine)."""
     from devtools.synth import synthesize
 
     py = sys.executable
@@ -628,16 +633,24 @@ def bench_epub(n: int, seed: int = 1, repeats: int = 3) -> EpubCost:
             return _run([py, "-m", "generator", "build", *flags], root)
 
         first = fresh_build()
-        return epub_cost(fresh_build, repeats if first.seconds < SHORT_RUN_SECONDS else 1)
+        related = related_cost.measure(root, repeats if first.seconds < SHORT_RUN_SECONDS else 1)
+        cost = epub_cost(fresh_build, repeats if first.seconds < SHORT_RUN_SECONDS else 1)
+        return replace(
+            cost,
+            related_cpu_s=round(related.total_s, 2),
+            related_share=round(related.total_s / first.cpu_s, 4),
+        )
 
 
 def epub_table(costs: list[tuple[int, EpubCost]]) -> str:
-    head = "N | pairs | build s | --no-epub s | EPUB adds | build CPU s | EPUB CPU s | CPU share"
+    head = ("N | pairs | build s | --no-epub s | EPUB adds | build CPU s | EPUB CPU s | CPU share"
+            " | related+redirects CPU s | share")
     rows = [head, "-" * len(head)]
     for n, c in costs:
         rows.append(
             f"{n:,} | {c.pairs} | {c.build_s} | {c.no_epub_s} | {c.adds:.1%} | "
-            f"{c.build_cpu_s} | {c.epub_cpu_s} | {c.cpu_share:.1%}"
+            f"{c.build_cpu_s} | {c.epub_cpu_s} | {c.cpu_share:.1%} | {c.related_cpu_s} | "
+            f"{'-' if c.related_share is None else format(c.related_share, '.1%')}"
         )
     return "\n".join(rows)
 

@@ -67,7 +67,7 @@ def test_bench_runs_end_to_end_and_writes_its_table(tmp_path: Path) -> None:
 def test_bench_epub_only_reports_what_the_books_add(tmp_path: Path) -> None:
     out = tmp_path / "epub.json"
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "bench", "30", "--epub-only", "--repeats", "1",
+        [sys.executable, "-m", "generator", "bench", "30", "--parts-only", "--repeats", "1",
          "--settle", "0", "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
@@ -80,3 +80,6 @@ def test_bench_epub_only_reports_what_the_books_add(tmp_path: Path) -> None:
     assert row["n"] == 30 and row["pairs"] == 1
     assert row["build_s"] > 0 and row["no_epub_s"] > 0
     assert 0 < row["epub_cpu_s"] < row["build_cpu_s"]
+    # Issue 15's share on the same first build.
+    assert 0 <= row["related_cpu_s"] < row["build_cpu_s"]
+    assert 0 <= row["related_share"] < 0.5
