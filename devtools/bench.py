@@ -633,8 +633,9 @@ def bench_epub(n: int, seed: int = 1, repeats: int = 3) -> EpubCost:
             return _run([py, "-m", "generator", "build", *flags], root)
 
         first = fresh_build()
-        related = related_cost.measure(root, repeats if first.seconds < SHORT_RUN_SECONDS else 1)
-        cost = epub_cost(fresh_build, repeats if first.seconds < SHORT_RUN_SECONDS else 1)
+        runs = repeats if first.seconds < SHORT_RUN_SECONDS else 1
+        related = related_cost.measure(root, runs)
+        cost = epub_cost(fresh_build, runs)
         return replace(
             cost,
             related_cpu_s=round(related.total_s, 2),
