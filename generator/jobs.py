@@ -72,12 +72,17 @@ def orphaned(parent: int) -> bool:
     return os.getppid() != parent
 
 
-def wait_for(event: Any, parent: int, poll: float = 0.5) -> None:
-    """``event.wait()`` in a forked child, ending the child if its parent ends
-    first (nobody would ever set the event)."""
-    while not event.wait(poll):
+def receive(channel: Connection, parent: int, poll: float = 0.5) -> Any:
+    """The next object from ``channel`` in a forked child, ending the child if its
+    parent ends first (nobody would ever send it); None once the parent has
+    closed its end."""
+    while not channel.poll(poll):
         if orphaned(parent):
             os._exit(1)
+    try:
+        return channel.recv()
+    except EOFError:
+        return None
 
 
 class BackgroundJob(Generic[T]):

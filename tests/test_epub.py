@@ -18,7 +18,8 @@ from ebooklib import ITEM_DOCUMENT, ITEM_NAVIGATION, epub
 from lxml import etree
 
 from devtools.quality.epub import books_of, check_epubs
-from generator.site.build import Project, load_edition
+from generator.formatting import collection_epub_path
+from generator.site.build import Project, load_edition, source_date_epoch
 from generator.site.epub import write_epubs
 from tests.sitekit import ROOT, copy_project
 
@@ -278,6 +279,53 @@ def test_the_bodies_come_from_the_rendered_pages_and_match_the_markdown(
     assert BookMaker(edition, seed_project.site_config(), day, pages).article_document(
         other
     ) == from_markdown.article_document(other)
+
+
+def test_a_book_is_made_as_soon_as_the_slice_with_its_issue_is_rendered(
+    seed_project: Project, seed_site: Path, tmp_path: Path
+) -> None:
+    """In a build the workers hear of each slice of the render as it ends: an
+    issue's book is made from the pages of the slice that holds them, before the
+    render ends; the others once it has, their pages missing here, so from the
+    Markdown: the same bytes as the build's."""
+    edition = load_edition(seed_project)
+    issue = next(i for i in edition.issues if i.date == dt.date(2008, 12, 8))
+    first_slice, site, out = tmp_path / "slice-1", tmp_path / "site", tmp_path / "out"
+    for slug in issue.slugs:
+        (first_slice / "articles" / slug).mkdir(parents=True)
+        page = (seed_site / "articles" / slug / "index.html").read_text("utf-8")
+        (first_slice / "articles" / slug / "index.html").write_text(page, "utf-8")
+    # What is read is the slice's page: a sentence put into it shows in the book.
+    marker = '<div class="ns-article__body">'
+    page_path = first_slice / "articles" / issue.slugs[0] / "index.html"
+    page_path.write_text(
+        page_path.read_text("utf-8").replace(marker, marker + "<p>From slice one</p>"), "utf-8"
+    )
+    site.mkdir()
+    made_by_then: list[list[str]] = []
+    news = iter([str(first_slice), None])
+
+    def told() -> str | None:
+        made_by_then.append(sorted(p.relative_to(out).as_posix() for p in books_of(out)))
+        return next(news)
+
+    day = dt.datetime.fromtimestamp(source_date_epoch(edition), tz=dt.UTC).date()
+    stats = write_epubs(edition, seed_project.site_config(), out, None, day, site, told)
+    assert (stats.books, stats.made) == (9, 9)
+    # Nothing before the first slice; its issue's book before the render ended.
+    assert made_by_then == [[], [PARIAH_ISSUE]]
+    built, again = _books(seed_site), _books(out)
+    assert built.keys() == again.keys()
+    # The sentence is in the issue's book, and in a collection's that holds the
+    # article (made last, from the same page).
+    holding = [
+        collection_epub_path(c)
+        for c in edition.curation.collections.values()
+        if issue.slugs[0] in {p.slug for p in c.items}
+    ]
+    assert sorted(k for k in built if built[k] != again[k]) == sorted([PARIAH_ISSUE, *holding])
+    bodies = [doc for doc in documents(read(out, PARIAH_ISSUE)).values()]
+    assert sum("From slice one" in etree.tostring(d, encoding="unicode") for d in bodies) == 1
 
 
 def test_a_build_without_books_leaves_none_behind(seed_copy: Project) -> None:

@@ -217,6 +217,17 @@ def citation_files(
     return files
 
 
+def issue_groups(edition: Edition) -> dict[str, str]:
+    """Each article page of an issue (docs path) to its issue, for the render
+    (``render.assign_slices``): one slice of MkDocs renders every page an issue's
+    EPUB is made from, so the book can be made while the next slices render."""
+    return {
+        f"articles/{slug}.md": f"issues/{issue.date.isoformat()}"
+        for issue in edition.issues
+        for slug in issue.slugs
+    }
+
+
 def write_docs(
     project: Project,
     edition: Edition,
@@ -448,7 +459,8 @@ def _build_locked(
 
             # Beside the pages too: the books are made from the same edition model,
             # and only those whose inputs changed since the last build (.cache/epub/);
-            # their article bodies are read from the pages MkDocs renders into tmp.
+            # their article bodies are read from the pages MkDocs renders, each book
+            # as soon as the slice of the render that holds its issue has ended.
             epub_job = EpubJob(
                 edition,
                 project.site_config(),
@@ -466,8 +478,14 @@ def _build_locked(
         changes = write_docs(project, edition, timings, epoch=epoch, reuse=incremental)
         started = time.perf_counter()
         files = docs_files(docs)
+        # An issue's article pages in one slice of MkDocs, whose end is passed on
+        # to the books; the same slices with or without them (no byte depends on
+        # which slice renders a page).
+        slicing: dict[str, Any] = {"group": issue_groups(edition)}
+        if epub_job is not None:
+            slicing["on_slice"] = epub_job.slice_ready
         if shard is not None:
-            render(project.mkdocs_yml, docs, tmp, work, epoch, only=shard.pages(files))
+            render(project.mkdocs_yml, docs, tmp, work, epoch, only=shard.pages(files), **slicing)
         elif incremental and usable(manifest, code, site):
             timings.incremental = len(changes.pages)
             rendered = work / "rendered"
@@ -481,7 +499,7 @@ def _build_locked(
             link_copy(site, tmp, skip={"search-index"})
             apply(changes, docs, rendered, tmp)
         else:
-            render(project.mkdocs_yml, docs, tmp, work, epoch)
+            render(project.mkdocs_yml, docs, tmp, work, epoch, **slicing)
         if epub_job is not None:
             epub_job.pages_ready()
         elif shard is None:

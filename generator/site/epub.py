@@ -38,10 +38,11 @@ import re
 import time
 import uuid
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from multiprocessing.connection import Connection
 from typing import Any
 from urllib.parse import urljoin
 
@@ -63,7 +64,7 @@ from generator.formatting import (
     issue_epub_path,
     long_date,
 )
-from generator.jobs import BackgroundJob, wait_for
+from generator.jobs import BackgroundJob, receive
 from generator.site.pages import PUBLICATION, SiteConfig
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -172,6 +173,9 @@ class BookMaker:
         self.config = config
         self.fallback_date = fallback_date
         self.pages = pages  # a rendered site to read the article bodies from
+        # Articles whose pages a slice of the render has written, and where (a
+        # slice's own folder, whose pages later move into ``pages``).
+        self._rendered: dict[str, Path] = {}
         self._markdown = markdown.Markdown(
             extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS
         )
@@ -202,6 +206,26 @@ class BookMaker:
             parts.append(issue.title if issue else None)
         # repr, not pickle: equal values give equal text, whatever objects they share.
         return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+    def slugs(self, subject: Issue | Collection) -> tuple[str, ...]:
+        if isinstance(subject, Issue):
+            return subject.slugs
+        return tuple(p.slug for p in subject.items)
+
+    def rendered(self, folder: Path) -> None:
+        """A slice of the render has ended, its pages written in ``folder`` (a
+        rendered site): every article page there is whole (MkDocs has ended, and
+        a page moved in later comes whole, by one rename, from a slice that ended)."""
+        try:
+            names = os.listdir(folder / "articles")
+        except OSError:
+            return
+        for slug in names:
+            self._rendered.setdefault(slug, folder)
+
+    def has_pages(self, subject: Issue | Collection) -> bool:
+        """Whether every article page of the book is written (``rendered``)."""
+        return all(slug in self._rendered for slug in self.slugs(subject))
 
     def make(self, subject: Issue | Collection) -> bytes:
         if isinstance(subject, Issue):
@@ -240,9 +264,17 @@ class BookMaker:
         parsed ends at the page's footer: the content policy lets no ``footer``
         into a body, so the marker cannot come from an article's text."""
         assert self.pages is not None
-        try:
-            page = (self.pages / "articles" / slug / "index.html").read_text("utf-8")
-        except OSError:
+        # The slice's folder first: its pages move from there into ``pages`` (one
+        # rename of the page's folder, so it is in one or the other).
+        folders = [self._rendered[slug]] if slug in self._rendered else []
+        page = None
+        for folder in [*folders, self.pages]:
+            try:
+                page = (folder / "articles" / slug / "index.html").read_text("utf-8")
+                break
+            except OSError:
+                continue
+        if page is None:
             return None
         start = page.find(BODY_START)
         end = page.find(BODY_END, start)
@@ -541,6 +573,12 @@ def repack(data: bytes, moment: dt.datetime) -> bytes:
     return out.getvalue()
 
 
+# What a waiting worker is told: the folder a slice of the render has written, or
+# None once every page is rendered. Only a name: a pipe holds 64 KB, and a worker
+# that has ended (every book from the cache) reads nothing more.
+PagesNews = str | None
+
+
 def write_epubs(
     edition: Edition,
     config: SiteConfig,
@@ -548,21 +586,31 @@ def write_epubs(
     cache_dir: Path | None,
     fallback_date: dt.date,
     pages: Path | None = None,
-    ready: Callable[[], object] | None = None,
+    news: Callable[[], PagesNews] | None = None,
     part: tuple[int, int] = (0, 1),
 ) -> EpubStats:
     """Write every book under ``out`` (a site folder). With ``cache_dir``, a book
     whose inputs did not change since the last build is copied from there, and the
     books no build asks for any more are removed from it. With ``pages``, the
-    article bodies are read from that rendered site once ``ready()`` returns (it
-    is called before the first book that is not in the cache is made).
-    ``part`` (k, n): only every n-th book from the k-th, for n workers side by
-    side; the caller then prunes the cache (``prune_cache``)."""
+    article bodies are read from that rendered site. With ``news`` (a build:
+    MkDocs is rendering ``pages``), the books the cache does not hold are made as
+    their pages are written: ``news()`` waits for the next slice of the render
+    (``PagesNews``), and each book is made as soon as all its articles' pages are
+    there, the rest once every page is (a page never rendered, as in a shard's
+    build, is converted from Markdown then). ``part`` (k, n): only every n-th book
+    from the k-th, for n workers side by side; the caller then prunes the cache
+    (``prune_cache``)."""
     started, cpu = time.perf_counter(), time.process_time()
     maker = BookMaker(edition, config, fallback_date, pages)
     stats = EpubStats()
-    waited = ready is None
     k, n = part
+    waiting: list[tuple[str, Issue | Collection, Path | None]] = []
+
+    def put(path: str, data: bytes) -> None:
+        target = out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
     for i, (path, subject) in enumerate(maker.books()):
         if i % n != k:
             continue
@@ -578,18 +626,32 @@ def write_epubs(
             except OSError:
                 data = None
         if data is None:
-            if not waited and ready is not None:
-                paused = time.perf_counter()
-                ready()
-                started += time.perf_counter() - paused  # waiting is not the books' time
-                waited = True
+            waiting.append((path, subject, cached))
+        else:
+            put(path, data)
+    every_page = news is None
+    while True:
+        later = []
+        for path, subject, cached in waiting:
+            if not every_page and not maker.has_pages(subject):
+                later.append((path, subject, cached))
+                continue
             data = maker.make(subject)
             stats.made += 1
             if cached is not None:
                 write_atomic(cached, data)
-        target = out / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+            put(path, data)
+        waiting = later
+        if not waiting:
+            break
+        assert news is not None
+        paused = time.perf_counter()
+        message = news()
+        started += time.perf_counter() - paused  # waiting is not the books' time
+        if message is None:
+            every_page = True
+        else:
+            maker.rendered(Path(message))
     if cache_dir is not None and n == 1:
         prune_cache(cache_dir, stats.cached)
     stats.seconds = time.perf_counter() - started
@@ -607,12 +669,13 @@ def prune_cache(cache_dir: Path, kept: list[str]) -> None:
 
 
 class EpubJob:
-    """Writes the books in a forked process beside the build (the child inherits
+    """Writes the books in forked processes beside the build (the children inherit
     the edition model instead of having it pickled); where fork is not offered, it
-    runs on ``wait()``. The child reads what it can from the cache at once, then
-    waits for ``pages_ready()``: the article bodies are read from the pages MkDocs
-    renders into ``pages``. ``finish`` moves the books into the new site, which
-    MkDocs empties before it renders."""
+    runs on ``wait()``. The children copy what the cache holds at once, then make
+    each other book as soon as MkDocs has written its articles' pages (the bodies
+    are read from them): ``slice_ready`` passes on each slice of the render as it
+    ends, ``pages_ready`` the end of the render. ``finish`` moves the books into
+    the new site, which MkDocs empties before it renders."""
 
     def __init__(
         self,
@@ -624,8 +687,16 @@ class EpubJob:
         pages: Path | None = None,
     ) -> None:
         self._out, self._cache_dir = out, cache_dir
-        self._ready = multiprocessing.get_context("fork").Event() if _FORK else None
-        ready = None if self._ready is None else partial(wait_for, self._ready, os.getpid())
+        # One one-way pipe to each worker: what the render has written so far.
+        self._news: list[Connection] = []
+        channels: list[Connection | None] = [None] * WORKERS
+        if _FORK:
+            context = multiprocessing.get_context("fork")
+            for k in range(WORKERS):
+                channels[k], send = context.Pipe(duplex=False)
+                self._news.append(send)
+        self._ended = False
+        parent = os.getpid()
         # Two workers: once the pages are rendered, the books are the build's only
         # work left, and the machine has two cores.
         self._jobs = [
@@ -638,19 +709,38 @@ class EpubJob:
                     cache_dir,
                     fallback_date,
                     pages,
-                    ready,
+                    None if channel is None else partial(receive, channel, parent),
                     (k, WORKERS),
                 ),
                 error=EpubError,
                 what="EPUB files",
             )
-            for k in range(WORKERS)
+            for k, channel in enumerate(channels)
         ]
+        for channel in channels:
+            if channel is not None:
+                channel.close()  # the workers hold their own ends
+
+    def _tell(self, message: PagesNews) -> None:
+        for send in self._news:
+            try:
+                send.send(message)
+            except OSError:
+                pass  # the worker has ended: wait() says why
+
+    def slice_ready(self, folder: Path) -> None:
+        """A slice of the render has ended, its pages in ``folder``: the workers
+        may make the books whose articles are all written."""
+        if not self._ended:
+            self._tell(str(folder))
 
     def pages_ready(self) -> None:
-        """The pages are rendered: the workers may read the article bodies now."""
-        if self._ready is not None:
-            self._ready.set()
+        """The pages are rendered: the workers may make every book now."""
+        if not self._ended:
+            self._ended = True
+            self._tell(None)
+            for send in self._news:
+                send.close()
 
     def wait(self) -> EpubStats:
         self.pages_ready()

@@ -19,8 +19,8 @@ import multiprocessing
 import os
 import re
 import shutil
-from collections.abc import Collection, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Collection, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from generator.errors import RenderError
@@ -35,6 +35,8 @@ SHARD_MIN_LEAVES = 1000  # below this one process is fast enough, and simpler
 # archive; each slice costs one more MkDocs start and render of the section pages.
 SLICE_LEAVES = 5000
 LEAF_DIRS = ("articles", "issues", "authors", "collections", "topics")
+# Called as each slice of a sliced render ends, with the folder it was written in.
+SliceDone = Callable[[Path], None]
 _MD_LINK_RE = re.compile(r"\]\(\s*<?([^)\s>]+?\.md)(?:#[^)\s>]*)?>?(?:\s+\"[^\"]*\")?\s*\)")
 
 
@@ -86,6 +88,36 @@ def slice_index(rel: str, slices: int) -> int:
     """Which of ``slices`` MkDocs processes renders a leaf page (shard_of when
     slices == SHARDS)."""
     return int.from_bytes(hashlib.sha1(rel.encode("utf-8")).digest()[4:8], "big") % slices
+
+
+def assign_slices(
+    leaves: list[str], slices: int, group: Mapping[str, str] | None = None
+) -> dict[str, int]:
+    """Which slice renders each leaf page. Without ``group``, slice_index. With it
+    (a leaf's path to a key, such as the issue its article belongs to), the leaves
+    that share a key are rendered by the same slice, so that what is made from them
+    (an issue's EPUB) can start as soon as that slice is written: the groups, the
+    largest first (ties in the order of their keys' hashes), each go to the slice
+    with the fewest leaves so far, so the slices stay even within one group. The
+    split depends on the pages only, not on the machine."""
+    if group is None or slices == 1:
+        return {rel: slice_index(rel, slices) for rel in leaves}
+    members: dict[str, list[str]] = {}
+    for rel in leaves:
+        members.setdefault(group.get(rel, rel), []).append(rel)
+    order = sorted(members, key=lambda key: (-len(members[key]), _digest(key), key))
+    load = [0] * slices
+    assigned: dict[str, int] = {}
+    for key in order:
+        k = min(range(slices), key=lambda s: (load[s], s))
+        load[k] += len(members[key])
+        for rel in members[key]:
+            assigned[rel] = k
+    return assigned
+
+
+def _digest(key: str) -> bytes:
+    return hashlib.sha1(key.encode("utf-8")).digest()
 
 
 def check_markdown_links(
@@ -171,15 +203,23 @@ def render(
     *,
     pages_only: bool = False,
     link_sources: Collection[str] | None = None,
+    group: Mapping[str, str] | None = None,
+    on_slice: SliceDone | None = None,
 ) -> int:
     """Render ``docs`` into ``site_dir``, dated ``epoch``; returns the number of
     MkDocs processes used.
 
     With ``only`` (a shard's slice, or the pages an incremental build must redo),
     the leaf pages outside it are not rendered; every section page still is, as
-    the nav needs them, and the caller keeps the outputs it wants."""
+    the nav needs them, and the caller keeps the outputs it wants. ``group``: leaf
+    pages to keep in one slice (``assign_slices``). ``on_slice(folder)`` is called in
+    this process as each slice of a sliced render ends: its leaves' pages are in
+    ``folder`` (``site_dir``, or the slice's own folder, whose pages are moved into
+    ``site_dir`` once every slice has ended, each by one rename)."""
     with mkdocs_clock(epoch):
-        return _render(mkdocs_yml, docs, site_dir, work, only, pages_only, link_sources)
+        return _render(
+            mkdocs_yml, docs, site_dir, work, only, pages_only, link_sources, group, on_slice
+        )
 
 
 def _render(
@@ -190,6 +230,8 @@ def _render(
     only: Collection[str] | None,
     pages_only: bool = False,
     link_sources: Collection[str] | None = None,
+    group: Mapping[str, str] | None = None,
+    on_slice: SliceDone | None = None,
 ) -> int:
     files = docs_files(docs)
     leaves = [f for f in files if is_leaf(f) and (only is None or f in only)]
@@ -209,17 +251,27 @@ def _render(
     shards = SHARDS if len(leaves) >= SHARD_MIN_LEAVES else 1
     # A multiple of the shards, each slice at most SLICE_LEAVES leaves.
     slices = shards * max(1, math.ceil(len(leaves) / (SLICE_LEAVES * shards)))
+    assigned = assign_slices(leaves, slices, group)
+    slice_leaves: list[list[str]] = [[] for _ in range(slices)]
+    for rel in leaves:
+        slice_leaves[assigned[rel]].append(rel)
     jobs = []
     for k in range(slices):
         shard_docs = work / f"docs-{k}"
         shutil.rmtree(shard_docs, ignore_errors=True)
-        _link_tree(docs, shard_docs, shared + [f for f in leaves if slice_index(f, slices) == k])
+        _link_tree(docs, shard_docs, shared + slice_leaves[k])
         jobs.append((mkdocs_yml, shard_docs, site_dir if k == 0 else work / f"site-{k}"))
     workers = min(shards, os.cpu_count() or 1)
+
+    def done(k: int) -> None:
+        if on_slice is not None:
+            on_slice(jobs[k][2])
+
     try:
         if workers == 1:
-            for job in jobs:
+            for k, job in enumerate(jobs):
                 _render_shard(job)
+                done(k)
         else:
             # Spawned, not forked: a forked worker would carry the main process's
             # edition model and pages; a spawned one holds only MkDocs' model of
@@ -230,12 +282,13 @@ def _render(
             with ProcessPoolExecutor(
                 max_workers=workers, mp_context=spawn, max_tasks_per_child=1
             ) as pool:
-                list(pool.map(_render_shard, jobs))
+                started = {pool.submit(_render_shard, job): k for k, job in enumerate(jobs)}
+                for future in as_completed(started):
+                    future.result()
+                    done(started[future])
         for k in range(1, slices):
             shard_site = work / f"site-{k}"
-            for rel in leaves:
-                if slice_index(rel, slices) != k:
-                    continue
+            for rel in slice_leaves[k]:
                 page_dir = rel[: -len(".md")]
                 (site_dir / page_dir).parent.mkdir(parents=True, exist_ok=True)
                 os.replace(shard_site / page_dir, site_dir / page_dir)
