@@ -50,8 +50,11 @@ class Index:
         }
 
     def rest(self, n: int, record: dict[str, Any]) -> list[str]:
-        """The text the record leaves to x/<n>.json."""
-        return self.json(f"x/{n}.json") if record.get("more") else []
+        """The text the record leaves to its x/ block: item i of x/<block>.json."""
+        if not record.get("more"):
+            return []
+        block, i = record["more"]
+        return self.json(f"x/{block}.json")[i]
 
     def docs(self, key: str) -> set[int]:
         """The documents holding ``key`` (a term, or two separated by a space)."""
@@ -119,8 +122,14 @@ def test_each_record_carries_what_a_result_shows(seed_site: Path) -> None:
 def test_title_standfirst_writer_text_and_timeline_are_searchable(seed_site: Path) -> None:
     index = Index(seed_site)
     pariah = index.records()["becoming-a-pariah-state"]["n"]
-    for words in ("Becoming a pariah state", "Mumbai attackers", "Richard Watson",
-                  "terrorist left alive", "Lashkar-e-Toiba", "India under siege"):
+    for words in (
+        "Becoming a pariah state",
+        "Mumbai attackers",
+        "Richard Watson",
+        "terrorist left alive",
+        "Lashkar-e-Toiba",
+        "India under siege",
+    ):
         found = terms(words)
         keys = found if len(found) == 1 else [f"{a} {b}" for a, b in pairwise(found)]
         for key in keys:
@@ -179,7 +188,7 @@ def wait_for_results(page: Any) -> list[str]:
         " if (!root || root.dataset.state !== 'ready') return false;"  # not yet there
         " const box = document.getElementById('ns-search-q');"
         " const status = document.getElementById('ns-search-status').textContent;"
-        " return status.includes(box.value.replace(/[\u201C\u201D]/g, '\"').trim()); }"
+        " return status.includes(box.value.replace(/[\u201c\u201d]/g, '\"').trim()); }"
     )
     return page.locator(".ns-result__title").all_inner_texts()
 
@@ -389,9 +398,14 @@ def test_one_query_fetches_at_most_300_kb(page: Any, site_url: str) -> None:
     paths = [path for path, _ in cost.fetched]
     # Counted: the page's script, the engine and its stemmer, the index's metadata, the
     # postings of the query's terms and the records of the results.
-    for wanted in ("/assets/javascripts/search.js", "/assets/javascripts/search-engine.js",
-                   "/assets/javascripts/snowball-english.js",
-                   "/search-index/meta.json", "/t/", "/r/"):
+    for wanted in (
+        "/assets/javascripts/search.js",
+        "/assets/javascripts/search-engine.js",
+        "/assets/javascripts/snowball-english.js",
+        "/search-index/meta.json",
+        "/t/",
+        "/r/",
+    ):
         assert any(wanted in p for p in paths), (wanted, paths)
     assert all(size > 0 for _, size in cost.fetched), cost.fetched
     assert cost.bytes <= BUDGET_BYTES, f"{cost.bytes:,} bytes: {sorted(cost.fetched)}"
@@ -412,16 +426,18 @@ def minimal_csp() -> str:
     'self'), plus Material's own needs (its inline bootstrap scripts by hash, as
     netlify.toml lists them; its icons as data: URLs; the site's own fonts)."""
     hashes = [part for part in netlify_csp().split() if part.startswith("'sha256-")]
-    return "; ".join([
-        "default-src 'none'",
-        "script-src 'self' " + " ".join(hashes),
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "form-action 'self'",
-        "base-uri 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "script-src 'self' " + " ".join(hashes),
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "form-action 'self'",
+            "base-uri 'none'",
+        ]
+    )
 
 
 @pytest.mark.browser

@@ -18,8 +18,10 @@ The bundle:
   in ``w/<shard>-<n>.json`` alone, so that a query for a rare word never downloads
   a common one's list.
 - ``r/<doc>.json``: what a result shows (URL, title, date, standfirst, writers) and
-  the article's first paragraphs, from which the browser cuts the excerpt;
-  ``x/<doc>.json``, the rest of its text, fetched only when needed.
+  the article's first paragraphs, from which the browser cuts the excerpt, and
+  ``"more": [block, i]`` when there is more: the rest of its text is item ``i`` of
+  ``x/<block>.json``, fetched only when needed, which packs the rests of
+  consecutive articles up to REST_BLOCK_CHARS (fewer files to write).
 - ``f/<block>.json``: each facet's values and each document's, for filters and
   counts, by blocks of FACET_BLOCK documents; ``f/all.json``: every value's count,
   for browsing without a query.
@@ -40,6 +42,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import shutil
 import time
 import zlib
@@ -57,7 +60,9 @@ from generator.formatting import display_standfirst, long_date
 from generator.jobs import BackgroundJob
 from generator.search.text import article_fields, form, stem, words
 
-FORMAT_VERSION = 3  # 2: forms beside stems, vocabulary files; 3: split common terms, facet blocks
+# 2: forms beside stems, vocabulary files; 3: split common terms, facet blocks;
+# 4: the rest of the records' text in blocks of several articles, shards of 2,000
+FORMAT_VERSION = 4
 BUNDLE = "search-index"
 # "events": the years of the events of the article's timelines ("Events in 2008"),
 # so a reader finds what the magazine printed about a year, not only in it.
@@ -83,8 +88,10 @@ TITLE_LEVELS = 24
 # Postings per shard file on average, and the size above which a term gets a file
 # of its own. A shard of 3,000 was 6.4 kB compressed at 10,000 articles (median;
 # 16 kB at most), a query of two words and their pair fetching three: 1,500 and
-# own files from 750 make it about 3 kB.
-SHARD_POSTINGS = 1500
+# own files from 750 made it about 3 kB, but doubled the files the build writes,
+# and creating a file is most of what writing one costs on a busy machine: 2,000
+# is a quarter fewer shards for about 1 kB more a term (docs/search.md).
+SHARD_POSTINGS = 2000
 OWN_FILE_POSTINGS = 750
 # A common term's own file lists, with their impacts, only its TOP_POSTINGS
 # highest-impact articles; the others are listed without impacts (each counts the
@@ -257,48 +264,61 @@ class _TermIds(dict[str, int]):
 def count_terms(texts: Iterable[dict[str, list[str]]]) -> Postings:
     """The postings of documents given as their fields' paragraphs, in order."""
     ids_of = _TermIds()
+    lookup = ids_of.__getitem__
+    field_weights = np.array(list(FIELD_WEIGHTS.values()), np.float32)
+    title_field = list(FIELD_WEIGHTS).index("title")
     keys, weights, titles, counts, lengths = [], [], [], [], []
     form_keys, form_counts = [], []
     stem_of = np.zeros(0, np.int64)
     filled = 0
     for fields in texts:
-        parts, part_weights, part_titles, doc_forms = [], [], [], []
-        length = 0
-        for field, weight in FIELD_WEIGHTS.items():
+        # One array for the whole document, each word tagged with its field: a
+        # handful of NumPy calls per document rather than per field (at 1,000
+        # articles, 4,850 fields' calls were a tenth of the index's CPU).
+        written: list[str] = []
+        sizes: list[int] = []
+        for field in FIELD_WEIGHTS:
             paragraphs = fields.get(field)
-            if not paragraphs:
-                continue
-            written = words("\n".join(paragraphs))
-            fids = np.fromiter(map(ids_of.__getitem__, written), np.int64, len(written))
-            fids = fids[fids >= 0]
-            known = len(ids_of.form_terms)
-            if known > filled:
-                # Form id -> stem id, its buffer grown by doubling: new forms keep
-                # coming, and copying the whole list for each article would not do.
-                if known > len(stem_of):
-                    grown = np.empty(max(2 * len(stem_of), known), np.int64)
-                    grown[:filled] = stem_of[:filled]
-                    stem_of = grown
-                stem_of[filled:known] = ids_of.form_terms[filled:known]
-                filled = known
-            ids = stem_of[fids]
-            doc_forms.append(fids)
-            length += len(ids)
-            pairs = ((ids[:-1] + 1) << 32) | ids[1:]
-            parts += (ids, pairs)
-            part_weights.append(np.full(len(ids) + len(pairs), weight, np.float32))
-            part_titles.append(np.full(len(ids) + len(pairs), field == "title", np.float32))
-        lengths.append(length)
-        if not parts:
+            found = words("\n".join(paragraphs)) if paragraphs else []
+            written += found
+            sizes.append(len(found))
+        fids = np.fromiter(map(lookup, written), np.int64, len(written))
+        field_of = np.repeat(np.arange(len(sizes), dtype=np.int8), sizes)
+        kept = fids >= 0
+        fids, field_of = fids[kept], field_of[kept]
+        known = len(ids_of.form_terms)
+        if known > filled:
+            # Form id -> stem id, its buffer grown by doubling: new forms keep
+            # coming, and copying the whole list for each article would not do.
+            if known > len(stem_of):
+                grown = np.empty(max(2 * len(stem_of), known), np.int64)
+                grown[:filled] = stem_of[:filled]
+                stem_of = grown
+            stem_of[filled:known] = ids_of.form_terms[filled:known]
+            filled = known
+        ids = stem_of[fids]
+        lengths.append(len(ids))
+        if not len(ids):
             counts.append(0)
             form_counts.append(0)
             continue
-        unique, inverse = np.unique(np.concatenate(parts), return_inverse=True)
-        keys.append(unique)
-        weights.append(np.bincount(inverse, np.concatenate(part_weights)).astype(np.float32))
-        titles.append(np.bincount(inverse, np.concatenate(part_titles)) > 0)
-        counts.append(len(unique))
-        mine = np.unique(np.concatenate(doc_forms))
+        # A pair is two neighbouring words of the same field.
+        same = field_of[:-1] == field_of[1:]
+        pairs = (((ids[:-1] + 1) << 32) | ids[1:])[same]
+        all_keys = np.concatenate((ids, pairs))
+        all_fields = np.concatenate((field_of, field_of[:-1][same]))
+        order = np.argsort(all_keys)
+        sorted_keys = all_keys[order]
+        firsts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+        keys.append(sorted_keys[firsts])
+        sorted_fields = all_fields[order]
+        weights.append(np.add.reduceat(field_weights[sorted_fields], firsts))
+        titles.append(np.maximum.reduceat(sorted_fields == title_field, firsts))
+        counts.append(len(firsts))
+        # Sorted and deduplicated by hand: np.unique's hashing was slower on arrays
+        # of a few thousand ids (0.14 s of 1,000 articles against 0.02 s).
+        forms_sorted = np.sort(fids)
+        mine = forms_sorted[np.r_[True, forms_sorted[1:] != forms_sorted[:-1]]]
         form_keys.append(mine)
         form_counts.append(len(mine))
     docs = np.arange(len(counts), dtype=np.int32)
@@ -351,12 +371,19 @@ class _Bundle:
         self.data = out / "v" / "new"
         for folder in ("t", "w", "r", "x", "p", "s", "f"):
             (self.data / folder).mkdir(parents=True)
+        self._folder = str(self.data)
         self.files = self.bytes = 0
         self._digest = hashlib.sha256()
 
     def dump(self, path: str, value: object) -> None:
         raw = _json(value)
-        (self.data / path).write_bytes(raw)
+        # os.open and one write, no pathlib or buffered file object: a few thousand
+        # files at 1,000 articles, and their creation is most of what writing costs.
+        fd = os.open(f"{self._folder}/{path}", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            os.write(fd, raw)
+        finally:
+            os.close(fd)
         self._digest.update(f"{path}\0{len(raw)}\0".encode())
         self._digest.update(raw)
         self.files += 1
@@ -562,17 +589,50 @@ def _write_vocabulary(bundle: _Bundle, forms: list[str], df: list[int]) -> int:
 
 
 # A result's record holds the article's first paragraphs, up to about this many
-# characters (at least one paragraph); the rest of the text is in ``x/<n>.json``,
+# characters (at least one paragraph); the rest of the text is in an ``x/`` block,
 # which the browser fetches only when the query's words are neither in those
 # paragraphs nor in the headline, standfirst or writers. Ten whole records were
 # 37 kB compressed of a query's 87 kB at 10,000 articles.
 RECORD_HEAD_CHARS = 1200
+# The rests of consecutive articles share an ``x/<block>.json`` (a list, one item
+# per article) up to about this many characters of text; a rest longer than that
+# has a block of its own. One file per article was a third of the index's files
+# at 1,000 articles (1,000 of 3,547); the median rest is about 11,000 characters
+# (4 kB compressed), so a block mostly holds two, and fetching one costs at most
+# about this many characters (8 to 9 kB compressed) where it cost one rest.
+REST_BLOCK_CHARS = 24_000
+
+
+class _Rests:
+    """The rests of the articles' text, packed into ``x/`` blocks in order."""
+
+    def __init__(self, bundle: _Bundle) -> None:
+        self.bundle = bundle
+        self.block = 0
+        self.pieces: list[list[str]] = []
+        self.chars = 0
+
+    def add(self, rest: list[str]) -> list[int]:
+        """Add one article's rest; returns where it is: [block, index in it]."""
+        size = sum(len(p) for p in rest)
+        if self.pieces and self.chars + size > REST_BLOCK_CHARS:
+            self.flush()
+        self.pieces.append(rest)
+        self.chars += size
+        return [self.block, len(self.pieces) - 1]
+
+    def flush(self) -> None:
+        if self.pieces:
+            self.bundle.dump(f"x/{self.block}.json", self.pieces)
+            self.block += 1
+            self.pieces, self.chars = [], 0
 
 
 def _record(
     doc: SearchDocument, fields: dict[str, list[str]]
 ) -> tuple[dict[str, object], list[str]]:
-    """What a result shows, with the text's first paragraphs; and the rest."""
+    """What a result shows, with the text's first paragraphs; and the rest (the
+    caller says where it is: ``"more": [block, index]``)."""
     paragraphs = fields["body"] + fields["timeline"]
     size = count = 0
     for paragraph in paragraphs:
@@ -588,8 +648,6 @@ def _record(
         "writers": list(doc.writers),
         "text": paragraphs[:count],
     }
-    if count < len(paragraphs):
-        record["more"] = True
     return record, paragraphs[count:]
 
 
@@ -628,6 +686,7 @@ def build_search_index(edition: Edition, out: Path) -> SearchStats:
     cpu_started = time.process_time()
     documents = search_documents(edition)
     bundle = _Bundle(out)
+    rests = _Rests(bundle)
 
     def texts() -> Iterator[dict[str, list[str]]]:
         # Each article's text is made once and dropped once its record is written
@@ -640,12 +699,13 @@ def build_search_index(edition: Edition, out: Path) -> SearchStats:
             ]
             fields = article_fields(edition.articles[doc.slug], collections)
             record, rest = _record(doc, fields)
-            bundle.dump(f"r/{number}.json", record)
             if rest:
-                bundle.dump(f"x/{number}.json", rest)
+                record["more"] = rests.add(rest)
+            bundle.dump(f"r/{number}.json", record)
             yield fields
 
     postings = count_terms(texts())
+    rests.flush()
     terms, shards, prefixes, vocabulary = write_postings(bundle, postings)
     blocks = max(1, math.ceil(len(documents) / FACET_BLOCK))
     for b in range(blocks):

@@ -242,7 +242,7 @@ export async function init() {
   if (!bundle) bundle = new URL("../../search-index/", import.meta.url);
   if (!meta) {
     const found = await load("meta.json", bundle);
-    if (found.version !== 3) throw new Error("search index: unknown format " + found.version);
+    if (found.version !== 4) throw new Error("search index: unknown format " + found.version);
     data = new URL(found.data, bundle);
     meta = found;
   }
@@ -596,16 +596,18 @@ function holds(texts, highlight) {
   return texts.some((text) => (text.match(WORD) || []).some((word) => highlight.has(term(word))));
 }
 
-// A record holds the article's first paragraphs; the rest of its text
-// (x/<n>.json) is fetched only when the query's words are in none of those nor
-// in its headline, standfirst or writers: then the passage that holds them is
-// further on.
+// A record holds the article's first paragraphs; the rest of its text (item
+// rec.more[1] of the block x/<rec.more[0]>.json, which packs the rests of a few
+// consecutive articles) is fetched only when the query's words are in none of
+// those nor in its headline, standfirst or writers: then the passage that holds
+// them is further on.
 async function record(doc, highlight) {
   const rec = await load("r/" + doc + ".json");
   let text = rec.text;
   const shown = [rec.title, rec.standfirst || ""].concat(rec.writers);
   if (rec.more && highlight.size && !holds(text, highlight) && !holds(shown, highlight)) {
-    text = text.concat(await load("x/" + doc + ".json"));
+    const block = await load("x/" + rec.more[0] + ".json");
+    text = text.concat(block[rec.more[1]]);
   }
   return {
     url: baseUrl + rec.url,
