@@ -124,7 +124,7 @@ def test_every_leftover_name_is_git_ignored() -> None:
         "build/.render.ab12cd34/x",
         "content/articles/.some-slug.md.1234-5.tmp",
         "content/.ingest-manifest.json.99-0.tmp",
-        ".cache/.articles.pickle.7-1.tmp",
+        ".cache/articles/.12.pickle.7-1.tmp",
         LOCK_NAME,
     ]
     result = subprocess.run(

@@ -424,6 +424,9 @@ def _build_locked(
     """``build`` holding the project's lock: first, what a killed build left."""
     sweep(project.docs_dir().parent, (".render.",))
     sweep(project.root / ".cache")
+    sweep(project.root / ".cache" / "articles")
+    # The article cache was one file before it was split (article_cache.BUCKETS).
+    (project.root / ".cache" / "articles.pickle").unlink(missing_ok=True)
     timings = BuildTimings()
     if ingest_sources and (project.content / "sources").is_dir():
         started = time.perf_counter()
@@ -432,7 +435,7 @@ def _build_locked(
         timings.ingest = ingest([project.content / "sources"], project.content)
         timings.time("ingest", started)
     started = time.perf_counter()
-    cache = ArticleCache(project.root / ".cache" / "articles.pickle")
+    cache = ArticleCache(project.root / ".cache" / "articles")
     edition = load_edition(project, cache)
     cache.save()
     timings.time("load and check", started)

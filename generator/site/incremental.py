@@ -72,15 +72,31 @@ def code_digest(mkdocs_yml: Path, overrides: Path, epoch: int) -> str:
 
 def site_listing(site: Path) -> str:
     """A digest of every file's path and size under ``site``: cheap (no file is
-    read) and enough to tell a site/ from another one."""
+    read) and enough to tell a site/ from another one.
+
+    One ``scandir`` per folder and one ``stat`` per file, the relative path made by
+    joining names: ``os.walk`` with ``os.path.relpath`` (two ``abspath`` calls a
+    file) was most of the 5.6 s that the two listings of a one-edit rebuild took
+    at 10,000 articles (90,000 files; cProfile, docs/performance.md)."""
+    entries: list[tuple[str, int]] = []
+    pending = [("", os.fspath(site))]
+    while pending:
+        rel, folder = pending.pop()
+        with os.scandir(folder) as listing:
+            for entry in listing:
+                name = rel + entry.name
+                if entry.is_dir():
+                    if not entry.is_symlink():  # as os.walk: a linked folder is not entered
+                        pending.append((name + "/", entry.path))
+                    continue
+                try:
+                    size = entry.stat().st_size
+                except OSError:  # a dangling link: it cannot be the site that was written
+                    size = -1
+                entries.append((name, size))
     digest = hashlib.sha256()
-    entries = []
-    for folder, _, names in os.walk(site):
-        for name in names:
-            path = os.path.join(folder, name)
-            entries.append((os.path.relpath(path, site), os.stat(path).st_size))
-    for rel, size in sorted(entries):
-        digest.update(f"{rel}\0{size}\n".encode())
+    for rel_path, size in sorted(entries):
+        digest.update(f"{rel_path}\0{size}\n".encode())
     return digest.hexdigest()
 
 
