@@ -113,19 +113,18 @@ def walk(folder: Path, root: Path) -> tuple[list[Path], list[Skipped]]:
                 folders.append(path)
             elif plain_file and trusted:
                 files.append(path)
-            elif entry.is_symlink() and check_entry(path, root) is None and path.is_dir():
-                skipped.append(
-                    Skipped(path, "is a symbolic link to a folder; not followed", refused=False)
-                )
             else:
                 problem = check_entry(path, root)
-                if problem is None:
-                    if plain_dir:
-                        folders.append(path)
-                    else:
-                        files.append(path)
-                else:
+                if problem is None and entry.is_symlink() and path.is_dir():
+                    problem = Skipped(
+                        path, "is a symbolic link to a folder; not followed", refused=False
+                    )
+                if problem is not None:
                     skipped.append(problem)
+                elif plain_dir:
+                    folders.append(path)
+                else:
+                    files.append(path)
         # Depth first, each folder's files before its subfolders', in name order.
         pending.extend(reversed(folders))
     return files, skipped

@@ -51,11 +51,6 @@ class ArticleCache:
             try:
                 with (path / f"{bucket}.pickle").open("rb") as handle:
                     version, items = pickle.load(handle)
-            except FileNotFoundError:
-                # A bucket nobody wrote (no article of it yet) or deleted: its
-                # articles are loaded again and it is written on save.
-                self._dirty.add(bucket)
-                continue
             except (
                 OSError,
                 EOFError,
@@ -65,6 +60,8 @@ class ArticleCache:
                 AttributeError,
                 ImportError,
             ):
+                # Missing or unreadable: its articles are loaded again, and the
+                # bucket is written on save.
                 self._dirty.add(bucket)
                 continue
             if version == CACHE_VERSION and isinstance(items, dict):
