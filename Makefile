@@ -85,6 +85,7 @@ test: $(STAMP) browser java axe
 
 lint: $(STAMP)
 	$(BIN)/ruff check generator devtools tests tools
+	$(BIN)/ruff format --check generator devtools tests tools
 
 # The reader quality gates on site/ (built first when missing): links, HTML,
 # accessibility, page weight. Each names the page and the problem.

@@ -404,8 +404,17 @@ def bench_one(
         def ingest_variants() -> Run:
             aside(work / "variant-content")
             return _run(
-                [py, "-m", "generator", "ingest", str(work / "variants"), "--quiet",
-                 "--content", str(work / "variant-content")], root
+                [
+                    py,
+                    "-m",
+                    "generator",
+                    "ingest",
+                    str(work / "variants"),
+                    "--quiet",
+                    "--content",
+                    str(work / "variant-content"),
+                ],
+                root,
             )
 
         variant_ingest = _repeat(ingest_variants, ingest_variants(), repeats)
@@ -644,8 +653,10 @@ def bench_epub(n: int, seed: int = 1, repeats: int = 3) -> EpubCost:
 
 
 def epub_table(costs: list[tuple[int, EpubCost]]) -> str:
-    head = ("N | pairs | build s | --no-epub s | EPUB adds | build CPU s | EPUB CPU s | CPU share"
-            " | related+redirects CPU s | share")
+    head = (
+        "N | pairs | build s | --no-epub s | EPUB adds | build CPU s | EPUB CPU s | CPU share"
+        " | related+redirects CPU s | share"
+    )
     rows = [head, "-" * len(head)]
     for n, c in costs:
         rows.append(

@@ -44,8 +44,7 @@ class RelatedCost:
     @property
     def total_s(self) -> float:
         return (
-            self.related_index_s + self.related_pages_s + self.related_mkdocs_s
-            + self.addresses_s
+            self.related_index_s + self.related_pages_s + self.related_mkdocs_s + self.addresses_s
         )
 
     def as_dict(self) -> dict[str, Any]:

@@ -20,18 +20,66 @@ import random
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 FIRST = ["Anna", "Tom", "Priya", "Marek", "Helen", "Kwame", "Sofia", "Rhys", "Ines", "Owen"]
-LAST = ["Okafor", "Lindqvist", "Hartley", "Moreau", "Brennan", "Costa", "Walsh", "Tanaka",
-        "Ferreira", "Doyle"]
+LAST = [
+    "Okafor",
+    "Lindqvist",
+    "Hartley",
+    "Moreau",
+    "Brennan",
+    "Costa",
+    "Walsh",
+    "Tanaka",
+    "Ferreira",
+    "Doyle",
+]
 WORDS = (
-    "council", "vote", "budget", "winter", "harbour", "miners", "union", "village", "report",
-    "minister", "crowd", "river", "factory", "school", "bridge", "ballot", "letter", "market",
-    "archive", "tenant", "strike", "tide",
+    "council",
+    "vote",
+    "budget",
+    "winter",
+    "harbour",
+    "miners",
+    "union",
+    "village",
+    "report",
+    "minister",
+    "crowd",
+    "river",
+    "factory",
+    "school",
+    "bridge",
+    "ballot",
+    "letter",
+    "market",
+    "archive",
+    "tenant",
+    "strike",
+    "tide",
 )
-HEADINGS = ["KEY DATES", "TIMELINE", "THE ROAD TO WAR", "A CENTURY OF STRIKES",
-            "Key dates", "How it happened", "The long decline"]
+HEADINGS = [
+    "KEY DATES",
+    "TIMELINE",
+    "THE ROAD TO WAR",
+    "A CENTURY OF STRIKES",
+    "Key dates",
+    "How it happened",
+    "The long decline",
+]
 BULLETS = ["•", "-", "–", "*"]
 AGENCIES = ["Getty Images", "AFP", "Reuters", "PA Images", "Alamy"]
 
@@ -77,8 +125,10 @@ def _week(first: dt.date, rng: random.Random) -> str:
     dash = rng.choice(["-", "–", " - ", " – "])
     if last.month == first.month:
         return f"{first.day}{dash}{last.day} {MONTHS[first.month - 1]} {first.year}"
-    return (f"{first.day} {MONTHS[first.month - 1]} {dash.strip()} "
-            f"{last.day} {MONTHS[last.month - 1]} {last.year}")
+    return (
+        f"{first.day} {MONTHS[first.month - 1]} {dash.strip()} "
+        f"{last.day} {MONTHS[last.month - 1]} {last.year}"
+    )
 
 
 def _two(n: int) -> str:
@@ -105,9 +155,11 @@ def _day_forms(rng: random.Random, d: dt.date, issue: dt.date | None) -> list[st
     ]
     if issue is not None and issue - dt.timedelta(days=36000) < d <= issue:
         # Two-digit years: resolved by the issue's date, never after it.
-        forms += [f"{_two(d.day)}.{_two(d.month)}.{d.year % 100:02d}",
-                  f"{d.day}/{d.month}/{d.year % 100:02d}",
-                  f"{d.day}-{d.month}-{d.year % 100:02d}"]
+        forms += [
+            f"{_two(d.day)}.{_two(d.month)}.{d.year % 100:02d}",
+            f"{d.day}/{d.month}/{d.year % 100:02d}",
+            f"{d.day}-{d.month}-{d.year % 100:02d}",
+        ]
     return forms
 
 
@@ -120,8 +172,9 @@ def _event(rng: random.Random, issue: dt.date | None, latest: dt.date) -> tuple[
     if kind == "day":
         return rng.choice(_day_forms(rng, d, issue)), d.isoformat()
     if kind == "month":
-        written = rng.choice([f"{month} {d.year}", f"{_abbr(rng, d.month)} {d.year}",
-                              f"{d.month}/{d.year}"])
+        written = rng.choice(
+            [f"{month} {d.year}", f"{_abbr(rng, d.month)} {d.year}", f"{d.month}/{d.year}"]
+        )
         return written, f"{d.year}-{_two(d.month)}"
     if kind == "year":
         return str(d.year), str(d.year)
@@ -135,8 +188,11 @@ def _event(rng: random.Random, issue: dt.date | None, latest: dt.date) -> tuple[
         if end > latest.year:
             return str(d.year), str(d.year)
         short = end // 100 == d.year // 100 and rng.random() < 0.5
-        written = f"{d.year}{rng.choice(['-', '–'])}{end % 100:02d}" if short else (
-            f"{d.year}{rng.choice(['-', '–'])}{end}")
+        written = (
+            f"{d.year}{rng.choice(['-', '–'])}{end % 100:02d}"
+            if short
+            else (f"{d.year}{rng.choice(['-', '–'])}{end}")
+        )
         return written, f"{d.year}/{end}"
     if kind == "months":
         if d.month == 12 or (d.year == latest.year and d.month + 1 > latest.month):
@@ -175,24 +231,39 @@ def variant(rng: random.Random) -> tuple[str, Truth]:
     provenance: str | None = None
     if rng.random() < 0.8:
         issue = dt.date(1990, 1, 1) + dt.timedelta(days=rng.randint(0, 12000))
-        issue_title = rng.choice([
-            "After the Terror", "Trump's permanent revolution", "Britain: the reckoning",
-            "Austerity, and after", "The great property swindle",
-        ])
-        lead = rng.choice([
-            "This article first appeared in the", "This article appears in the",
-            "This article was first published in the", "First published in the",
-            "This article appeared in the",
-        ])
+        issue_title = rng.choice(
+            [
+                "After the Terror",
+                "Trump's permanent revolution",
+                "Britain: the reckoning",
+                "Austerity, and after",
+                "The great property swindle",
+            ]
+        )
+        lead = rng.choice(
+            [
+                "This article first appeared in the",
+                "This article appears in the",
+                "This article was first published in the",
+                "First published in the",
+                "This article appeared in the",
+            ]
+        )
         month = MONTHS[issue.month - 1]
-        date = rng.choice([
-            f"{_two(issue.day)} {month} {issue.year}", f"{issue.day} {month} {issue.year}",
-            f"{issue.day} {_abbr(rng, issue.month)} {issue.year}",
-            f"{month} {issue.day}, {issue.year}",
-            *([f"{_two(issue.day)}.{_two(issue.month)}.{issue.year}", issue.isoformat()]
-              if rng.random() < 0.1 else []),
-            *([_week(issue, rng)] if rng.random() < 0.1 else []),
-        ])
+        date = rng.choice(
+            [
+                f"{_two(issue.day)} {month} {issue.year}",
+                f"{issue.day} {month} {issue.year}",
+                f"{issue.day} {_abbr(rng, issue.month)} {issue.year}",
+                f"{month} {issue.day}, {issue.year}",
+                *(
+                    [f"{_two(issue.day)}.{_two(issue.month)}.{issue.year}", issue.isoformat()]
+                    if rng.random() < 0.1
+                    else []
+                ),
+                *([_week(issue, rng)] if rng.random() < 0.1 else []),
+            ]
+        )
         sep = rng.choice([", ", ": ", " – ", " - "])
         stop = rng.choice(["", "."])
         provenance = f"{lead} {date} issue of the New Statesman{sep}{issue_title}{stop}"
@@ -204,8 +275,14 @@ def variant(rng: random.Random) -> tuple[str, Truth]:
         count = rng.choice([1, 1, 1, 2, 3])
         while len(set(authors)) != count:
             authors = [_name(rng) for _ in range(count)]
-        role = rng.choice(["a writer on labour history", "the paper's Europe editor",
-                           "a former miner", "an economist"])
+        role = rng.choice(
+            [
+                "a writer on labour history",
+                "the paper's Europe editor",
+                "a former miner",
+                "an economist",
+            ]
+        )
         if count == 1:
             verb = rng.choice(["is", "was"])
             bio = f"{authors[0]} {verb} {role}."
@@ -221,8 +298,11 @@ def variant(rng: random.Random) -> tuple[str, Truth]:
     t_credit: str | None = None
     timeline_lines: list[str] = []
     if rng.random() < 0.6:
-        heading = rng.choice(HEADINGS) if rng.random() < 0.8 else (
-            f"THE ROAD TO {rng.choice(WORDS).upper()}")
+        heading = (
+            rng.choice(HEADINGS)
+            if rng.random() < 0.8
+            else (f"THE ROAD TO {rng.choice(WORDS).upper()}")
+        )
         colon = rng.random() < 0.15 and (heading.isupper() or len(heading.split()) <= 3)
         latest = issue or dt.date(2020, 1, 1)
         sign = rng.choice(BULLETS)
@@ -262,9 +342,11 @@ def variant(rng: random.Random) -> tuple[str, Truth]:
         elif credit_form == "after-block":
             timeline_lines += ["", rng.choice([label + " ", ""]) + t_name]
         t_credit = None if credit_form == "none" else t_name
-        forms.append(f"timeline: {sign} / credit {credit_form}{' / apart' if apart else ''}"
-                     f"{' / heading joined' if joined else ''}"
-                     f"{' / heading colon' if colon else ''}")
+        forms.append(
+            f"timeline: {sign} / credit {credit_form}{' / apart' if apart else ''}"
+            f"{' / heading joined' if joined else ''}"
+            f"{' / heading colon' if colon else ''}"
+        )
     # The picture.
     caption: str | None = None
     credit: str | None = None
@@ -310,23 +392,39 @@ def variant(rng: random.Random) -> tuple[str, Truth]:
         if caption is None and credit is None:
             caption, credit = mid_caption or None, mid_credit
         else:
-            credits.append(mid_picture[-1] if not mid_caption or form == "caption"
-                           else f"{mid_caption}. {mid_picture[-1]}")
+            credits.append(
+                mid_picture[-1]
+                if not mid_caption or form == "caption"
+                else f"{mid_caption}. {mid_picture[-1]}"
+            )
         forms.append(f"picture in the body: {form}")
     # Near misses that stay body text, word for word.
     near: list[list[str]] = []
     if rng.random() < 0.15:
-        near.append([f"Mr {rng.choice(LAST)} is the chief engineer at the {rng.choice(WORDS)} "
-                     "works, and has been for twenty years."])
+        near.append(
+            [
+                f"Mr {rng.choice(LAST)} is the chief engineer at the {rng.choice(WORDS)} "
+                "works, and has been for twenty years."
+            ]
+        )
     if rng.random() < 0.1:
         near.append([f"He showed me the photo: a faded print of the {rng.choice(WORDS)}."])
     if rng.random() < 0.1:
         # Dated bullets with no heading over them: the article's own list.
-        near.append([f"{rng.choice(BULLETS)} {rng.randint(1850, 1999)} The "
-                     f"{rng.choice(WORDS)} {rng.choice(WORDS)}." for _ in range(rng.randint(2, 3))])
+        near.append(
+            [
+                f"{rng.choice(BULLETS)} {rng.randint(1850, 1999)} The "
+                f"{rng.choice(WORDS)} {rng.choice(WORDS)}."
+                for _ in range(rng.randint(2, 3))
+            ]
+        )
     if rng.random() < 0.1:
-        near.append([f"{rng.choice(BULLETS)} The {rng.choice(WORDS)} {rng.choice(WORDS)}."
-                     for _ in range(2)])
+        near.append(
+            [
+                f"{rng.choice(BULLETS)} The {rng.choice(WORDS)} {rng.choice(WORDS)}."
+                for _ in range(2)
+            ]
+        )
     # Assemble.
     lines: list[str] = []
     if image_lines:
@@ -360,8 +458,10 @@ def variant(rng: random.Random) -> tuple[str, Truth]:
         tail.append(("timeline", timeline_lines))
     rng.shuffle(tail)
     if provenance:
-        tail.insert(rng.randint(0, len(tail)) if rng.random() < 0.4 else len(tail),
-                    ("provenance", [provenance]))
+        tail.insert(
+            rng.randint(0, len(tail)) if rng.random() < 0.4 else len(tail),
+            ("provenance", [provenance]),
+        )
     forms.append("tail: " + " ".join(kind for kind, _ in tail))
     for k, (kind, block) in enumerate(tail):
         lines += block

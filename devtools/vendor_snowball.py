@@ -32,7 +32,8 @@ PACKAGE = "snowball-stemmer.jsx"
 VERSION = "0.2.3"
 # `npm view snowball-stemmer.jsx@0.2.3 dist.integrity`
 INTEGRITY = (
-    "sha512-9XxyGgB1eLtU1hses7ggusDhj5gjJ/QzhlBLDFta2Brp4K4/EiEolvDX1GVYWOGy11nYpwFDehkaJOlhWf2zQw=="
+    "sha512-9XxyGgB1eLtU1hses7ggusDhj5gjJ/QzhlBLDFta2Brp4K4/"
+    "EiEolvDX1GVYWOGy11nYpwFDehkaJOlhWf2zQw=="
 )
 SOURCE = "package/dest/english-stemmer.common.min.js"
 LICENCE = "package/LICENSE.md"

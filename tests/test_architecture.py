@@ -162,3 +162,21 @@ def test_a_non_editable_install_runs_the_cli_and_a_quality_gate(
     )
     assert gate.returncode == 0, gate.stdout + gate.stderr
     assert "== links: ok" in gate.stdout
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["check"], ["format", "--check"]],
+    ids=["ruff-check", "ruff-format"],
+)
+def test_the_code_is_ruff_clean(command: list[str]) -> None:
+    """The style guide's "ruff clean" as a test, so `make test` keeps it: both
+    the linter and the formatter, over everything `make lint` covers."""
+    ruff = Path(sys.executable).with_name("ruff")
+    run = subprocess.run(
+        [str(ruff), *command, "generator", "devtools", "tests", "tools"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr

@@ -17,8 +17,19 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_bench_runs_end_to_end_and_writes_its_table(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "bench", "40", "--repeats", "1", "--settle", "0",
-         "--out", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "bench",
+            "40",
+            "--repeats",
+            "1",
+            "--settle",
+            "0",
+            "--out",
+            str(out),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -30,17 +41,34 @@ def test_bench_runs_end_to_end_and_writes_its_table(tmp_path: Path) -> None:
     assert row["n"] == 40
     assert row["articles"] == 40
     assert row["pages"] > row["articles"]
-    for key in ("ingest_s", "ingest_cpu_s", "build_s", "rebuild_one_edit_s", "plain_mkdocs_s",
-                "peak_mb", "build_no_search_s", "search_query_kb", "pagefind_index_s",
-                "pagefind_query_kb", "variant_ingest_articles_per_s"):
+    for key in (
+        "ingest_s",
+        "ingest_cpu_s",
+        "build_s",
+        "rebuild_one_edit_s",
+        "plain_mkdocs_s",
+        "peak_mb",
+        "build_no_search_s",
+        "search_query_kb",
+        "pagefind_index_s",
+        "pagefind_query_kb",
+        "variant_ingest_articles_per_s",
+    ):
         assert row[key] > 0, key
     # Issue 17's columns: incremental rebuilds and shards give a full build's bytes.
     assert row["rebuild_one_identical"] is True
     assert row["rebuild_fifty_identical"] is True
     assert row["shards_identical"] is True
     assert len(row["shard_s"]) == row["shards"] == 4
-    for key in ("tree_pss_mb", "rebuild_fifty_edits_s", "merge_s", "shard_pss_mb",
-                "first_visit_kb", "hugo_s", "over_hugo"):
+    for key in (
+        "tree_pss_mb",
+        "rebuild_fifty_edits_s",
+        "merge_s",
+        "shard_pss_mb",
+        "first_visit_kb",
+        "hugo_s",
+        "over_hugo",
+    ):
         assert row[key] > 0, key
     # Issue 18: the search index's CPU, and its share of the same build's CPU.
     assert row["search_cpu_s"] > 0
@@ -67,8 +95,20 @@ def test_bench_runs_end_to_end_and_writes_its_table(tmp_path: Path) -> None:
 def test_bench_epub_only_reports_what_the_books_add(tmp_path: Path) -> None:
     out = tmp_path / "epub.json"
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "bench", "30", "--parts-only", "--repeats", "1",
-         "--settle", "0", "--out", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "bench",
+            "30",
+            "--parts-only",
+            "--repeats",
+            "1",
+            "--settle",
+            "0",
+            "--out",
+            str(out),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -89,9 +89,7 @@ def watson_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = copy_project(tmp_path_factory.mktemp("watson"))
     content = project.content
     _add_article(content, "a-letter-from-mumbai", "A letter from Mumbai", [], "2008-12-08")
-    _add_article(
-        content, "lashkar-in-leeds", "Lashkar in Leeds", ["Richard Watson"], "2008-12-08"
-    )
+    _add_article(content, "lashkar-in-leeds", "Lashkar in Leeds", ["Richard Watson"], "2008-12-08")
     _add_article(
         content, "the-jihad-at-home", "The jihad at home", ["Richard Watson"], "2009-06-01"
     )
@@ -353,9 +351,7 @@ def test_a_ledger_line_redirects_a_writers_page(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
     ledger = project.content / "addresses.txt"
     old = "/authors/jim-macintyre/"
-    ledger.write_text(
-        ledger.read_text("utf-8") + f"{old} /authors/james-macintyre/\n", "utf-8"
-    )
+    ledger.write_text(ledger.read_text("utf-8") + f"{old} /authors/james-macintyre/\n", "utf-8")
     result = check_all(project.content)
     assert result.ok, [str(p) for p in result.problems]
     assert redirects_file(list(result.redirects), set(result.pages)) == (

@@ -72,10 +72,10 @@ class Example:
     body: str
 
 
-
 def _problems(output: str) -> list[str]:
     """check's lines, less the editors' to-dos (standfirsts the sources cut off)."""
     return [line for line in output.splitlines() if ": to-do:" not in line]
+
 
 def guide_examples() -> dict[str, Example]:
     text = GUIDE.read_text("utf-8")

@@ -344,8 +344,8 @@ def test_check_reports_a_topic_outside_the_list(content: Path) -> None:
     article.write_text(text, "utf-8")
     lowered = line_of(article, "- women's rights")
     assert problems(content) == [
-        f"{article}:{lowered}: topics.1: \"women's rights\" is not in "
-        "topics.yml; write it as \"Women's rights\"",
+        f'{article}:{lowered}: topics.1: "women\'s rights" is not in '
+        'topics.yml; write it as "Women\'s rights"',
         f"{article}:{line_of(article, 'Housing')}: topics.2: 'Housing' is not in topics.yml; "
         "use a topic from the list, or add this one to the list first",
     ]
@@ -503,7 +503,8 @@ def test_search_page_lets_a_reader_narrow_results_to_a_topic(page, site_url: str
         arg=[ui.element_handle(), len(expected)],
         timeout=5_000,
     )
-    hrefs = {h.rstrip("/").rsplit("/", 1)[-1] for h in results.evaluate_all(
-        "links => links.map(a => a.getAttribute('href'))"
-    )}
+    hrefs = {
+        h.rstrip("/").rsplit("/", 1)[-1]
+        for h in results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    }
     assert sorted(hrefs) == expected

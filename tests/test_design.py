@@ -35,9 +35,7 @@ PARIAH = "articles/becoming-a-pariah-state/"
 
 
 def _open(browser: Any, url: str, width: int, height: int, scheme: str = "light") -> Any:
-    context = browser.new_context(
-        viewport={"width": width, "height": height}, color_scheme=scheme
-    )
+    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
     page = context.new_page()
     page.goto(url, wait_until="load")
     page.evaluate("document.fonts.ready")

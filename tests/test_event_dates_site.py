@@ -31,8 +31,7 @@ def test_a_decade_and_spans_render_as_valid_time_elements(tmp_path: Path) -> Non
     path.write_text(text, "utf-8")
     build(project, ingest_sources=False, search=False)
     site = project.root / "site"
-    article = BeautifulSoup((site / "articles" / ARTICLE / "index.html").read_text("utf-8"),
-                            "lxml")
+    article = BeautifulSoup((site / "articles" / ARTICLE / "index.html").read_text("utf-8"), "lxml")
     events = article.select(".ns-timeline__event")
     labels = [" ".join(e.select_one(".ns-timeline__date").get_text().split()) for e in events]
     # Sorted by their start: the span 1914-1918 first, then the 1990s, then 2003.

@@ -107,8 +107,9 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int, int]]:
     }
 
 
-def copy_seeds(seed_dir: Path, dest: Path, transform: Callable[[bytes], bytes] | None = None,
-               suffix: str = "") -> list[Path]:
+def copy_seeds(
+    seed_dir: Path, dest: Path, transform: Callable[[bytes], bytes] | None = None, suffix: str = ""
+) -> list[Path]:
     dest.mkdir(parents=True, exist_ok=True)
     out = []
     for seed in sorted(seed_dir.iterdir()):
@@ -128,7 +129,9 @@ def test_a_file_holding_several_page_dumps_gives_each_article(
     seeds = sorted(seed_dir.iterdir())
     bundle = tmp_path / "bundle.txt"
     bundle.write_text(
-        first_dump(seeds[0]) + first_dump(seeds[1]) + first_dump(seeds[3])
+        first_dump(seeds[0])
+        + first_dump(seeds[1])
+        + first_dump(seeds[3])
         + seeds[4].read_text("utf-8"),
         "utf-8",
     )
@@ -242,8 +245,10 @@ def test_the_same_file_under_two_names_is_one_article_with_two_sources(
     shutil.copy(seed_dir / FACADE_FILE, sources / "copy-of-the-facade.txt")
     ingest([sources], tmp_path / "content")
     facade = articles_in(tmp_path / "content")["the-facade-cracks"]
-    assert [s["file"] for s in facade.meta["sources"]] == ["003_8e02ce8e775e0d7f.txt",
-                                                          "copy-of-the-facade.txt"]
+    assert [s["file"] for s in facade.meta["sources"]] == [
+        "003_8e02ce8e775e0d7f.txt",
+        "copy-of-the-facade.txt",
+    ]
     assert facade.meta["sources"][0]["sha256"] == facade.meta["sources"][1]["sha256"]
 
 
@@ -291,8 +296,7 @@ def test_windows_1252_curly_quotes_dashes_and_euro_decode(tmp_path: Path) -> Non
 def test_seeds_in_another_encoding_give_the_same_articles(
     tmp_path: Path, seed_dir: Path, ingested_seeds: IngestedSeeds, encoding: str
 ) -> None:
-    copy_seeds(seed_dir, tmp_path / "sources",
-               lambda data: data.decode("utf-8").encode(encoding))
+    copy_seeds(seed_dir, tmp_path / "sources", lambda data: data.decode("utf-8").encode(encoding))
     ingest([tmp_path / "sources"], tmp_path / "content")
     written = articles_in(tmp_path / "content")
     assert {a.meta["title"] for a in written.values()} == set(ingested_seeds.by_title)
@@ -375,8 +379,9 @@ def test_an_edited_article_is_kept_and_force_overwrites_it(
     assert facade.read_bytes() == edited
     assert f"kept {facade}" in again.err
     assert "1 kept because edited" in again.err
-    statuses = {a["slug"]: a["status"] for a in json.loads((tmp_path / "r.json").read_text())[
-        "articles"]}
+    statuses = {
+        a["slug"]: a["status"] for a in json.loads((tmp_path / "r.json").read_text())["articles"]
+    }
     assert statuses["the-facade-cracks"] == "kept"
     assert len(list((content / "articles").iterdir())) == 6
 
@@ -517,8 +522,11 @@ def test_same_title_slugs_are_stable_when_another_is_added_later(tmp_path: Path)
     # An earlier issue and another web-only piece arrive; they are ingested alone and
     # then again with everything: nothing already published is renamed or rewritten.
     later = ingest_letters(tmp_path, content, {"c.txt": "c", "x.txt": "web2"})
-    everything = ingest_letters(tmp_path, content, {"a.txt": "a", "b.txt": "b", "w.txt": "web1",
-                                                   "c.txt": "c", "x.txt": "web2"})
+    everything = ingest_letters(
+        tmp_path,
+        content,
+        {"a.txt": "a", "b.txt": "b", "w.txt": "web1", "c.txt": "c", "x.txt": "web2"},
+    )
     assert later == everything
     assert {k: everything[k] for k in first} == first
     assert len(set(everything.values())) == 5
@@ -644,7 +652,9 @@ def test_a_crash_while_replacing_leaves_the_old_file_whole(
 
 
 def test_a_crash_mid_write_leaves_no_half_written_article(
-    tmp_path: Path, seed_dir: Path, run_ingest: Callable[..., Run],
+    tmp_path: Path,
+    seed_dir: Path,
+    run_ingest: Callable[..., Run],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     content = tmp_path / "content"
@@ -728,8 +738,14 @@ def test_summary_counts_every_outcome(
     (sources / "empty.txt").write_bytes(b"")
     run = run_ingest(sources, "--content", tmp_path / "content")
     summary = run.err
-    for phrase in ("6 written", "0 unchanged", "0 kept because edited", "4 duplicate(s) merged",
-                   "1 file(s) rejected", "7 warning(s)"):
+    for phrase in (
+        "6 written",
+        "0 unchanged",
+        "0 kept because edited",
+        "4 duplicate(s) merged",
+        "1 file(s) rejected",
+        "7 warning(s)",
+    ):
         assert phrase in summary, phrase
     assert "warning x4: the standfirst was cut off by the scraper" in summary
     assert len(summary.splitlines()) <= 24  # one screen
@@ -766,8 +782,11 @@ paragraphs = (
 
 @st.composite
 def page_dumps(draw: st.DrawFn) -> tuple[str, list[str]]:
-    title = draw(st.lists(st.text(string.ascii_letters, min_size=1, max_size=10), min_size=1,
-                          max_size=8).map(" ".join))
+    title = draw(
+        st.lists(
+            st.text(string.ascii_letters, min_size=1, max_size=10), min_size=1, max_size=8
+        ).map(" ".join)
+    )
     standfirst = draw(st.lists(words, min_size=1, max_size=30).map(" ".join))
     body = draw(st.lists(paragraphs, min_size=1, max_size=12))
     marker = draw(st.booleans())
@@ -804,7 +823,11 @@ def test_no_body_paragraph_is_dropped_or_reordered(
     # Every paragraph's words, in order. Only closing paragraphs that read as a bio,
     # a note or a credit may move, and then into their front matter fields.
     assert rendered == expected[: len(rendered)], (raw, article.text)
-    tail = [article.meta["author_bio"], *article.meta["notes"], *article.meta["credits"],
-            *(c["text"] for c in article.meta["corrections"])]
+    tail = [
+        article.meta["author_bio"],
+        *article.meta["notes"],
+        *article.meta["credits"],
+        *(c["text"] for c in article.meta["corrections"]),
+    ]
     moved = _typography_folded(" ".join(t for t in tail if t)).split()
     assert sorted(expected[len(rendered) :]) == sorted(moved), (raw, article.text)

@@ -17,14 +17,25 @@ from generator.content.schema import Image
 from generator.ingest.cues import Provenance, read_date, read_provenance
 from generator.ingest.scrape import ParsedArticle, read_scrape
 
-PARA = ("The council met again on Thursday night, and the argument about the harbour went "
-        "on well past midnight while the rain came down over the town.")
+PARA = (
+    "The council met again on Thursday night, and the argument about the harbour went "
+    "on well past midnight while the rain came down over the town."
+)
 ISSUE = dt.date(2008, 12, 8)
 
 
 def scrape(*parts: str) -> str:
-    return "\n\n".join(("Show Hide image", "A headline for the test", "A complete standfirst.",
-                        PARA, PARA, PARA, *parts))
+    return "\n\n".join(
+        (
+            "Show Hide image",
+            "A headline for the test",
+            "A complete standfirst.",
+            PARA,
+            PARA,
+            PARA,
+            *parts,
+        )
+    )
 
 
 def parse(text: str) -> tuple[ParsedArticle, tuple[str, ...]]:
@@ -41,15 +52,27 @@ def body_text(article: ParsedArticle) -> str:
 @pytest.mark.parametrize(
     ("written", "stored"),
     [
-        ("14.03.1879", "1879-03-14"), ("14/3/79", "1979-03-14"), ("1879-03-14", "1879-03-14"),
-        ("14-03-1879", "1879-03-14"), ("13.05.08", "2008-05-13"),
+        ("14.03.1879", "1879-03-14"),
+        ("14/3/79", "1979-03-14"),
+        ("1879-03-14", "1879-03-14"),
+        ("14-03-1879", "1879-03-14"),
+        ("13.05.08", "2008-05-13"),
         # Two-digit years never fall after the issue's own date.
-        ("14.12.08", "1908-12-14"), ("14 March 1879", "1879-03-14"),
-        ("15 Feb 2003", "2003-02-15"), ("March 14, 1879", "1879-03-14"),
-        ("3rd Sept 1939", "1939-09-03"), ("June 2017", "2017-06"), ("Sept 2001", "2001-09"),
-        ("3/2008", "2008-03"), ("1872", "1872"), ("1990s", "199X"), ("1914-18", "1914/1918"),
-        ("1914–1918", "1914/1918"), ("1998-02", "1998/2002"),
-        ("March–May 2003", "2003-03/2003-05"), ("March 2003–May 2004", "2003-03/2004-05"),
+        ("14.12.08", "1908-12-14"),
+        ("14 March 1879", "1879-03-14"),
+        ("15 Feb 2003", "2003-02-15"),
+        ("March 14, 1879", "1879-03-14"),
+        ("3rd Sept 1939", "1939-09-03"),
+        ("June 2017", "2017-06"),
+        ("Sept 2001", "2001-09"),
+        ("3/2008", "2008-03"),
+        ("1872", "1872"),
+        ("1990s", "199X"),
+        ("1914-18", "1914/1918"),
+        ("1914–1918", "1914/1918"),
+        ("1998-02", "1998/2002"),
+        ("March–May 2003", "2003-03/2003-05"),
+        ("March 2003–May 2004", "2003-03/2004-05"),
         ("14–18 March 2003", "2003-03-14/2003-03-18"),
         ("14 March–2 April 2003", "2003-03-14/2003-04-02"),
     ],
@@ -128,16 +151,20 @@ def test_a_week_that_is_no_week_is_reported() -> None:
 
 
 def test_a_cover_title_may_hold_a_colon_or_a_comma() -> None:
-    read = read_provenance("This article appears in the 8 Dec 2008 issue of the New Statesman, "
-                           "Britain: after the fall, and after")
+    read = read_provenance(
+        "This article appears in the 8 Dec 2008 issue of the New Statesman, "
+        "Britain: after the fall, and after"
+    )
     assert getattr(read, "title", None) == "Britain: after the fall, and after"
 
 
 def test_a_bio_after_the_provenance_line_is_the_byline() -> None:
-    article, unread = parse(scrape(
-        "This article appears in the 8 Dec 2008 issue of the New Statesman, Cover",
-        "Anna Okafor and Tom Walsh are writers on labour history.",
-    ))
+    article, unread = parse(
+        scrape(
+            "This article appears in the 8 Dec 2008 issue of the New Statesman, Cover",
+            "Anna Okafor and Tom Walsh are writers on labour history.",
+        )
+    )
     assert article.authors == ("Anna Okafor", "Tom Walsh") and article.issue and not unread
 
 
@@ -147,17 +174,28 @@ def test_three_writers_with_commas() -> None:
 
 
 @pytest.mark.parametrize("sign", ["•", "-", "–", "*"])
-@pytest.mark.parametrize("credit", ["• Nick Stokeld", "Research by Nick Stokeld",
-                                    "Compiled by Nick Stokeld", "\nNick Stokeld"])
+@pytest.mark.parametrize(
+    "credit",
+    ["• Nick Stokeld", "Research by Nick Stokeld", "Compiled by Nick Stokeld", "\nNick Stokeld"],
+)
 def test_timeline_blocks_with_each_bullet_and_credit(sign: str, credit: str) -> None:
     credit = credit.replace("•", sign)
-    bullets = "\n".join([f"  {sign} 14 March 1879 Born.", f"  {sign} 1914-18: War.",
-                         f"  {sign} June 2017 – Elected.", credit])
+    bullets = "\n".join(
+        [
+            f"  {sign} 14 March 1879 Born.",
+            f"  {sign} 1914-18: War.",
+            f"  {sign} June 2017 – Elected.",
+            credit,
+        ]
+    )
     article, unread = parse(scrape("THE ROAD TO WAR", bullets))
     (timeline,) = article.timelines
     assert timeline.title == "The road to war" and timeline.credit == "Nick Stokeld"
     assert [(e.date, e.text) for e in timeline.events] == [
-        ("1879-03-14", "Born."), ("1914/1918", "War."), ("2017-06", "Elected.")]
+        ("1879-03-14", "Born."),
+        ("1914/1918", "War."),
+        ("2017-06", "Elected."),
+    ]
     assert not unread and "Stokeld" not in body_text(article)
 
 
@@ -165,21 +203,41 @@ def test_timeline_blocks_with_each_bullet_and_credit(sign: str, credit: str) -> 
     ("image_lines", "caption", "credit"),
     [
         (["Oli Scarff/Getty Images", "Show Hide image"], None, "Oli Scarff/Getty Images"),
-        (["RAY TANGT/ANADOLU AGENCY/GETTY IMAGES", ""], None,
-         "RAY TANGT/ANADOLU AGENCY/GETTY IMAGES"),
-        (["A crowd at the gate. Photograph: Jane Doe/Reuters", "Show Hide image"],
-         "A crowd at the gate", "Jane Doe/Reuters"),
-        (["A crowd at the gate", "Illustration: Dan Murrell", "Show Hide image"],
-         "A crowd at the gate", "Dan Murrell"),
+        (
+            ["RAY TANGT/ANADOLU AGENCY/GETTY IMAGES", ""],
+            None,
+            "RAY TANGT/ANADOLU AGENCY/GETTY IMAGES",
+        ),
+        (
+            ["A crowd at the gate. Photograph: Jane Doe/Reuters", "Show Hide image"],
+            "A crowd at the gate",
+            "Jane Doe/Reuters",
+        ),
+        (
+            ["A crowd at the gate", "Illustration: Dan Murrell", "Show Hide image"],
+            "A crowd at the gate",
+            "Dan Murrell",
+        ),
         (["A crowd at the gate. Picture: Jane Doe"], "A crowd at the gate", "Jane Doe"),
     ],
 )
 def test_picture_credits_with_and_without_the_marker(
     image_lines: list[str], caption: str | None, credit: str
 ) -> None:
-    text = "\n".join(image_lines) + "\n" + "\n\n".join(
-        ["A headline for the test", "A complete standfirst.", PARA, PARA, PARA,
-         "This article appears in the 8 Dec 2008 issue of the New Statesman, Cover"])
+    text = (
+        "\n".join(image_lines)
+        + "\n"
+        + "\n\n".join(
+            [
+                "A headline for the test",
+                "A complete standfirst.",
+                PARA,
+                PARA,
+                PARA,
+                "This article appears in the 8 Dec 2008 issue of the New Statesman, Cover",
+            ]
+        )
+    )
     article, unread = parse(text)
     assert article.image is not None
     assert (article.image.caption, article.image.credit) == (caption, credit)
@@ -190,8 +248,10 @@ def test_picture_credits_with_and_without_the_marker(
 
 
 def test_a_paragraph_that_mentions_the_new_statesman_is_body_text() -> None:
-    mention = ("She wrote for the New Statesman for twenty years, and the magazine printed her "
-               "last letter in the spring.")
+    mention = (
+        "She wrote for the New Statesman for twenty years, and the magazine printed her "
+        "last letter in the spring."
+    )
     article, unread = parse(scrape(mention))
     assert mention in body_text(article) and article.issue is None and not unread
 
@@ -217,8 +277,9 @@ def test_an_unreadable_timeline_is_reported_at_its_line_and_kept() -> None:
     bullets = "• 31.02.2008 Nothing happened.\n• 14.03.2008 Something did."
     article, unread = parse(scrape("KEY DATES", bullets))
     assert not article.timelines and "31.02.2008 Nothing happened." in body_text(article)
-    assert unread == ("15: looks like a timeline: '31.02.2008' is not a day of the calendar "
-                      "(day.month.year)",)
+    assert unread == (
+        "15: looks like a timeline: '31.02.2008' is not a day of the calendar (day.month.year)",
+    )
 
 
 def test_an_unreadable_provenance_line_is_reported_and_kept() -> None:
@@ -229,8 +290,13 @@ def test_an_unreadable_provenance_line_is_reported_and_kept() -> None:
 
 
 def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd,
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_ingest_counts_unread_cues_apart_and_survey_and_check_report_them(
@@ -239,10 +305,13 @@ def test_ingest_counts_unread_cues_apart_and_survey_and_check_report_them(
     root = Path(__file__).resolve().parents[1]
     sources = tmp_path / "sources"
     sources.mkdir()
-    (sources / "near.txt").write_text(scrape("KEY DATES", "• 31.02.2008 A.\n• 1.3.2008 B.",
-                                             "Mr Pryce is the chief engineer."), "utf-8")
-    (sources / "good.txt").write_text(scrape(
-        "This article appears in the 8 Dec 2008 issue of the New Statesman, Cover"), "utf-8")
+    (sources / "near.txt").write_text(
+        scrape("KEY DATES", "• 31.02.2008 A.\n• 1.3.2008 B.", "Mr Pryce is the chief engineer."),
+        "utf-8",
+    )
+    (sources / "good.txt").write_text(
+        scrape("This article appears in the 8 Dec 2008 issue of the New Statesman, Cover"), "utf-8"
+    )
     survey = _run("survey", str(sources), cwd=root)
     assert survey.returncode == 0, survey.stderr
     out = survey.stdout
@@ -251,8 +320,15 @@ def test_ingest_counts_unread_cues_apart_and_survey_and_check_report_them(
     assert "appears in · d Mon yyyy" in out and f"e.g. {sources / 'good.txt'}:13" in out
     assert not (tmp_path / "content").exists()
     content = tmp_path / "content"
-    ingest = _run("ingest", str(sources), "--content", str(content),
-                  "--report", str(tmp_path / "r.json"), cwd=root)
+    ingest = _run(
+        "ingest",
+        str(sources),
+        "--content",
+        str(content),
+        "--report",
+        str(tmp_path / "r.json"),
+        cwd=root,
+    )
     assert ingest.returncode == 0, ingest.stderr
     report = json.loads((tmp_path / "r.json").read_text("utf-8"))
     assert report["summary"]["unread_cues"] == 2
@@ -304,8 +380,16 @@ TIMELINE = ("KEY DATES", "• 14.05.08 One.\n• 1990s Two.\n• Research by Nic
         (PROVENANCE + "\n" + BIO, *TIMELINE),
         (PROVENANCE, TIMELINE[0] + "\n" + TIMELINE[1]),
     ],
-    ids=["prov-tl", "bio-prov-tl", "prov-bio-tl", "prov-tl-bio", "bio-tl-prov", "tl-prov-bio",
-         "prov+bio-tl", "prov-heading+bullets"],
+    ids=[
+        "prov-tl",
+        "bio-prov-tl",
+        "prov-bio-tl",
+        "prov-tl-bio",
+        "bio-tl-prov",
+        "tl-prov-bio",
+        "prov+bio-tl",
+        "prov-heading+bullets",
+    ],
 )
 def test_a_timeline_and_a_bio_before_or_after_the_provenance_line(tail: tuple[str, ...]) -> None:
     """The closing cues in any order: a timeline after the provenance line (or after
@@ -313,24 +397,27 @@ def test_a_timeline_and_a_bio_before_or_after_the_provenance_line(tail: tuple[st
     issue's date; nothing is left over as a dump of its own."""
     result = read_scrape("fixture.txt", scrape(*tail).encode("utf-8"))
     (article,) = result.articles
-    assert isinstance(article, ParsedArticle) and not result.unread and not [
-        w for w in result.warnings if "skipped" in w]
+    assert (
+        isinstance(article, ParsedArticle)
+        and not result.unread
+        and not [w for w in result.warnings if "skipped" in w]
+    )
     assert article.issue is not None and article.issue.date == ISSUE
     has_bio = any(BIO in part for part in tail)
     assert article.authors == (("Anna Okafor",) if has_bio else ())
     assert article.author_bio == (BIO if has_bio else None)
     (timeline,) = article.timelines
     assert (timeline.title, timeline.credit) == ("Key dates", "Nick Stokeld")
-    assert [(e.date, e.text) for e in timeline.events] == [("2008-05-14", "One."),
-                                                           ("199X", "Two.")]
+    assert [(e.date, e.text) for e in timeline.events] == [("2008-05-14", "One."), ("199X", "Two.")]
     assert body_text(article) == "\n".join([PARA] * 3)
 
 
 def test_a_list_after_the_provenance_line_that_is_no_timeline_is_not_taken_in() -> None:
     # Undated bullets after the provenance line are no cue of this article: they
     # stay outside it (reported as lines that form no article), never silently read.
-    result = read_scrape("fixture.txt", scrape(PROVENANCE, "Things", "• One.\n• Two.")
-                         .encode("utf-8"))
+    result = read_scrape(
+        "fixture.txt", scrape(PROVENANCE, "Things", "• One.\n• Two.").encode("utf-8")
+    )
     (article,) = result.articles
     assert isinstance(article, ParsedArticle) and article.issue is not None
     assert not article.timelines and any("skipped 3 line(s)" in w for w in result.warnings)
@@ -339,12 +426,21 @@ def test_a_list_after_the_provenance_line_that_is_no_timeline_is_not_taken_in() 
 @pytest.mark.parametrize(
     ("picture", "caption", "credit"),
     [
-        ("A crowd outside the town hall. Photo: Jane Doe/Getty Images",
-         "A crowd outside the town hall", "Jane Doe/Getty Images"),
-        ("The pithead in 1984 – Photograph: Tom Walsh for the New Statesman",
-         "The pithead in 1984", "Tom Walsh for the New Statesman"),
-        ("The harbour at dawn\nPicture: Jane Doe/Reuters", "The harbour at dawn",
-         "Jane Doe/Reuters"),
+        (
+            "A crowd outside the town hall. Photo: Jane Doe/Getty Images",
+            "A crowd outside the town hall",
+            "Jane Doe/Getty Images",
+        ),
+        (
+            "The pithead in 1984 – Photograph: Tom Walsh for the New Statesman",
+            "The pithead in 1984",
+            "Tom Walsh for the New Statesman",
+        ),
+        (
+            "The harbour at dawn\nPicture: Jane Doe/Reuters",
+            "The harbour at dawn",
+            "Jane Doe/Reuters",
+        ),
         ("The harbour at dawn\n\nIllustration: Dan Murrell", "The harbour at dawn", "Dan Murrell"),
         ("Image: courtesy of the author", None, "courtesy of the author"),
         ("Oli Scarff/Getty Images", None, "Oli Scarff/Getty Images"),
@@ -361,8 +457,14 @@ def test_a_picture_in_the_middle_of_the_body_is_a_picture_not_a_crosshead(
 
 
 def test_a_second_picture_is_an_inline_credit_as_printed() -> None:
-    text = "\n".join(["Oli Scarff/Getty Images", "Show Hide image", "", scrape(
-        "The harbour at dawn\nPhoto: Jane Doe/Reuters", PARA).split("\n", 2)[2]])
+    text = "\n".join(
+        [
+            "Oli Scarff/Getty Images",
+            "Show Hide image",
+            "",
+            scrape("The harbour at dawn\nPhoto: Jane Doe/Reuters", PARA).split("\n", 2)[2],
+        ]
+    )
     article, unread = parse(text)
     assert article.image == Image(None, "Oli Scarff/Getty Images") and not unread
     assert article.credits == ("The harbour at dawn. Photo: Jane Doe/Reuters",)
@@ -386,10 +488,14 @@ def test_photo_inside_a_sentence_or_a_slash_in_a_heading_is_body_text(line: str)
 @pytest.mark.parametrize(
     ("line", "why"),
     [
-        ("The harbour at dawn. Photo: my grandmother in 1950, in the garden",
-         "the words after 'Photo:' ('my grandmother in 1950, in the garden') are not a name"),
-        ("Boris Johnson/Theresa May",
-         "a 'Name/Name' line that names no picture agency: left as it stands"),
+        (
+            "The harbour at dawn. Photo: my grandmother in 1950, in the garden",
+            "the words after 'Photo:' ('my grandmother in 1950, in the garden') are not a name",
+        ),
+        (
+            "Boris Johnson/Theresa May",
+            "a 'Name/Name' line that names no picture agency: left as it stands",
+        ),
     ],
 )
 def test_a_picture_credit_that_cannot_be_read_is_reported_and_kept(line: str, why: str) -> None:
@@ -415,8 +521,9 @@ def test_a_timeline_heading_may_end_in_a_colon(heading: str, where: str) -> None
 
 
 def test_a_lead_in_sentence_ending_in_a_colon_is_no_timeline_heading() -> None:
-    article, unread = parse(scrape("The events that followed were these:",
-                                   "• 1872 One.\n• 1990s Two.", PARA))
+    article, unread = parse(
+        scrape("The events that followed were these:", "• 1872 One.\n• 1990s Two.", PARA)
+    )
     assert not article.timelines and "• 1872 One." in body_text(article) and not unread
 
 
@@ -436,8 +543,10 @@ def test_a_short_span_after_a_spaced_dash_is_a_year_and_its_text() -> None:
 
 
 def test_prose_that_names_an_issue_of_the_magazine_is_body_text_unreported() -> None:
-    prose = ("I said so at the time. As she wrote in the 8 May 1997 issue of the New "
-             "Statesman, the landslide changed nothing that mattered to the miners.")
+    prose = (
+        "I said so at the time. As she wrote in the 8 May 1997 issue of the New "
+        "Statesman, the landslide changed nothing that mattered to the miners."
+    )
     article, unread = parse(scrape(prose, PARA))
     assert prose in body_text(article) and article.issue is None and not unread
 
@@ -445,22 +554,37 @@ def test_prose_that_names_an_issue_of_the_magazine_is_body_text_unreported() -> 
 def test_the_census_names_the_new_forms_at_their_lines(tmp_path: Path) -> None:
     from generator.ingest.survey import survey
 
-    (tmp_path / "a.txt").write_text(scrape(
-        "The harbour at dawn\nPhoto: Jane Doe/Reuters", PARA, PROVENANCE, *TIMELINE, BIO,
-    ), "utf-8")
-    (tmp_path / "b.txt").write_text(scrape(
-        "I looked again. Photo: my grandmother in 1950, in the garden", PARA), "utf-8")
+    (tmp_path / "a.txt").write_text(
+        scrape(
+            "The harbour at dawn\nPhoto: Jane Doe/Reuters",
+            PARA,
+            PROVENANCE,
+            *TIMELINE,
+            BIO,
+        ),
+        "utf-8",
+    )
+    (tmp_path / "b.txt").write_text(
+        scrape("I looked again. Photo: my grandmother in 1950, in the garden", PARA), "utf-8"
+    )
     out = survey([tmp_path])
     assert out.index("unread cues (1)") < out.index("picture (")
     assert f"{tmp_path / 'b.txt'}:13: looks like a picture credit: " in out
     assert re.search(r"in the body · caption line, then Photo: NAME +e\.g\. .*a\.txt:14", out)
-    assert re.search(r"appears in · d Mon yyyy · bio and timeline after it +e\.g\. .*a\.txt:18",
-                     out)
+    assert re.search(
+        r"appears in · d Mon yyyy · bio and timeline after it +e\.g\. .*a\.txt:18", out
+    )
     assert re.search(r"all capitals +e\.g\. .*a\.txt:20", out)
 
 
-@pytest.mark.parametrize("line", ["Illustration by Dan Murrell", "Photographs by Jane Doe/Magnum",
-                                  "ILLUSTRATION BY DAN MURRELL"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Illustration by Dan Murrell",
+        "Photographs by Jane Doe/Magnum",
+        "ILLUSTRATION BY DAN MURRELL",
+    ],
+)
 def test_an_inline_credit_in_either_case_is_a_credit(line: str) -> None:
     article, unread = parse(scrape(line, PARA))
     assert article.credits == (line,) and line not in body_text(article) and not unread
@@ -473,9 +597,20 @@ def test_photographs_by_the_hundred_is_body_text() -> None:
 
 
 def test_a_bio_shaped_headline_after_the_provenance_line_starts_the_next_article() -> None:
-    text = scrape(PROVENANCE) + "\n\n" + "\n\n".join([
-        "Theresa May is a prime minister without a mandate", "A complete standfirst.",
-        PARA, PARA, PARA, "This article appears in the 1 May 2017 issue of the New Statesman, X"])
+    text = (
+        scrape(PROVENANCE)
+        + "\n\n"
+        + "\n\n".join(
+            [
+                "Theresa May is a prime minister without a mandate",
+                "A complete standfirst.",
+                PARA,
+                PARA,
+                PARA,
+                "This article appears in the 1 May 2017 issue of the New Statesman, X",
+            ]
+        )
+    )
     result = read_scrape("fixture.txt", text.encode("utf-8"))
     first, second = result.articles
     assert isinstance(first, ParsedArticle) and isinstance(second, ParsedArticle)
@@ -485,36 +620,54 @@ def test_a_bio_shaped_headline_after_the_provenance_line_starts_the_next_article
 
 @pytest.mark.parametrize("where", ["middle", "end", "after the provenance line"])
 def test_a_timeline_bullet_hard_wrapped_by_the_scraper_is_one_event(where: str) -> None:
-    bullets = ("  • 01.01.2008 Seven police and one civilian killed in Rampur. The attackers are\n"
-               "suspected of links to HuJI.\n"
-               "  • 1990s Bombs in\n"
-               "Uttar Pradesh and Delhi.\n"
-               "  • Nick Stokeld")
+    bullets = (
+        "  • 01.01.2008 Seven police and one civilian killed in Rampur. The attackers are\n"
+        "suspected of links to HuJI.\n"
+        "  • 1990s Bombs in\n"
+        "Uttar Pradesh and Delhi.\n"
+        "  • Nick Stokeld"
+    )
     timeline = ("INDIA UNDER SIEGE", bullets)
-    parts = {"middle": (*timeline, PARA), "end": timeline,
-             "after the provenance line": (PROVENANCE, *timeline)}[where]
+    parts = {
+        "middle": (*timeline, PARA),
+        "end": timeline,
+        "after the provenance line": (PROVENANCE, *timeline),
+    }[where]
     result = read_scrape("fixture.txt", scrape(*parts).encode("utf-8"))
     (article,) = result.articles
     assert isinstance(article, ParsedArticle) and not result.unread
     (read,) = article.timelines
     assert [(e.date, e.text) for e in read.events] == [
-        ("2008-01-01", "Seven police and one civilian killed in Rampur. The attackers are "
-                       "suspected of links to HuJI."),
+        (
+            "2008-01-01",
+            "Seven police and one civilian killed in Rampur. The attackers are "
+            "suspected of links to HuJI.",
+        ),
         ("199X", "Bombs in Uttar Pradesh and Delhi."),
     ]
     assert read.credit == "Nick Stokeld" and "Uttar" not in body_text(article)
 
 
 def test_a_picture_under_the_headline_is_no_standfirst() -> None:
-    text = "\n\n".join(["A headline for the test", "A crowd at the gate. Photo: Jane Doe/Reuters",
-                       "A complete standfirst.", PARA, PARA, PARA, PROVENANCE])
+    text = "\n\n".join(
+        [
+            "A headline for the test",
+            "A crowd at the gate. Photo: Jane Doe/Reuters",
+            "A complete standfirst.",
+            PARA,
+            PARA,
+            PARA,
+            PROVENANCE,
+        ]
+    )
     article, unread = parse(text)
     assert article.image == Image("A crowd at the gate", "Jane Doe/Reuters") and not unread
     assert article.standfirst == "A complete standfirst."
 
 
-@pytest.mark.parametrize("closing", ["Labour Party is a shadow of what it was.",
-                                     "Home Office is the last to know."])
+@pytest.mark.parametrize(
+    "closing", ["Labour Party is a shadow of what it was.", "Home Office is the last to know."]
+)
 def test_a_closing_sentence_about_an_institution_is_no_byline(closing: str) -> None:
     article, unread = parse(scrape(closing))
     assert not article.authors and closing in body_text(article)
@@ -534,8 +687,9 @@ def test_an_unreadable_timeline_after_the_provenance_line_is_reported_and_kept(
     assert "KEY DATES" in body_text(article)
     assert not [w for w in result.warnings if "skipped" in w]
     line = 16 if joined else 17
-    assert result.unread == (f"{line}: looks like a timeline: this bullet does not start with a "
-                             "date",)
+    assert result.unread == (
+        f"{line}: looks like a timeline: this bullet does not start with a date",
+    )
 
 
 def test_a_correction_after_the_provenance_line_stays_with_its_article() -> None:

@@ -290,9 +290,9 @@ articles = st.builds(
         max_size=2,
     ).map(tuple),
     notes=st.lists(yaml_text, max_size=2).map(tuple),
-    corrections=st.lists(
-        st.builds(Correction, st.none() | dates, yaml_text), max_size=2
-    ).map(tuple),
+    corrections=st.lists(st.builds(Correction, st.none() | dates, yaml_text), max_size=2).map(
+        tuple
+    ),
     topics=st.lists(yaml_text, max_size=2).map(tuple),
     aliases=st.lists(yaml_text, max_size=2).map(tuple),
     sources=st.lists(st.builds(Source, yaml_text, yaml_text), max_size=3).map(tuple),
@@ -311,9 +311,37 @@ def test_front_matter_yaml_is_yaml_dump(article: Article) -> None:
 # must choose what libyaml chooses.
 _SCALAR_ALPHABET = " :#-?.'\"a1,[é“\t0~!%@`>|*&{}="
 _SCALAR_WORDS = [
-    "yes", "No", "null", "~", "=", "<<", "2008-05-13", "2008-5-1", "2008-05-13 10:00:00",
-    "1984", "0x1f", "017", "1_000", ".5", "+1", "-.inf", ".NaN", "1.0e+5", "12:30", "0b101",
-    "on", "TRUE", "0fa6c9", "000045_2ece6eb792e57636.txt", " ", ":", "#", "'", "-", ".", "a",
+    "yes",
+    "No",
+    "null",
+    "~",
+    "=",
+    "<<",
+    "2008-05-13",
+    "2008-5-1",
+    "2008-05-13 10:00:00",
+    "1984",
+    "0x1f",
+    "017",
+    "1_000",
+    ".5",
+    "+1",
+    "-.inf",
+    ".NaN",
+    "1.0e+5",
+    "12:30",
+    "0b101",
+    "on",
+    "TRUE",
+    "0fa6c9",
+    "000045_2ece6eb792e57636.txt",
+    " ",
+    ":",
+    "#",
+    "'",
+    "-",
+    ".",
+    "a",
 ]
 
 

@@ -42,22 +42,60 @@ class Expected:
 # Titles keep the source's own typography (curly apostrophes), which RAW-FORMAT.md's
 # table writes as straight ones.
 SEEDS = (
-    Expected(EVERY_WOMAN, dt.date(2011, 3, 7), "The great property swindle", ["Natasha Walter"],
-             "000_16a189a49fb77abf.txt", "A few weeks ago, I found myself", "Saron lives among us"),
-    Expected(ABRAHAM, dt.date(2010, 7, 12), "Behind the mask", ["Sigrid Rausing"],
-             "001_02ee7f494f6aca35.txt", "There is silence on the scrubby hills",
-             "The female detainees are Asian"),
-    Expected(PARIAH, dt.date(2008, 12, 8), "After the Terror", ["Richard Watson"],
-             "002_fa0455f2c0754cb9.txt", "Intelligence officers around the world",
-             "I had to agree."),
-    Expected(FACADE, dt.date(2008, 10, 13), "The facade cracks", ["James Macintyre"],
-             "003_8e02ce8e775e0d7f.txt", "When, in August, Peter Mandelson",
-             "The battle lines are now drawn"),
-    Expected(MEXICO, dt.date(2011, 2, 14), "The Middle East", [],
-             "004_6c39d06a818e7028.txt", "On 6 January, the poet",
-             "Many people in the city see life"),
-    Expected(MOMENTUM, dt.date(2017, 3, 23), "Trump's permanent revolution", [],
-             "000_16a189a49fb77abf.txt", "1. The Bus", "Jon Lansman, of course, is more"),
+    Expected(
+        EVERY_WOMAN,
+        dt.date(2011, 3, 7),
+        "The great property swindle",
+        ["Natasha Walter"],
+        "000_16a189a49fb77abf.txt",
+        "A few weeks ago, I found myself",
+        "Saron lives among us",
+    ),
+    Expected(
+        ABRAHAM,
+        dt.date(2010, 7, 12),
+        "Behind the mask",
+        ["Sigrid Rausing"],
+        "001_02ee7f494f6aca35.txt",
+        "There is silence on the scrubby hills",
+        "The female detainees are Asian",
+    ),
+    Expected(
+        PARIAH,
+        dt.date(2008, 12, 8),
+        "After the Terror",
+        ["Richard Watson"],
+        "002_fa0455f2c0754cb9.txt",
+        "Intelligence officers around the world",
+        "I had to agree.",
+    ),
+    Expected(
+        FACADE,
+        dt.date(2008, 10, 13),
+        "The facade cracks",
+        ["James Macintyre"],
+        "003_8e02ce8e775e0d7f.txt",
+        "When, in August, Peter Mandelson",
+        "The battle lines are now drawn",
+    ),
+    Expected(
+        MEXICO,
+        dt.date(2011, 2, 14),
+        "The Middle East",
+        [],
+        "004_6c39d06a818e7028.txt",
+        "On 6 January, the poet",
+        "Many people in the city see life",
+    ),
+    Expected(
+        MOMENTUM,
+        dt.date(2017, 3, 23),
+        "Trump's permanent revolution",
+        [],
+        "000_16a189a49fb77abf.txt",
+        "1. The Bus",
+        "Jon Lansman, of course, is more",
+    ),
 )
 # Lines inside a body range that are not body text: they belong in the front matter
 # (the inline credit) or become a section break.
@@ -153,8 +191,7 @@ def test_pariah_carries_the_india_under_siege_timeline_in_source_order(
 
 def test_out_of_order_timeline_is_a_warning(ingested_seeds: IngestedSeeds) -> None:
     assert any(
-        "becoming-a-pariah-state" in w and "date order" in w
-        for w in ingested_seeds.report.warnings
+        "becoming-a-pariah-state" in w and "date order" in w for w in ingested_seeds.report.warnings
     )
 
 

@@ -45,8 +45,11 @@ def _compare(parsed: ParsedArticle, truth: Truth) -> list[str]:
             timeline = parsed.timelines[0]
             same("timeline title", timeline.title, truth.timeline_title)
             same("timeline credit", timeline.credit, truth.timeline_credit)
-            same("events", [(e.date, e.text) for e in timeline.events],
-                 [tuple(e) for e in truth.events])
+            same(
+                "events",
+                [(e.date, e.text) for e in timeline.events],
+                [tuple(e) for e in truth.events],
+            )
     body = [" ".join(p.lines) for p in parsed.body if p.kind == "paragraph"]
     same("body", body, truth.paragraphs)
     same("crossheads", [p for p in parsed.body if p.kind != "paragraph"], [])
@@ -71,13 +74,21 @@ def test_every_field_of_5000_variant_scrapes_comes_back_exactly() -> None:
         forms.update(truth.forms)
     assert not failures, f"{len(failures)} of {N} wrong; first:\n" + "\n\n".join(failures[:3])
     # The generator really varies the cues: every family of forms occurs.
-    for family in ("provenance: First published", "provenance: This article appears",
-                   "bio: 3 writer", "timeline: * / credit after-block",
-                   "picture: caption-line / marker", "picture: caps / no marker",
-                   "picture in the body: caption-apart", "picture in the body: caps",
-                   "tail: provenance timeline bio", "tail: timeline provenance bio",
-                   "tail: bio provenance timeline", "tail: timeline bio provenance",
-                   "timeline: a bullet hard-wrapped"):
+    for family in (
+        "provenance: First published",
+        "provenance: This article appears",
+        "bio: 3 writer",
+        "timeline: * / credit after-block",
+        "picture: caption-line / marker",
+        "picture: caps / no marker",
+        "picture in the body: caption-apart",
+        "picture in the body: caps",
+        "tail: provenance timeline bio",
+        "tail: timeline provenance bio",
+        "tail: bio provenance timeline",
+        "tail: timeline bio provenance",
+        "timeline: a bullet hard-wrapped",
+    ):
         assert any(f.startswith(family) for f in forms), family
     for part in ("heading joined", "heading colon", "apart"):
         assert any(f.startswith("timeline") and part in f for f in forms), part

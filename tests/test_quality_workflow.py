@@ -23,10 +23,10 @@ from tests.sitekit import ROOT, copy_project
 WORKFLOW = ROOT / ".github" / "workflows" / "pull-request.yml"
 
 
-
 def _problems(output: str) -> list[str]:
     """check's lines, less the editors' standfirst to-dos (and their annotations)."""
     return [line for line in output.splitlines() if "to-do:" not in line]
+
 
 def workflow() -> dict[str, Any]:
     data = yaml.safe_load(WORKFLOW.read_text("utf-8"))

@@ -131,9 +131,7 @@ def test_with_no_article_holding_every_word_those_holding_most_are_shown(
 
 
 @pytest.mark.browser
-def test_a_word_with_few_matches_suggests_a_much_commoner_one(
-    page: Any, fixture_url: str
-) -> None:
+def test_a_word_with_few_matches_suggests_a_much_commoner_one(page: Any, fixture_url: str) -> None:
     # "chancelor" is a word of the archive (one article misspells it), so its own
     # article is shown, and "chancellor", one edit away in 20 articles, suggested.
     assert search(page, fixture_url, "chancelor") == ["A hurried note"]

@@ -142,9 +142,7 @@ def stem_word_list(seed_project: Project) -> list[str]:
 
 
 @pytest.mark.browser
-def test_the_browser_stems_every_word_as_the_index_does(
-    engine: Any, seed_project: Project
-) -> None:
+def test_the_browser_stems_every_word_as_the_index_does(engine: Any, seed_project: Project) -> None:
     listed = stem_word_list(seed_project)
     assert len(listed) > 80_000
     found = engine.evaluate("(words) => words.map((w) => window.engine.stem(w))", listed)

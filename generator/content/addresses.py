@@ -200,9 +200,7 @@ def record_ledger(content: Path, pages: set[str]) -> bool:
         return False
     for address in pages - known.keys():
         known[address] = None
-    data = _HEADER + "".join(
-        f"{a} {known[a]}\n" if known[a] else f"{a}\n" for a in sorted(known)
-    )
+    data = _HEADER + "".join(f"{a} {known[a]}\n" if known[a] else f"{a}\n" for a in sorted(known))
     write_atomic(content / LEDGER, data.encode("utf-8"))
     return True
 

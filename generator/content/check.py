@@ -193,21 +193,29 @@ def cue_warnings(articles_dir: Path, articles: Iterable[Article]) -> list[Proble
                 text = _ESCAPE.sub(r"\1", paragraph)
                 if "tatesman" in text and (match := PROVENANCE_LIKE_RE.search(text)):
                     sentence = text[max(0, match.start() - 60) : match.end() + 40].strip()
-                    out.append(Problem(
-                        str(path), _line_in_file(path, text), "issue",
-                        f"warning: web-only (issue: null), but the body names an issue of the New "
-                        f"Statesman: {sentence!r}; give the issue or remove the sentence",
-                    ))
+                    out.append(
+                        Problem(
+                            str(path),
+                            _line_in_file(path, text),
+                            "issue",
+                            "warning: web-only (issue: null), but the body names an issue of the "
+                            f"New Statesman: {sentence!r}; give the issue or remove the sentence",
+                        )
+                    )
                     break
         if not article.authors:
             paragraphs = [p for p in body.strip().split("\n\n") if p.strip()]
             last = _ESCAPE.sub(r"\1", paragraphs[-1]).strip() if paragraphs else ""
             if last and (bio_authors(last) or looks_like_bio(last)):
-                out.append(Problem(
-                    str(path), _line_in_file(path, last), "authors",
-                    f"warning: empty, but the body ends in a bio-shaped sentence: {last[:80]!r}; "
-                    "move it to author_bio and name the writers",
-                ))
+                out.append(
+                    Problem(
+                        str(path),
+                        _line_in_file(path, last),
+                        "authors",
+                        "warning: empty, but the body ends in a bio-shaped sentence: "
+                        f"{last[:80]!r}; move it to author_bio and name the writers",
+                    )
+                )
     return out
 
 
@@ -224,11 +232,15 @@ def standfirst_todos(
         if article.standfirst and article.standfirst_truncated:
             path = articles_dir / f"{article.slug}.md"
             line = lines.get(article.slug) if lines is not None else None
-            out.append(Problem(
-                str(path), line or _line_of_key(path, "standfirst"), "standfirst",
-                f"to-do: cut off by the source ({article.standfirst[-40:]!r}); write the "
-                "rest and set standfirst_truncated: false",
-            ))
+            out.append(
+                Problem(
+                    str(path),
+                    line or _line_of_key(path, "standfirst"),
+                    "standfirst",
+                    f"to-do: cut off by the source ({article.standfirst[-40:]!r}); write the "
+                    "rest and set standfirst_truncated: false",
+                )
+            )
     return out
 
 

@@ -196,9 +196,7 @@ def _newest_first(a: Article) -> tuple[int, str]:
     return (-(a.issue.date.toordinal() if a.issue else 0), a.slug)
 
 
-def _issues(
-    groups: dict[dt.date, list[Article]], orders: dict[dt.date, list[str]]
-) -> list[Issue]:
+def _issues(groups: dict[dt.date, list[Article]], orders: dict[dt.date, list[str]]) -> list[Issue]:
     """The issues, newest first, each in its running order (the editors' where set)."""
     issues: list[Issue] = []
     for date in sorted(groups, reverse=True):

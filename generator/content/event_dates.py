@@ -48,8 +48,11 @@ class Point:
 def _valid_point(text: str) -> bool:
     parts = text.split("-")
     try:
-        dt.date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1,
-                int(parts[2]) if len(parts) > 2 else 1)
+        dt.date(
+            int(parts[0]),
+            int(parts[1]) if len(parts) > 1 else 1,
+            int(parts[2]) if len(parts) > 2 else 1,
+        )
     except ValueError:
         return False
     return True

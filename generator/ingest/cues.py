@@ -23,16 +23,30 @@ from dataclasses import dataclass
 
 from generator.content import event_dates
 
-MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
-               "september", "october", "november", "december")
+MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 MONTHS: dict[str, int] = {}
 for _i, _name in enumerate(MONTH_NAMES, start=1):
     MONTHS[_name] = _i
     MONTHS[_name[:3]] = _i
 MONTHS["sept"] = 9
 
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _DASH = r"[-–—]"
 # What may follow a date before the event's text: a space, or a colon, comma or dash.
@@ -53,8 +67,11 @@ class DateFail:
 
 
 def _month(name: str) -> int:
-    return MONTHS[name.lower().rstrip(".")[:4] if name.lower().startswith("sept") else
-                  name.lower().rstrip(".")[:3]]
+    return MONTHS[
+        name.lower().rstrip(".")[:4]
+        if name.lower().startswith("sept")
+        else name.lower().rstrip(".")[:3]
+    ]
 
 
 def _day_value(year: int, month: int, day: int) -> str | None:
@@ -148,7 +165,7 @@ def _read_numeric_start(text: str, issue: dt.date | None) -> DateRead | DateFail
         value = _day_value(int(m[1]), int(m[2]), int(m[3]))
         if value is None:
             return DateFail(m[0].strip(), "not a day of the calendar")
-        return DateRead(value, "yyyy-mm-dd", text[m.end():])
+        return DateRead(value, "yyyy-mm-dd", text[m.end() :])
     if m := _NUMERIC.match(text):
         day, sep, month, year = int(m[1]), m[2], int(m[3]), m[4]
         form = f"{'d' * len(m[1])}{sep}{'m' * len(m[3])}{sep}{'y' * len(year)}"
@@ -163,7 +180,7 @@ def _read_numeric_start(text: str, issue: dt.date | None) -> DateRead | DateFail
         value = _day_value(full, month, day)
         if value is None:
             return DateFail(raw, "not a day of the calendar (day.month.year)")
-        return DateRead(value, form, text[m.end():])
+        return DateRead(value, form, text[m.end() :])
     if m := _YEAR_SPAN.match(text):
         start = int(m[1])
         written = m[2] or m[3]
@@ -179,22 +196,22 @@ def _read_numeric_start(text: str, issue: dt.date | None) -> DateRead | DateFail
         latest = issue.year if issue is not None else 2099
         if end > latest and len(written) == 2 and m[0][4:5] == "-":
             if 1 <= int(written) <= 12:
-                return DateRead(f"{start:04d}-{written}", "yyyy-mm", text[m.end():])
+                return DateRead(f"{start:04d}-{written}", "yyyy-mm", text[m.end() :])
             return DateFail(raw, "a span that would end after the issue's date")
         span = _span(f"{start:04d}", f"{end:04d}", raw)
         if isinstance(span, DateFail):
             return span
         form = f"yyyy-{'y' * len(written)}" + (" (spaced dash)" if m[3] else "")
-        return DateRead(span, form, text[m.end():])
+        return DateRead(span, form, text[m.end() :])
     if m := _NUM_MONTH.match(text):
         month = int(m[1])
         if not 1 <= month <= 12:
             return DateFail(m[0].strip(), "not a month of the calendar")
-        return DateRead(f"{m[3]}-{month:02d}", f"{'m' * len(m[1])}{m[2]}yyyy", text[m.end():])
+        return DateRead(f"{m[3]}-{month:02d}", f"{'m' * len(m[1])}{m[2]}yyyy", text[m.end() :])
     if m := _DECADE.match(text):
-        return DateRead(f"{m[1]}X", "decade (1990s)", text[m.end():])
+        return DateRead(f"{m[1]}X", "decade (1990s)", text[m.end() :])
     if m := _YEAR.match(text):
-        return DateRead(m[1], "yyyy", text[m.end():])
+        return DateRead(m[1], "yyyy", text[m.end() :])
     if m := _W_DMY.match(text):
         return _read_day_words(m, text)
     return None
@@ -206,16 +223,25 @@ def _read_day_words(m: re.Match[str], text: str) -> DateRead | DateFail:
     y = int(year)
     form_m = _word_month_form(month1)
     if year1:  # 14 March 2003-2 April 2004
-        value = _span(_day_value(int(year1), _month(month1), _int(day1)),
-                      _day_value(y, _month(month_b), _int(day_b)), raw)
+        value = _span(
+            _day_value(int(year1), _month(month1), _int(day1)),
+            _day_value(y, _month(month_b), _int(day_b)),
+            raw,
+        )
         form = f"d {form_m} yyyy–d {form_m} yyyy"
     elif day_c:  # 14 March-2 April 2003
-        value = _span(_day_value(y, _month(month1), _int(day1)),
-                      _day_value(y, _month(month_c), _int(day_c)), raw)
+        value = _span(
+            _day_value(y, _month(month1), _int(day1)),
+            _day_value(y, _month(month_c), _int(day_c)),
+            raw,
+        )
         form = f"d {form_m}–d {form_m} yyyy"
     elif day2:  # 14-18 March 2003
-        value = _span(_day_value(y, _month(month1), _int(day1)),
-                      _day_value(y, _month(month1), _int(day2)), raw)
+        value = _span(
+            _day_value(y, _month(month1), _int(day1)),
+            _day_value(y, _month(month1), _int(day2)),
+            raw,
+        )
         form = f"d–d {form_m} yyyy"
     else:
         one = _day_value(y, _month(month1), _int(day1))
@@ -223,7 +249,7 @@ def _read_day_words(m: re.Match[str], text: str) -> DateRead | DateFail:
         form = f"d {form_m} yyyy"
     if isinstance(value, DateFail):
         return value
-    return DateRead(value, form, text[m.end():])
+    return DateRead(value, form, text[m.end() :])
 
 
 def _read_month_start(m: re.Match[str], text: str) -> DateRead | DateFail:
@@ -233,21 +259,22 @@ def _read_month_start(m: re.Match[str], text: str) -> DateRead | DateFail:
         value = _day_value(int(year), _month(month), _int(day))
         if value is None:
             return DateFail(raw, "not a day of the calendar")
-        return DateRead(value, f"{_word_month_form(month)} d, yyyy", text[m.end():])
+        return DateRead(value, f"{_word_month_form(month)} d, yyyy", text[m.end() :])
     month1, year1, month_b, month_c, year = m.groups()
     form_m = _word_month_form(month1)
     if year1:  # March 2003-May 2004
-        span = _span(f"{int(year1):04d}-{_month(month1):02d}",
-                     f"{int(year):04d}-{_month(month_b):02d}", raw)
+        span = _span(
+            f"{int(year1):04d}-{_month(month1):02d}", f"{int(year):04d}-{_month(month_b):02d}", raw
+        )
         form = f"{form_m} yyyy–{form_m} yyyy"
     elif month_c:  # March-May 2003
         span = _span(f"{year}-{_month(month1):02d}", f"{year}-{_month(month_c):02d}", raw)
         form = f"{form_m}–{form_m} yyyy"
     else:
-        return DateRead(f"{year}-{_month(month1):02d}", f"{form_m} yyyy", text[m.end():])
+        return DateRead(f"{year}-{_month(month1):02d}", f"{form_m} yyyy", text[m.end() :])
     if isinstance(span, DateFail):
         return span
-    return DateRead(span, form, text[m.end():])
+    return DateRead(span, form, text[m.end() :])
 
 
 # ---- provenance -------------------------------------------------------------
@@ -312,8 +339,9 @@ def read_provenance(line: str) -> Provenance | DateFail | None:
         date_form = f"{_word_month_form(month_name)} d, yyyy"
     elif (d := _PROV_DATE_NUM.match(raw)) or (d := _PROV_DATE_ISO.match(raw)):
         iso = d.re is _PROV_DATE_ISO
-        day, month, year = (int(d[3]), int(d[2]), int(d[1])) if iso else (
-            int(d[1]), int(d[3]), int(d[4]))
+        day, month, year = (
+            (int(d[3]), int(d[2]), int(d[1])) if iso else (int(d[1]), int(d[3]), int(d[4]))
+        )
         month_name = MONTH_NAMES[month - 1] if 1 <= month <= 12 else ""
         date_form = "yyyy-mm-dd" if iso else f"d{d[2]}m{d[2]}yyyy"
         if not month_name:
@@ -340,8 +368,27 @@ def read_provenance(line: str) -> Provenance | DateFail | None:
 BIO_VERB_RE = re.compile(
     r"\s(?:is|are|was|were|writes|edits|reports|teaches|lives|works|has been)\s"
 )
-NAME_PARTICLES = {"de", "van", "von", "der", "den", "da", "di", "du", "del", "la", "le", "bin",
-                  "al", "el", "ter", "dos", "das", "y", "st"}
+NAME_PARTICLES = {
+    "de",
+    "van",
+    "von",
+    "der",
+    "den",
+    "da",
+    "di",
+    "du",
+    "del",
+    "la",
+    "le",
+    "bin",
+    "al",
+    "el",
+    "ter",
+    "dos",
+    "das",
+    "y",
+    "st",
+}
 # A sentence about "Mr Pryce" is reporting, not a byline.
 HONORIFICS = {"mr", "mrs", "ms", "miss", "mx", "mr.", "mrs.", "ms."}
 # "The Labour Party is a ...": a name never starts with an article.
@@ -349,10 +396,33 @@ NOT_NAMES = HONORIFICS | {"the", "a", "an", "this", "that", "our", "his", "her",
 # A writer's name does not end in the word for an institution: "The Labour Party
 # is a ...", "Home Office is the ..." close articles, not bylines. (Words that are
 # also surnames, such as Church, House or Street, are not here.)
-NOT_SURNAMES = {"party", "government", "council", "committee", "ministry", "department",
-                "office", "parliament", "commission", "company", "university", "college",
-                "police", "foundation", "institute", "agency", "kingdom", "states", "republic",
-                "federation", "corporation", "authority", "assembly", "senate", "congress"}
+NOT_SURNAMES = {
+    "party",
+    "government",
+    "council",
+    "committee",
+    "ministry",
+    "department",
+    "office",
+    "parliament",
+    "commission",
+    "company",
+    "university",
+    "college",
+    "police",
+    "foundation",
+    "institute",
+    "agency",
+    "kingdom",
+    "states",
+    "republic",
+    "federation",
+    "corporation",
+    "authority",
+    "assembly",
+    "senate",
+    "congress",
+}
 _NAME_TOKEN = re.compile(r"^[A-Z][\w'’.-]*$")
 # The shape of a closing bio, readable or not: capitalised words, then "is/are/was".
 BIO_SHAPE_RE = re.compile(
@@ -372,8 +442,9 @@ def bio_authors(text: str) -> tuple[str, ...] | None:
     if not match or match.start() > 90:
         return None
     names_part = text[: match.start()].strip()
-    names = [n.strip() for n in re.split(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*", names_part)
-             if n.strip()]
+    names = [
+        n.strip() for n in re.split(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*", names_part) if n.strip()
+    ]
     if not names:
         return None
     for name in names:
@@ -395,7 +466,7 @@ def bio_authors(text: str) -> tuple[str, ...] | None:
 def bio_form(names: tuple[str, ...], text: str) -> str:
     verb = BIO_VERB_RE.search(text)
     word = verb[0].strip() if verb else "?"
-    after = text[verb.end():].split(" ", 1)[0].lower() if verb else ""
+    after = text[verb.end() :].split(" ", 1)[0].lower() if verb else ""
     article = f" {after}" if after in {"a", "an", "the"} else ""
     count = {1: "one writer", 2: "two writers", 3: "three writers"}.get(len(names), "writers")
     return f"{count}: Name {word}{article} …"
@@ -470,8 +541,22 @@ INLINE_LABEL_RE = re.compile(
 )
 # Lower-case words a credit may hold between the names ("Jane Doe for the New
 # Statesman", "courtesy of the author", "Musée d'Orsay").
-_CREDIT_JOINERS = NAME_PARTICLES | {"for", "of", "the", "and", "via", "by", "courtesy", "&",
-                                    "at", "in", "on", "d'", "und", "et"}
+_CREDIT_JOINERS = NAME_PARTICLES | {
+    "for",
+    "of",
+    "the",
+    "and",
+    "via",
+    "by",
+    "courtesy",
+    "&",
+    "at",
+    "in",
+    "on",
+    "d'",
+    "und",
+    "et",
+}
 # Words that say a slash line names a picture agency, not "Left/Right" in a heading.
 _AGENCY_NAME_RE = re.compile(
     r"\b(?:getty|images?|afp|reuters|pa|ap|alamy|rex|shutterstock|bloomberg|corbis|epa|"
@@ -537,8 +622,10 @@ def read_inline_picture(block: list[str]) -> tuple[str | None, str, str] | str |
             else:
                 form = f"caption + {word}: NAME" if caption else f"{word}: NAME"
             return caption, credit, form
-        if boundary and len(credit.split()) <= 12 and not credit.rstrip().endswith(
-            (".", "!", "?", "”", '"')
+        if (
+            boundary
+            and len(credit.split()) <= 12
+            and not credit.rstrip().endswith((".", "!", "?", "”", '"'))
         ):
             return f"the words after '{m['label']}:' ({credit[:40]!r}) are not a name"
         return None

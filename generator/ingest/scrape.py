@@ -269,8 +269,10 @@ def _tail_after(lines: list[str], i: int) -> int:
         j = k
     blocks = [lines[a:b] for a, b in spans]
     taken = _tail_length(blocks)
-    if 0 < taken < len(blocks) and not _ends_complete(blocks[taken - 1][-1]) and bio_authors(
-        " ".join(blocks[taken - 1])
+    if (
+        0 < taken < len(blocks)
+        and not _ends_complete(blocks[taken - 1][-1])
+        and bio_authors(" ".join(blocks[taken - 1]))
     ):
         # "Theresa May is a prime minister without a mandate" with no full stop, and
         # text after it: the next article's headline (a page without the image
@@ -483,8 +485,12 @@ class _Builder:
                 events.append(TimelineEvent(read.value, read.rest))
                 forms.append(("timeline date", read.form, bullet))
                 continue
-            if i == len(bullets) - 1 and events and after is None and read is None and (
-                named := _credit_name(rest)
+            if (
+                i == len(bullets) - 1
+                and events
+                and after is None
+                and read is None
+                and (named := _credit_name(rest))
             ):
                 credit = named[0]
                 forms.append(("timeline credit", f"last bullet: {named[1]}", bullet))
@@ -514,7 +520,8 @@ class _Builder:
         sign = bullets[0][:1]
         forms.append(("timeline bullet", f"{sign!r} bullets", bullets[0]))
         shape = ("all capitals" if _is_all_caps(heading) else "capitalised") + (
-            ", with a colon" if heading.endswith(":") else "")
+            ", with a colon" if heading.endswith(":") else ""
+        )
         forms.append(("timeline heading", shape, heading))
         self.cues.extend(forms)
         return Timeline(_reader_case(heading).rstrip(" :"), credit, tuple(events))
@@ -667,7 +674,7 @@ def _is_heading_line(block: list[str]) -> bool:
 
 
 def _colon_heading(text: str) -> bool:
-    """"KEY DATES:", "Timeline:": a heading with a colon after it. A longer line
+    """ "KEY DATES:", "Timeline:": a heading with a colon after it. A longer line
     ending in a colon ("The events that followed were:") leads into a list."""
     return (
         text.endswith(":")
@@ -722,9 +729,7 @@ def _take_timeline(b: _Builder, body: list[list[str]]) -> bool:
 def _take_tail(b: _Builder, body: list[list[str]]) -> None:
     """Peel reader notes, corrections, bio, credits and timelines off the end."""
     while body:
-        if len(body) >= 2 and (
-            body[-1][0][:1] in BULLET_CHARS or body[-2][0][:1] in BULLET_CHARS
-        ):
+        if len(body) >= 2 and (body[-1][0][:1] in BULLET_CHARS or body[-2][0][:1] in BULLET_CHARS):
             _join_tail_bullets(body)
         block = body[-1]
         if _take_timeline(b, body):
@@ -886,10 +891,14 @@ def _take_provenance(
             issue = IssueRef(read.date, read.title or "Untitled issue")
             after = [x for x in [blocks[at][index + 1 :], *blocks[at + 1 :]] if x]
             # What closes the article after it, for the census: a bio, a timeline, both.
-            kinds = [kind for kind, there in (
-                ("bio", any(len(x) <= 3 and bio_authors(" ".join(x)) for x in after)),
-                ("timeline", any(_is_bullet_line(line) for x in after for line in x)),
-            ) if there]
+            kinds = [
+                kind
+                for kind, there in (
+                    ("bio", any(len(x) <= 3 and bio_authors(" ".join(x)) for x in after)),
+                    ("timeline", any(_is_bullet_line(line) for x in after for line in x)),
+                )
+                if there
+            ]
             placed = f" · {' and '.join(kinds)} after it" if kinds else ""
             found_cues.append(("provenance", read.form + placed, line))
             del blocks[at][index]
@@ -966,8 +975,12 @@ def _body_parts(b: _Builder, body: list[list[str]]) -> list[BodyPart]:
             b.corrections.append(correction.group("text"))
         elif picture is not None:
             caption, credit, form = picture
-            if caption is None and one_line and parts and parts[-1].kind == "crosshead" and (
-                form.endswith(": NAME")
+            if (
+                caption is None
+                and one_line
+                and parts
+                and parts[-1].kind == "crosshead"
+                and (form.endswith(": NAME"))
             ):
                 # A caption set as a line of its own above its credit.
                 caption = parts.pop().lines[0]
@@ -1010,9 +1023,7 @@ def _body_parts(b: _Builder, body: list[list[str]]) -> list[BodyPart]:
     return parts
 
 
-def parse_dump(
-    lines: list[str], known: Container[str] = ()
-) -> ParsedArticle | KnownArticle | None:
+def parse_dump(lines: list[str], known: Container[str] = ()) -> ParsedArticle | KnownArticle | None:
     """Parse one page dump, or None when it holds no recognisable article (or a
     ``KnownArticle`` when its fingerprint is in ``known``: see read_scrape)."""
     image, image_form, has_marker, lines = _leading_image(lines)
@@ -1054,8 +1065,11 @@ def parse_dump(
         return KnownArticle(fingerprint)
     _take_tail(b, body)
 
-    while body and len(body[0]) <= 2 and (":" in body[0][-1] or "/" in body[0][-1]) and (
-        isinstance(picture := cues.read_inline_picture(body[0]), tuple)
+    while (
+        body
+        and len(body[0]) <= 2
+        and (":" in body[0][-1] or "/" in body[0][-1])
+        and (isinstance(picture := cues.read_inline_picture(body[0]), tuple))
     ):
         # A picture right under the headline, above the standfirst.
         b.picture(*picture, body[0])

@@ -16,8 +16,15 @@ from generator.ingest.pipeline import find_files
 from generator.ingest.scrape import ParsedArticle, read_scrape
 
 # Kinds in the order a page dump holds them.
-KINDS = ("picture", "timeline heading", "timeline bullet", "timeline date", "timeline credit",
-         "bio", "provenance")
+KINDS = (
+    "picture",
+    "timeline heading",
+    "timeline bullet",
+    "timeline date",
+    "timeline credit",
+    "bio",
+    "provenance",
+)
 
 
 def survey(paths: Iterable[Path]) -> str:
