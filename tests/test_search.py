@@ -14,10 +14,11 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from devtools.search_cost import measure_query
-from generator.search.index import BUNDLE, build_search_index
+from generator.search.index import BUNDLE, _shards_of, build_search_index
 from generator.search.text import terms
 from generator.site.build import BuildError, Project, build, load_edition
 from tests.sitekit import ROOT, SEED_ARTICLES, copy_project, serve
@@ -149,6 +150,52 @@ def test_indexing_again_gives_the_same_bundle_byte_for_byte(
         out = tmp_path / str(run) / BUNDLE
         build_search_index(edition, out)
         assert bundle_bytes(out.parent) == bundle_bytes(seed_site)
+
+
+def term_entries(index: Index) -> dict[str, Any]:
+    """term -> its entry, with a common term's own file read in: what a query
+    finds for each term, whichever shard holds it."""
+    found: dict[str, Any] = {}
+    for s in range(index.meta["shards"]):
+        for term, entry in index.json(f"t/{s}.json").items():
+            found[term] = index.json(f"w/{s}-{entry}.json") if isinstance(entry, int) else entry
+            words = term.split(" ")
+            ids = {w: i for i, w in enumerate(words)}
+            key = ids[words[0]] if len(words) == 1 else ((ids[words[0]] + 1) << 32) | ids[words[1]]
+            # Where the browser looks it up (search-engine.js: shardOf).
+            assert _shards_of(np.array([key], np.int64), words, index.meta["shards"])[0] == s
+    return found
+
+
+def test_the_postings_written_in_parts_are_the_same_whatever_the_budget(
+    seed_project: Project, tmp_path: Path
+) -> None:
+    edition = load_edition(seed_project)
+
+    def index(name: str, **limits: int) -> Path:
+        with pytest.MonkeyPatch.context() as patch:
+            for limit, value in limits.items():
+                patch.setattr(f"generator.search.index.{limit}", value)
+            build_search_index(edition, tmp_path / name / BUNDLE)
+        assert [p.name for p in (tmp_path / name).iterdir()] == [BUNDLE]  # no parts left
+        return tmp_path / name
+
+    whole = index("whole")
+    # Three partitions of the six articles; every article's postings spilled to the
+    # partitions' files as soon as counted, or none until the end.
+    spilled = index("spilled", PARTITION_DOCUMENTS=2, SPILL_POSTINGS=1)
+    held = index("held", PARTITION_DOCUMENTS=2, SPILL_POSTINGS=10**9)
+    assert bundle_bytes(spilled) == bundle_bytes(held)
+    parts, one = Index(spilled), Index(whole)
+    assert parts.meta["shards"] % 3 == 0 and parts.meta["shards"] != one.meta["shards"]
+    # The same idf, postings, impacts and forms for every term: only the shards differ.
+    assert term_entries(parts) == term_entries(one)
+    assert len(term_entries(one)) > 1000
+    for folder in ("r", "x", "f", "p", "s"):
+        files = sorted(p.relative_to(one.data) for p in (one.data / folder).iterdir())
+        assert files == sorted(p.relative_to(parts.data) for p in (parts.data / folder).iterdir())
+        for path in files:
+            assert (one.data / path).read_bytes() == (parts.data / path).read_bytes(), path
 
 
 def test_a_failing_index_stops_the_build_and_keeps_the_site(

@@ -44,6 +44,7 @@ import hashlib
 import math
 import os
 import shutil
+import tempfile
 import time
 import zlib
 from collections.abc import Iterable, Iterator
@@ -155,22 +156,6 @@ class SearchDocument:
 
 
 @dataclass(frozen=True)
-class Postings:
-    """Every (term, document) pair of the archive, as parallel arrays."""
-
-    terms: list[str]  # term id -> term
-    keys: np.ndarray  # int64: a term id, or (first id + 1) << 32 | second id for a pair
-    docs: np.ndarray  # int32: document number, ascending within a key's run
-    weights: np.ndarray  # float32: how often the term occurs there, by field weight
-    in_title: np.ndarray  # bool: the term is in the document's headline
-    lengths: np.ndarray  # float32: each document's length in words
-    forms: list[str]  # form id -> a word as written, folded (not stemmed)
-    form_terms: np.ndarray  # int64: form id -> the term id of its stem
-    form_keys: np.ndarray  # int64: a form id, for each (form, document) pair
-    form_docs: np.ndarray  # int32: the document, ascending within a form's run
-
-
-@dataclass(frozen=True)
 class SearchStats:
     documents: int
     terms: int  # distinct words and pairs
@@ -261,16 +246,167 @@ class _TermIds(dict[str, int]):
         return fid
 
 
-def count_terms(texts: Iterable[dict[str, list[str]]]) -> Postings:
-    """The postings of documents given as their fields' paragraphs, in order."""
+@dataclass(frozen=True)
+class Postings:
+    """What counting the archive leaves in memory: the words, forms and lengths.
+    The (term, document) pairs themselves are in ``parts``, on disk."""
+
+    terms: list[str]  # term id -> term
+    lengths: np.ndarray  # float32: each document's length in words
+    forms: list[str]  # form id -> a word as written, folded (not stemmed)
+    form_terms: np.ndarray  # int64: form id -> the term id of its stem
+    form_df: np.ndarray  # int64: form id -> how many documents hold it
+    parts: _Parts
+
+
+# The postings are written in partitions so that the index's memory is bounded by
+# a partition, not by the archive. A key's partition is its shard hash (CRC-32 of
+# the word, mixed for a pair: _hashes) mod the number of partitions, and the shard
+# count is a multiple of it, so each shard's keys all lie in one partition and a
+# partition yields its shards' files alone: the browser, which computes
+# ``hash % shards`` from meta.json, sees no difference. The number of partitions
+# comes from the number of documents (known before the first is counted): about
+# PARTITION_DOCUMENTS a partition, about 2 million postings at synthetic articles'
+# length (20 million at 10,000 articles). The counting keeps at most
+# SPILL_POSTINGS (term and form) postings in memory before appending them to the
+# partitions' files; the output does not depend on it (tests/test_search.py).
+PARTITION_DOCUMENTS = 1000
+SPILL_POSTINGS = 2_000_000
+
+
+def partitions_for(documents: int) -> int:
+    return max(1, math.ceil(documents / PARTITION_DOCUMENTS))
+
+
+def _crcs(terms: list[str]) -> np.ndarray:
+    return np.fromiter((zlib.crc32(t.encode("utf-8")) for t in terms), np.uint64, len(terms))
+
+
+def _hashes(keys: np.ndarray, crc: np.ndarray) -> np.ndarray:
+    """Each key's shard hash (uint64 below 2**32): CRC-32 of a word's UTF-8 (``crc``
+    by term id); for a pair, the two words' CRCs mixed (search-engine.js: shardOf)."""
+    is_pair = keys >= (1 << 32)
+    first = np.where(is_pair, (keys >> 32) - 1, keys)
+    second = keys & _LOW32
+    mixed = crc[first] ^ ((crc[second] * np.uint64(_PAIR_MIX)) & np.uint64(_LOW32))
+    return np.where(is_pair, mixed, crc[first])
+
+
+def _shards_of(keys: np.ndarray, terms: list[str], shards: int) -> np.ndarray:
+    """The shard of each key: its hash mod the number of shards."""
+    return (_hashes(keys, _crcs(terms)) % np.uint64(shards)).astype(np.int64)
+
+
+_COLUMN_TYPES: dict[str, type] = {
+    "key": np.int64,
+    "doc": np.int32,
+    "weight": np.float32,
+    "title": np.bool_,
+    "form": np.int64,
+    "form_doc": np.int32,
+}
+
+
+class _Parts:
+    """The postings, appended in document order to one file per partition and
+    column (raw ``ndarray.tofile``) in ``folder``: the (term, document) pairs with
+    their weights, and the (form, document) pairs, partitioned by their stem."""
+
+    def __init__(self, folder: Path, partitions: int) -> None:
+        self.folder = folder
+        self.partitions = partitions
+        self.crc = np.zeros(0, np.uint64)  # term id -> CRC-32 of the term
+        self.form_df = np.zeros(0, np.int64)
+        self._first = 0  # the first buffered document's number
+        self._buffered = 0
+        self._columns: dict[str, list[np.ndarray]] = {"key": [], "weight": [], "title": []}
+        self._forms: list[np.ndarray] = []
+        self._counts: list[int] = []
+        self._form_counts: list[int] = []
+
+    def add(
+        self, keys: np.ndarray, weights: np.ndarray, titles: np.ndarray, forms: np.ndarray
+    ) -> bool:
+        """One document's postings (its keys sorted, distinct) and its forms
+        (distinct); True when the buffer is full and ``spill`` is due."""
+        self._columns["key"].append(keys)
+        self._columns["weight"].append(weights)
+        self._columns["title"].append(titles)
+        self._forms.append(forms)
+        self._counts.append(len(keys))
+        self._form_counts.append(len(forms))
+        self._buffered += len(keys) + len(forms)
+        return self._buffered >= SPILL_POSTINGS
+
+    def spill(self, terms: list[str], stem_of: np.ndarray) -> None:
+        """Append the buffered documents' postings to the partitions' files."""
+        if len(self.crc) < len(terms):
+            self.crc = np.concatenate((self.crc, _crcs(terms[len(self.crc) :])))
+        numbers = np.arange(self._first, self._first + len(self._counts), dtype=np.int32)
+        self._first += len(self._counts)
+        keys = _concat(self._columns["key"], np.int64)
+        columns = {
+            "key": keys,
+            "doc": np.repeat(numbers, self._counts),
+            "weight": _concat(self._columns["weight"], np.float32),
+            "title": _concat(self._columns["title"], np.bool_),
+        }
+        self._write(_hashes(keys, self.crc), columns)
+        forms = _concat(self._forms, np.int64)
+        found = np.bincount(forms, minlength=len(self.form_df))
+        if len(found) > len(self.form_df):
+            self.form_df = np.concatenate(
+                (self.form_df, np.zeros(len(found) - len(self.form_df), np.int64))
+            )
+        self.form_df += found
+        form_columns = {"form": forms, "form_doc": np.repeat(numbers, self._form_counts)}
+        self._write(self.crc[stem_of[forms]], form_columns)
+        for buffered in self._columns.values():
+            buffered.clear()
+        self._forms.clear()
+        self._counts.clear()
+        self._form_counts.clear()
+        self._buffered = 0
+
+    def _write(self, hashes: np.ndarray, columns: dict[str, np.ndarray]) -> None:
+        if not len(hashes):
+            return
+        part = hashes % np.uint64(self.partitions)
+        # A stable sort keeps the documents in order within a partition; on 16-bit
+        # numbers NumPy's stable sort is a radix sort.
+        if self.partitions <= 1 << 16:
+            part = part.astype(np.uint16)
+        order = np.argsort(part, kind="stable")
+        bounds = np.searchsorted(part[order], np.arange(self.partitions + 1)).tolist()
+        for name, column in columns.items():
+            ordered = column[order]
+            for p in range(self.partitions):
+                lo, hi = bounds[p], bounds[p + 1]
+                if hi > lo:
+                    with open(self.folder / f"{p}.{name}", "ab") as file:
+                        ordered[lo:hi].tofile(file)
+
+    def read(self, p: int, name: str) -> np.ndarray:
+        dtype = _COLUMN_TYPES[name]
+        path = self.folder / f"{p}.{name}"
+        return np.fromfile(path, dtype) if path.exists() else np.zeros(0, dtype)
+
+
+def _concat(arrays: list[np.ndarray], dtype: type) -> np.ndarray:
+    return np.concatenate(arrays) if arrays else np.zeros(0, dtype)
+
+
+def count_terms(texts: Iterable[dict[str, list[str]]], parts: _Parts) -> Postings:
+    """Count the terms of documents given as their fields' paragraphs, in order:
+    their postings go to ``parts``; the words, forms and lengths are returned."""
     ids_of = _TermIds()
     lookup = ids_of.__getitem__
     field_weights = np.array(list(FIELD_WEIGHTS.values()), np.float32)
     title_field = list(FIELD_WEIGHTS).index("title")
-    keys, weights, titles, counts, lengths = [], [], [], [], []
-    form_keys, form_counts = [], []
+    lengths: list[int] = []
     stem_of = np.zeros(0, np.int64)
     filled = 0
+    nothing = (np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, bool))
     for fields in texts:
         # One array for the whole document, each word tagged with its field: a
         # handful of NumPy calls per document rather than per field (at 1,000
@@ -299,52 +435,37 @@ def count_terms(texts: Iterable[dict[str, list[str]]]) -> Postings:
         ids = stem_of[fids]
         lengths.append(len(ids))
         if not len(ids):
-            counts.append(0)
-            form_counts.append(0)
-            continue
-        # A pair is two neighbouring words of the same field.
-        same = field_of[:-1] == field_of[1:]
-        pairs = (((ids[:-1] + 1) << 32) | ids[1:])[same]
-        all_keys = np.concatenate((ids, pairs))
-        all_fields = np.concatenate((field_of, field_of[:-1][same]))
-        order = np.argsort(all_keys)
-        sorted_keys = all_keys[order]
-        firsts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-        keys.append(sorted_keys[firsts])
-        sorted_fields = all_fields[order]
-        weights.append(np.add.reduceat(field_weights[sorted_fields], firsts))
-        titles.append(np.maximum.reduceat(sorted_fields == title_field, firsts))
-        counts.append(len(firsts))
-        # Sorted and deduplicated by hand: np.unique's hashing was slower on arrays
-        # of a few thousand ids (0.14 s of 1,000 articles against 0.02 s).
-        forms_sorted = np.sort(fids)
-        mine = forms_sorted[np.r_[True, forms_sorted[1:] != forms_sorted[:-1]]]
-        form_keys.append(mine)
-        form_counts.append(len(mine))
-    docs = np.arange(len(counts), dtype=np.int32)
+            full = parts.add(*nothing, np.zeros(0, np.int64))
+        else:
+            # A pair is two neighbouring words of the same field.
+            same = field_of[:-1] == field_of[1:]
+            pairs = (((ids[:-1] + 1) << 32) | ids[1:])[same]
+            all_keys = np.concatenate((ids, pairs))
+            all_fields = np.concatenate((field_of, field_of[:-1][same]))
+            order = np.argsort(all_keys)
+            sorted_keys = all_keys[order]
+            firsts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+            sorted_fields = all_fields[order]
+            # Sorted and deduplicated by hand: np.unique's hashing was slower on
+            # arrays of a few thousand ids (0.14 s of 1,000 articles against 0.02 s).
+            forms_sorted = np.sort(fids)
+            full = parts.add(
+                sorted_keys[firsts],
+                np.add.reduceat(field_weights[sorted_fields], firsts),
+                np.maximum.reduceat(sorted_fields == title_field, firsts),
+                forms_sorted[np.r_[True, forms_sorted[1:] != forms_sorted[:-1]]],
+            )
+        if full:
+            parts.spill(ids_of.terms, stem_of)
+    parts.spill(ids_of.terms, stem_of)
     return Postings(
         terms=ids_of.terms,
-        keys=np.concatenate(keys) if keys else np.zeros(0, np.int64),
-        docs=np.repeat(docs, counts),
-        weights=np.concatenate(weights) if weights else np.zeros(0, np.float32),
-        in_title=np.concatenate(titles) if titles else np.zeros(0, bool),
         lengths=np.array(lengths, np.float32),
         forms=ids_of.forms,
         form_terms=np.array(ids_of.form_terms, np.int64),
-        form_keys=np.concatenate(form_keys) if form_keys else np.zeros(0, np.int64),
-        form_docs=np.repeat(docs, form_counts),
+        form_df=parts.form_df,
+        parts=parts,
     )
-
-
-def _shards_of(keys: np.ndarray, terms: list[str], shards: int) -> np.ndarray:
-    """The shard of each key: CRC-32 of a word's UTF-8, mod the number of shards;
-    for a pair, the two words' CRCs mixed (search-engine.js computes the same)."""
-    crc = np.fromiter((zlib.crc32(t.encode("utf-8")) for t in terms), np.uint64, len(terms))
-    is_pair = keys >= (1 << 32)
-    first = np.where(is_pair, (keys >> 32) - 1, keys)
-    second = keys & _LOW32
-    mixed = crc[first] ^ ((crc[second] * np.uint64(_PAIR_MIX)) & np.uint64(_LOW32))
-    return (np.where(is_pair, mixed, crc[first]) % np.uint64(shards)).astype(np.int64)
 
 
 def _term_text(key: int, terms: list[str]) -> str:
@@ -397,30 +518,38 @@ class _Bundle:
 
 
 def _form_positions(
-    postings: Postings, keys: np.ndarray, docs: np.ndarray, starts: np.ndarray
+    postings: Postings,
+    p: int,
+    unique: np.ndarray,
+    keys: np.ndarray,
+    docs: np.ndarray,
+    starts: np.ndarray,
+    several: np.ndarray,
 ) -> dict[int, dict[str, np.ndarray]]:
-    """For each stem that the archive writes in more than one form: each form's
-    articles, as positions in the stem's posting list, gap-coded. The browser
-    ranks an article that holds the very form a reader typed above one that holds
-    only another form of its stem ("terrorism" above "terrorists" for
+    """For each stem of partition ``p`` that the archive writes in more than one
+    form: each form's articles, as positions in the stem's posting list, gap-coded.
+    The browser ranks an article that holds the very form a reader typed above one
+    that holds only another form of its stem ("terrorism" above "terrorists" for
     ``terrorism``). Positions rather than articles: most gaps are 1, which
     compresses to almost nothing."""
-    if not len(postings.form_keys):
+    form_keys = postings.parts.read(p, "form")
+    if not len(form_keys):
         return {}
-    order = np.argsort(postings.form_keys, kind="stable")
-    form_keys, form_docs = postings.form_keys[order], postings.form_docs[order]
+    order = np.argsort(form_keys, kind="stable")
+    form_keys, form_docs = form_keys[order], postings.parts.read(p, "form_doc")[order]
+    del order
     stems = postings.form_terms[form_keys]
-    several = np.bincount(postings.form_terms, minlength=len(postings.terms)) > 1
     keep = several[stems]
     form_keys, form_docs, stems = form_keys[keep], form_docs[keep], stems[keep]
     if not len(form_keys):
         return {}
     # Words' keys (term ids, below 2**32) sort before pairs': (key, doc) as one
     # number finds each (stem, doc) in the sorted postings.
-    n = np.int64(max(int(docs.max()) + 1, 1) if len(docs) else 1)
+    n = np.int64(max(len(postings.lengths), 1))
     word_count = int(np.searchsorted(keys, 1 << 32))
     combined = keys[:word_count] * n + docs[:word_count]
-    at = np.searchsorted(combined, stems * n + form_docs) - starts[stems]
+    runs_of_stems = starts[np.searchsorted(unique, stems)]
+    at = np.searchsorted(combined, stems * n + form_docs) - runs_of_stems
     runs = np.flatnonzero(np.r_[True, form_keys[1:] != form_keys[:-1]])
     ends = np.r_[runs[1:], len(form_keys)]
     gaps = at.copy()
@@ -433,23 +562,59 @@ def _form_positions(
     return result
 
 
+def _runs(keys: np.ndarray) -> np.ndarray:
+    """Where each run of equal keys starts in sorted ``keys``."""
+    if not len(keys):
+        return np.zeros(0, np.int64)
+    return np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+
+
 def write_postings(bundle: _Bundle, postings: Postings) -> tuple[int, int, int, int]:
     """Write the shards, common terms' own files, the prefix files and the
-    vocabulary files; returns how many terms, shards, prefix and vocabulary files."""
+    vocabulary files; returns how many terms, shards, prefix and vocabulary files.
+
+    Two passes over the partitions: the first counts each key's documents, for the
+    number of shards (the postings of the terms without a file of their own, by
+    SHARD_POSTINGS, rounded up to a multiple of the partitions); the second writes
+    each partition's shards."""
+    partitions = postings.parts.partitions
+    in_shards = terms = 0
+    for p in range(partitions):
+        keys = postings.parts.read(p, "key")
+        keys.sort()
+        starts = _runs(keys)
+        df = np.diff(np.r_[starts, len(keys)])
+        in_shards += int(df[df <= OWN_FILE_POSTINGS].sum())
+        terms += len(starts)
+        del keys, starts, df
+    shard_count = partitions * max(1, math.ceil(in_shards / SHARD_POSTINGS / partitions))
+    several = np.bincount(postings.form_terms, minlength=len(postings.terms)) > 1
+    for p in range(partitions):
+        _write_partition(bundle, postings, p, shard_count, several)
+    form_df = postings.form_df.tolist()
+    prefix_files = _write_prefixes(bundle, postings.forms, form_df)
+    vocabulary_files = _write_vocabulary(bundle, postings.forms, form_df)
+    return terms, shard_count, prefix_files, vocabulary_files
+
+
+def _write_partition(
+    bundle: _Bundle, postings: Postings, p: int, shard_count: int, several: np.ndarray
+) -> None:
+    """Write the shards of partition ``p`` (those ``s`` with ``s % partitions == p``)
+    and its common terms' own files."""
     n = len(postings.lengths)
-    order = np.argsort(postings.keys, kind="stable")  # documents stay ascending
-    keys = postings.keys[order]
-    docs = postings.docs[order]
-    tf = postings.weights[order]
-    in_title = postings.in_title[order]
+    parts = postings.parts
+    keys = parts.read(p, "key")
+    order = np.argsort(keys, kind="stable")  # documents stay ascending
+    keys = keys[order]
+    docs = parts.read(p, "doc")[order]
+    tf = parts.read(p, "weight")[order]
+    in_title = parts.read(p, "title")[order]
     del order
-    if len(keys):
-        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    else:
-        starts = np.zeros(0, np.int64)
+    starts = _runs(keys)
     ends = np.r_[starts[1:], len(keys)].astype(np.int64)
     unique = keys[starts]
-    forms_of = _form_positions(postings, keys, docs, starts)
+    forms_of = _form_positions(postings, p, unique, keys, docs, starts, several)
     del keys
     df = ends - starts
     idf = np.rint(1000 * np.log(1 + (n - df + 0.5) / (df + 0.5))).astype(np.int64)
@@ -466,10 +631,10 @@ def write_postings(bundle: _Bundle, postings: Postings) -> tuple[int, int, int, 
     del docs
 
     own = df > OWN_FILE_POSTINGS
-    shard_count = max(1, math.ceil(int(df[~own].sum()) / SHARD_POSTINGS))
-    shard = _shards_of(unique, postings.terms, shard_count)
-    entries: list[dict[str, object]] = [{} for _ in range(shard_count)]
-    own_files = [0] * shard_count
+    shard = (_hashes(unique, parts.crc) % np.uint64(shard_count)).astype(np.int64)
+    mine = range(p, shard_count, parts.partitions)
+    entries: dict[int, dict[str, object]] = {s: {} for s in mine}
+    own_files = dict.fromkeys(mine, 0)
     # Plain lists: indexing NumPy arrays one item at a time is slower than Python's.
     starts_list, ends_list, own_list = starts.tolist(), ends.tolist(), own.tolist()
     idf_list, shard_list, key_list = idf.tolist(), shard.tolist(), unique.tolist()
@@ -488,12 +653,8 @@ def write_postings(bundle: _Bundle, postings: Postings) -> tuple[int, int, int, 
             own_files[s] += 1
         else:
             entries[s][text] = entry
-    for s, shard_entries in enumerate(entries):
-        bundle.dump(f"t/{s}.json", shard_entries)
-    form_df = np.bincount(postings.form_keys, minlength=len(postings.forms)).tolist()
-    prefix_files = _write_prefixes(bundle, postings.forms, form_df)
-    vocabulary_files = _write_vocabulary(bundle, postings.forms, form_df)
-    return len(unique), shard_count, prefix_files, vocabulary_files
+    for s in mine:
+        bundle.dump(f"t/{s}.json", entries[s])
 
 
 def _gaps(docs: np.ndarray) -> np.ndarray:
@@ -704,9 +865,14 @@ def build_search_index(edition: Edition, out: Path) -> SearchStats:
             bundle.dump(f"r/{number}.json", record)
             yield fields
 
-    postings = count_terms(texts())
-    rests.flush()
-    terms, shards, prefixes, vocabulary = write_postings(bundle, postings)
+    # The postings' partitions, in a folder beside the bundle, gone once written.
+    folder = Path(tempfile.mkdtemp(prefix=f".{out.name}-parts.", dir=out.parent))
+    try:
+        postings = count_terms(texts(), _Parts(folder, partitions_for(len(documents))))
+        rests.flush()
+        terms, shards, prefixes, vocabulary = write_postings(bundle, postings)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     blocks = max(1, math.ceil(len(documents) / FACET_BLOCK))
     for b in range(blocks):
         bundle.dump(f"f/{b}.json", _facets(documents[b * FACET_BLOCK : (b + 1) * FACET_BLOCK]))
