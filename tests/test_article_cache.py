@@ -11,6 +11,7 @@ import pytest
 
 from generator.content import article_cache
 from generator.content.article_cache import BUCKETS, ArticleCache
+from generator.content.body import body_text
 from tests.conftest import IngestedSeeds
 
 
@@ -55,7 +56,9 @@ def test_one_edit_parses_and_writes_again_only_its_own(
     assert parsed == [edited]
     for path in articles[1:]:
         assert again[path] == loaded[path]
-    assert "An editor's added paragraph." in again[edited].article.body
+    edited_article = again[edited].article
+    assert edited_article is not None
+    assert "An editor's added paragraph." in body_text(edited_article.body)
     second.save()
     after = stamps(folder)
     changed = sorted(name for name in after if after[name] != before[name])

@@ -24,6 +24,10 @@ CACHE_VERSION = code_digest(
     "content/yamlio.py",
     "content/article_cache.py",
     "content/policy.py",
+    "content/body.py",
+    "content/body_checks.py",
+    # The cue warnings found as an article is loaded (body_checks.cue_problems).
+    "ingest/cues.py",
 )
 
 

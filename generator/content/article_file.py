@@ -15,10 +15,12 @@ from typing import Any
 import yaml
 
 from generator.boundary import check_entry, inside
+from generator.content.body import BodyRef, body_ref, body_text, file_digest
+from generator.content.body_checks import cue_problems, md_links
 from generator.content.policy import policy_problems
 from generator.content.problems import Problem
 from generator.content.schema import Article, article_from_front_matter
-from generator.content.yamlio import normalise, parse_front_matter, read_text
+from generator.content.yamlio import decode_text, normalise, parse_front_matter
 
 # libyaml's emitter is ten times faster than PyYAML's pure-Python one; the two
 # write the same text for the plain types the schema uses.
@@ -28,7 +30,7 @@ _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 def dump_article(article: Article) -> str:
     """The exact text of an article file."""
     meta = front_matter_yaml(article.front_matter())
-    body = article.body.strip("\n")
+    body = body_text(article.body).strip("\n")
     return f"---\n{meta}---\n\n{body}\n"
 
 
@@ -204,6 +206,11 @@ class LoadedArticle:
     article: Article | None
     problems: tuple[Problem, ...]
     lines: dict[str, int] = field(default_factory=dict)
+    # What check finds in the body, found while it is in hand
+    # (generator/content/body_checks.py): each Markdown link to a file by name
+    # (target, line), and the cue warnings.
+    links: tuple[tuple[str, int], ...] = ()
+    cues: tuple[Problem, ...] = ()
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, 1)
@@ -222,26 +229,57 @@ def article_paths(content: Path) -> list[Path]:
 
 
 def parse_article_text(text: str, display_path: str) -> LoadedArticle:
-    """Parse article text; never raises on bad input, reports problems instead."""
+    """Parse article text; never raises on bad input, reports problems instead.
+    The article holds its body as text (``load_article``'s refers to its file)."""
+    return _parse(normalise(text), display_path, None)
+
+
+def _parse(text: str, display_path: str, file: tuple[str, str] | None) -> LoadedArticle:
+    """``text``: normalised. ``file``: (path, digest of its bytes) to refer to
+    the body there rather than hold it."""
     path = Path(display_path)
-    doc, problems = parse_front_matter(normalise(text), display_path, field="front matter")
+    doc, problems = parse_front_matter(text, display_path, field="front matter")
     if doc is None:
         return LoadedArticle(path, None, tuple(problems))
+    body: str | BodyRef = doc.body
+    if file is not None:
+        # The body is the text after the front matter with its leading and
+        # trailing line breaks stripped (parse_front_matter): a slice of ``text``.
+        end = len(text.rstrip("\n")) if doc.body else len(text)
+        start = end - len(doc.body)
+        if text[start:end] == doc.body:
+            body = body_ref(file[0], text, start, end, doc.body_line, file[1])
     article, problems = article_from_front_matter(
-        doc.data, doc.body, path=display_path, lines=doc.lines
+        doc.data, body, path=display_path, lines=doc.lines
     )
     # The body is published as Markdown: the content policy judges it here, so
     # that check, the build and the preview (and the article cache) share the verdict.
     policy = policy_problems(doc.body, display_path, doc.body_line)
     if policy:
         return LoadedArticle(path, None, tuple(problems) + tuple(policy), doc.lines)
-    return LoadedArticle(path, article, tuple(problems), doc.lines)
+    if article is None:
+        return LoadedArticle(path, None, tuple(problems), doc.lines)
+    return LoadedArticle(
+        path,
+        article,
+        tuple(problems),
+        doc.lines,
+        md_links(doc.body, text),
+        cue_problems(display_path, article, doc.body, text),
+    )
 
 
 def load_article(path: Path, display_path: str | None = None) -> LoadedArticle:
+    """The article of a file; its body is not held but referred to (``BodyRef``)."""
     shown = display_path or str(path)
-    text, problems = read_text(path, shown)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return LoadedArticle(path, None, (Problem(shown, 1, "file", f"cannot read: {error}"),))
+    text, problems = decode_text(raw, shown)
     if text is None:
         return LoadedArticle(path, None, tuple(problems))
-    loaded = parse_article_text(text, shown)
-    return LoadedArticle(path, loaded.article, loaded.problems, loaded.lines)
+    loaded = _parse(text, shown, (str(path), file_digest(raw)))
+    return LoadedArticle(
+        path, loaded.article, loaded.problems, loaded.lines, loaded.links, loaded.cues
+    )

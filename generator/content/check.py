@@ -9,7 +9,6 @@ editors' tools) can jump to the place.
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,10 +122,10 @@ def check_all(content: Path, cache: ArticleCache | None = None) -> ContentCheck:
     problems += check_topics(curation, loaded)
     problems += check_references(curation, result.articles, (i.path.stem for i in loaded))
     problems += _home_problems(content)
-    problems += link_problems(content / "articles", result.articles)
+    problems += link_problems(content / "articles", loaded)
     warnings = tuple(
         skipped
-        + cue_warnings(content / "articles", result.articles)
+        + cue_warnings(loaded)
         + standfirst_todos(
             content / "articles",
             result.articles,
@@ -159,64 +158,16 @@ def check_all(content: Path, cache: ArticleCache | None = None) -> ContentCheck:
     )
 
 
-_ESCAPE = re.compile(r"\\(.)")
-
-
-def _line_in_file(path: Path, text: str) -> int:
-    """The line of ``path`` that holds the start of ``text`` (1 when not found)."""
-    try:
-        lines = path.read_text("utf-8").split("\n")
-    except (OSError, UnicodeDecodeError):
-        return 1
-    needle = text[:40]
-    for i, line in enumerate(lines, start=1):
-        if needle in _ESCAPE.sub(r"\1", line):
-            return i
-    return 1
-
-
-def cue_warnings(articles_dir: Path, articles: Iterable[Article]) -> list[Problem]:
-    """Articles whose body still holds a cue ingest could not read (issue #13):
-
-    - filed as web-only while a sentence of the body names an issue of the New
-      Statesman (a provenance line in a wording ingest did not read);
-    - no authors while the body ends in a bio-shaped "Name is a ..." sentence.
-    """
-    from generator.ingest.cues import PROVENANCE_LIKE_RE, bio_authors, looks_like_bio
-
-    out: list[Problem] = []
-    for article in articles:
-        body = article.body
-        path = articles_dir / f"{article.slug}.md"
-        if article.issue is None and "tatesman" in body:
-            for paragraph in body.split("\n\n"):
-                text = _ESCAPE.sub(r"\1", paragraph)
-                if "tatesman" in text and (match := PROVENANCE_LIKE_RE.search(text)):
-                    sentence = text[max(0, match.start() - 60) : match.end() + 40].strip()
-                    out.append(
-                        Problem(
-                            str(path),
-                            _line_in_file(path, text),
-                            "issue",
-                            "warning: web-only (issue: null), but the body names an issue of the "
-                            f"New Statesman: {sentence!r}; give the issue or remove the sentence",
-                        )
-                    )
-                    break
-        if not article.authors:
-            paragraphs = [p for p in body.strip().split("\n\n") if p.strip()]
-            last = _ESCAPE.sub(r"\1", paragraphs[-1]).strip() if paragraphs else ""
-            if last and (bio_authors(last) or looks_like_bio(last)):
-                out.append(
-                    Problem(
-                        str(path),
-                        _line_in_file(path, last),
-                        "authors",
-                        "warning: empty, but the body ends in a bio-shaped sentence: "
-                        f"{last[:80]!r}; move it to author_bio and name the writers",
-                    )
-                )
-    return out
+def cue_warnings(loaded: Iterable[LoadedArticle]) -> list[Problem]:
+    """Articles whose body still holds a cue ingest could not read (issue #13;
+    ``body_checks.cue_problems``, found as each file was loaded), for the
+    articles that check accepted."""
+    return [
+        p
+        for item in loaded
+        if item.article is not None and item.article.slug == item.path.stem
+        for p in item.cues
+    ]
 
 
 def standfirst_todos(
@@ -269,32 +220,27 @@ def _home_problems(content: Path) -> list[Problem]:
     return policy_problems(text, str(path), 1)
 
 
-# A Markdown link to a page by its file name, as MkDocs resolves them.
-_MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+?\.md)(?:#[^)\s>]*)?>?(?:\s+\"[^\"]*\")?\s*\)")
-
-
-def link_problems(articles_dir: Path, articles: Iterable[Article]) -> list[Problem]:
+def link_problems(articles_dir: Path, loaded: Iterable[LoadedArticle]) -> list[Problem]:
     """Links from an article to another by file name (``other.md``) that name no
     article: the strict build stopped on them with "Aborted with 1 warnings" and
-    neither a file nor a line. Links elsewhere in the site are MkDocs' to check."""
-    slugs = {a.slug for a in articles}
+    neither a file nor a line. Links elsewhere in the site are MkDocs' to check.
+    Each article's links were found as its file was loaded (``LoadedArticle.links``)."""
+    items = [i for i in loaded if i.article is not None and i.article.slug == i.path.stem]
+    slugs = {i.path.stem for i in items}
     out: list[Problem] = []
-    for article in articles:
-        if ".md" not in article.body:
-            continue
-        for match in _MD_LINK.finditer(article.body):
-            target = match.group(1)
+    for item in items:
+        assert item.article is not None
+        for target, line in item.links:
             if "://" in target or target.startswith("/"):
                 continue
             resolved = posixpath.normpath(posixpath.join("articles", target))
             folder, _, name = resolved.rpartition("/")
             if folder != "articles" or name[: -len(".md")] in slugs:
                 continue
-            path = articles_dir / f"{article.slug}.md"
             out.append(
                 Problem(
-                    str(path),
-                    _line_in_file(path, match.group(0)),
+                    str(articles_dir / f"{item.article.slug}.md"),
+                    line,
                     "body",
                     f"the link to {target} names no article; link to another article "
                     "by its file name (other-slug.md), as it is in content/articles",

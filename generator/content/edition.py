@@ -8,7 +8,6 @@ site's build grows with the square of its size).
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from dataclasses import dataclass, field
 from slugify import slugify
 
 from generator.content.addresses import Redirect
+from generator.content.body import body_minutes
 from generator.content.curation import Curation
 from generator.content.problems import MAX_NAME
 from generator.content.schema import (
@@ -26,7 +26,6 @@ from generator.content.schema import (
     TimelineEvent,
 )
 
-WORDS_PER_MINUTE = 230
 # Related reading: at most this many articles in each block under an article.
 RELATED_MAX = 4
 
@@ -128,14 +127,6 @@ def _surname_key(name: str) -> tuple[str, str]:
     return (parts[-1].casefold() if parts else "", name.casefold())
 
 
-def reading_minutes(body: str) -> int:
-    # An estimate wants words, not an exact count: spaces and line breaks are
-    # counted at memory speed, where a word regex took 6 s over 10,000 articles on
-    # every build and on every edit in the live preview.
-    words = body.count(" ") + body.count("\n") + 1
-    return max(1, math.ceil(words / WORDS_PER_MINUTE))
-
-
 def running_order_key(article: Article) -> tuple[str, str]:
     # The scrapes do not record page order; the first source file is the closest
     # thing to it, and the slug breaks ties so the order is stable.
@@ -183,7 +174,7 @@ def build_edition(
             following = issue.slugs[i + 1] if i + 1 < len(issue.slugs) else None
             edition.neighbours[slug] = (previous, following)
     for slug, article in by_slug.items():
-        edition.reading_minutes[slug] = reading_minutes(article.body)
+        edition.reading_minutes[slug] = body_minutes(article.body)
     newest = sorted(by_slug.values(), key=_newest_first)
     if curation is not None:
         _index_curation(edition, curation, newest)

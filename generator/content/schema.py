@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from generator.content import event_dates
+from generator.content.body import BodyRef
 from generator.content.problems import MAX_NAME, Problem, Validator, kind_of
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -422,11 +423,15 @@ FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
 @dataclass(frozen=True)
 class Article:
     """One article as stored in ``content/articles/<slug>.md``: the body and one
-    attribute per field of ``FIELDS``, in its order (checked below)."""
+    attribute per field of ``FIELDS``, in its order (checked below).
+
+    ``body`` is the Markdown text, or, for an article loaded from its file, a
+    reference to it there (``BodyRef``: the build holds no bodies; read one with
+    ``generator.content.body.body_text``)."""
 
     title: str
     slug: str
-    body: str
+    body: str | BodyRef
     standfirst: str | None = None
     standfirst_truncated: bool = False
     authors: tuple[str, ...] = ()
@@ -459,7 +464,7 @@ if tuple(f.name for f in dataclasses.fields(Article) if f.name != "body") != FIE
 
 
 def article_from_front_matter(
-    data: Any, body: str, *, path: str, lines: dict[str, int]
+    data: Any, body: str | BodyRef, *, path: str, lines: dict[str, int]
 ) -> tuple[Article | None, list[Problem]]:
     """Validate a parsed front matter mapping; return the Article or the problems."""
     v = Validator(path, lines)

@@ -140,6 +140,11 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
         raw = path.read_bytes()
     except OSError as error:
         return None, [Problem(shown, 1, "file", f"cannot read: {error}")]
+    return decode_text(raw, shown)
+
+
+def decode_text(raw: bytes, shown: str) -> tuple[str | None, list[Problem]]:
+    """``read_text`` of bytes already read."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

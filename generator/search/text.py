@@ -32,6 +32,7 @@ from collections.abc import Sequence
 
 import snowballstemmer
 
+from generator.content.body import body_text
 from generator.content.policy import strip_comments
 from generator.content.schema import Article
 
@@ -219,7 +220,8 @@ def article_fields(article: Article, collections: Sequence[str] = ()) -> dict[st
         "title": [article.title],
         "standfirst": [article.standfirst] if article.standfirst else [],
         "writers": list(article.authors),
-        "body": list(markdown_paragraphs(article.body)),
+        # Read from the article's file, one article at a time (content/body.py).
+        "body": list(markdown_paragraphs(body_text(article.body))),
         "timeline": timeline,
         # The cover line of the issue it appeared in: readers remember a cover.
         "cover": [article.issue.title] if article.issue else [],

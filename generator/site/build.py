@@ -438,6 +438,8 @@ def _build_locked(
     cache = ArticleCache(project.root / ".cache" / "articles")
     edition = load_edition(project, cache)
     cache.save()
+    # The loaded files' line maps and findings are check's: not held for the build.
+    del cache
     timings.time("load and check", started)
     docs = project.docs_dir()
     docs.parent.mkdir(parents=True, exist_ok=True)

@@ -54,6 +54,7 @@ from lxml import html as lxml_html
 from generator.atomic import write_atomic
 from generator.code_digest import code_digest
 from generator.content import event_dates
+from generator.content.body import body_text
 from generator.content.curation import Collection, Pick
 from generator.content.edition import Edition, Issue
 from generator.content.policy import EXTENSION_CONFIGS, EXTENSIONS, strip_comments
@@ -255,7 +256,8 @@ class BookMaker:
         page_url = f"articles/{slug}/"
         wrapper = self._site_body(slug) if self.pages is not None else None
         if wrapper is None:
-            self._markdown_into(parent, self.edition.articles[slug].body, page_url)
+            body = body_text(self.edition.articles[slug].body)
+            self._markdown_into(parent, body, page_url)
         else:
             self._html_into(parent, wrapper, page_url)
 

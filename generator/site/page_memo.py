@@ -87,7 +87,8 @@ class PageMemo:
                     self.kept += 1
                     return None
         asked: list[str] = []
-        page = builder._page(path, template, meta, cards=asked, **values)
+        body = builder.article_body(slug)
+        page = builder._page(path, template, meta, cards=asked, body=body, **values)
         slugs = tuple(dict.fromkeys(asked))
         self._new[path] = (inputs, slugs, _digest([builder.card_of(url, s) for s in slugs]))
         return page

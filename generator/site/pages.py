@@ -26,6 +26,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from generator.content import event_dates
+from generator.content.body import body_text, word_count
 from generator.content.curation import Collection, Topic
 from generator.content.policy import strip_comments
 from generator.content.edition import Edition, Issue, Writer
@@ -228,7 +229,13 @@ class PageBuilder:
 
     def article(self, slug: str, cards: list[str] | None = None) -> Page:
         path, template, meta, values = self.article_inputs(slug)
-        return self._page(path, template, meta, cards=cards, **values)
+        return self._page(path, template, meta, cards=cards, body=self.article_body(slug), **values)
+
+    def article_body(self, slug: str) -> Markup:
+        """The article's body for its page: read from its file here, when the page
+        is made (the edition holds no bodies; ``article_inputs`` has the body's
+        digest, in the article, so a kept page needs none)."""
+        return Markup(strip_comments(body_text(self.edition.articles[slug].body)))
 
     def card_of(self, url: str, slug: str) -> dict[str, Any]:
         """The card a page at ``url`` gets for ``slug`` (what ``card`` gives it)."""
@@ -236,7 +243,8 @@ class PageBuilder:
 
     def article_inputs(self, slug: str) -> tuple[str, str, dict[str, Any], dict[str, Any]]:
         """(path, template, meta, values): what an article page is rendered from,
-        besides the cards its template asks for."""
+        besides the cards its template asks for and its body (``article_body``,
+        given by the digest of its file in ``values["article"]``)."""
         edition = self.edition
         a = edition.articles[slug]
         url = f"articles/{slug}/"
@@ -272,7 +280,6 @@ class PageBuilder:
             timelines=timelines,
             minutes=edition.reading_minutes[slug],
             kicker=self._kicker(a),
-            body=Markup(strip_comments(a.body)),
             topics=[t for n in a.topics if (t := edition.curation.topics.get(n))],
             collections=[
                 edition.curation.collections[c] for c in edition.collections_of.get(slug, ())
@@ -291,7 +298,7 @@ class PageBuilder:
             "url": canonical,
             "mainEntityOfPage": canonical,
             "inLanguage": "en-GB",
-            "wordCount": len(a.body.split()),
+            "wordCount": word_count(a.body),
             "author": [
                 {
                     "@type": "Person",

@@ -104,7 +104,13 @@ def regenerate(project: Project, state: PreviewState | None = None) -> bool:
     if state.edition is not None and inputs == state.inputs:
         only = affected_articles(state.edition, edition)
     # The preview makes no EPUBs (a build does): its pages do not link them.
-    write_docs(project, edition, BuildTimings(), only_articles=only, books=False)
+    try:
+        write_docs(project, edition, BuildTimings(), only_articles=only, books=False)
+    except BuildError as error:
+        # An article saved again while its page was made (content/body.py): the
+        # save itself starts the next regeneration.
+        print(f"\n{error}\n(the preview keeps the last good pages)", file=sys.stderr)
+        return False
     state.edition, state.inputs = edition, inputs
     scope = "every page" if only is None else f"{len(only)} article page(s) and the listings"
     print(f"preview: {scope} regenerated in {time.perf_counter() - started:.1f}s", file=sys.stderr)
