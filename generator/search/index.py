@@ -265,13 +265,17 @@ class Postings:
 # count is a multiple of it, so each shard's keys all lie in one partition and a
 # partition yields its shards' files alone: the browser, which computes
 # ``hash % shards`` from meta.json, sees no difference. The number of partitions
-# comes from the number of documents (known before the first is counted): about
-# PARTITION_DOCUMENTS a partition, about 2 million postings at synthetic articles'
-# length (20 million at 10,000 articles). The counting keeps at most
-# SPILL_POSTINGS (term and form) postings in memory before appending them to the
-# partitions' files; the output does not depend on it (tests/test_search.py).
-PARTITION_DOCUMENTS = 1000
-SPILL_POSTINGS = 2_000_000
+# comes from the number of documents (known before the first is counted):
+# PARTITION_DOCUMENTS a partition, about a million postings at synthetic
+# articles' length. The counting keeps at most SPILL_POSTINGS (term and form)
+# postings in memory before appending them to the partitions' files; the output
+# does not depend on it (tests/test_search.py). Measured on 3,000 synthetic
+# articles with devtools.index_memory (what the index adds to the summed PSS):
+# 252 MB in one partition, 122 MB in three (1,000 articles each), 60 MB in thirty
+# with a 50,000-posting buffer; a buffer of 2 million postings added about 80 MB
+# to that, one of 500,000 or a million about 25 MB (docs/performance.md, Memory).
+PARTITION_DOCUMENTS = 500
+SPILL_POSTINGS = 1_000_000
 
 
 def partitions_for(documents: int) -> int:
