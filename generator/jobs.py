@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import multiprocessing
 import multiprocessing.process
 import os
@@ -107,7 +108,16 @@ class BackgroundJob(Generic[T]):
             context = multiprocessing.get_context("fork")
             self._receive, send = context.Pipe(duplex=False)
             self._process = context.Process(target=self._run, args=(send,), daemon=True)
-            self._process.start()
+            # The parent's objects in the collector's permanent generation while it
+            # forks: the child's collections then leave them alone instead of
+            # writing to every one of them, which copied the parent's pages into
+            # the child (the search index's process at 3,000 synthetic articles:
+            # 47 MB added to the summed PSS instead of 60, devtools.index_memory).
+            gc.freeze()
+            try:
+                self._process.start()
+            finally:
+                gc.unfreeze()
             send.close()
 
     @property
