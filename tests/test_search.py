@@ -65,8 +65,8 @@ class Index:
         if key not in shards:
             return set()
         shard, entry = shards[key]
-        if isinstance(entry, int):
-            entry = self.json(f"w/{shard}-{entry}.json")
+        if isinstance(entry, dict):  # a common term: {own, articles}
+            entry = self.json(f"w/{shard}-{entry['own']}.json")
         gaps, impacts = entry[1], entry[2]
         assert len(gaps) == len(impacts) and all(1 <= i <= self.meta["levels"] for i in impacts)
         docs, at = set(), 0
@@ -152,13 +152,28 @@ def test_indexing_again_gives_the_same_bundle_byte_for_byte(
         assert bundle_bytes(out.parent) == bundle_bytes(seed_site)
 
 
+def _article_count(entry: list[Any], documents: int) -> int:
+    """How many articles a common term's own file says hold it (as
+    search-engine.js: articleCount)."""
+    rest = entry[4] if len(entry) > 4 else None
+    if not rest:
+        return len(entry[1])
+    if "docs" in rest:
+        return len(entry[1]) + len(rest["docs"])
+    return documents - len(rest["not"])
+
+
 def term_entries(index: Index) -> dict[str, Any]:
     """term -> its entry, with a common term's own file read in: what a query
     finds for each term, whichever shard holds it."""
     found: dict[str, Any] = {}
     for s in range(index.meta["shards"]):
         for term, entry in index.json(f"t/{s}.json").items():
-            found[term] = index.json(f"w/{s}-{entry}.json") if isinstance(entry, int) else entry
+            if isinstance(entry, dict):  # a common term: {own, articles}
+                own = index.json(f"w/{s}-{entry['own']}.json")
+                assert entry["articles"] == _article_count(own, index.meta["documents"])
+                entry = own
+            found[term] = entry
             words = term.split(" ")
             ids = {w: i for i, w in enumerate(words)}
             key = ids[words[0]] if len(words) == 1 else ((ids[words[0]] + 1) << 32) | ids[words[1]]
@@ -559,3 +574,24 @@ Zanzibarite {HOSTILE.replace("<", "&lt;")} and more zanzibarite text.
     finally:
         context.close()
     assert dialogs == []
+
+
+def test_a_common_terms_shard_entry_says_how_many_articles_hold_it(
+    seed_project: Project, tmp_path: Path
+) -> None:
+    """A term with a file of its own is ``{own, articles}`` in its shard, so that a
+    "Did you mean" weighs a common word from the shard alone (search-engine.js:
+    articlesOf); ``term_entries`` checks each count against the term's own file."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("generator.search.index.OWN_FILE_POSTINGS", 1)
+        patch.setattr("generator.search.index.TOP_POSTINGS", 1)
+        build_search_index(load_edition(seed_project), tmp_path / BUNDLE)
+    index = Index(tmp_path)
+    own = [
+        entry
+        for s in range(index.meta["shards"])
+        for entry in index.json(f"t/{s}.json").values()
+        if isinstance(entry, dict)
+    ]
+    assert len(own) > 100 and all(e["articles"] >= 2 for e in own)
+    assert len(term_entries(index)) > 1000

@@ -242,7 +242,7 @@ export async function init() {
   if (!bundle) bundle = new URL("../../search-index/", import.meta.url);
   if (!meta) {
     const found = await load("meta.json", bundle);
-    if (found.version !== 4) throw new Error("search index: unknown format " + found.version);
+    if (found.version !== 5) throw new Error("search index: unknown format " + found.version);
     data = new URL(found.data, bundle);
     meta = found;
   }
@@ -252,8 +252,17 @@ async function postings(key) {
   const shard = shardOf(key, meta.shards);
   const entries = await load("t/" + shard + ".json");
   let entry = Object.prototype.hasOwnProperty.call(entries, key) ? entries[key] : null;
-  if (typeof entry === "number") entry = await load("w/" + shard + "-" + entry + ".json");
+  if (entry && !Array.isArray(entry)) entry = await load("w/" + shard + "-" + entry.own + ".json");
   return entry;
+}
+
+// How many articles hold a key, from its shard alone: a common term's entry there
+// is {own, articles}, its postings in a file of their own.
+async function articlesOf(key) {
+  const entries = await load("t/" + shardOf(key, meta.shards) + ".json");
+  const entry = Object.prototype.hasOwnProperty.call(entries, key) ? entries[key] : null;
+  if (!entry) return 0;
+  return Array.isArray(entry) ? articleCount(entry) : entry.articles;
 }
 
 // Each posting of an entry, as visit(doc, impact, i): i is its place in the listed
@@ -355,8 +364,7 @@ async function resolve(need) {
 async function commoner(typed, count) {
   const close = await corrections(typed);
   for (const word of close) {
-    const entry = await postings(stem(word));
-    if (entry && articleCount(entry) >= COMMONER * Math.max(count, 1)) return word;
+    if ((await articlesOf(stem(word))) >= COMMONER * Math.max(count, 1)) return word;
   }
   return null;
 }
