@@ -13,28 +13,23 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.slow
-def test_bench_runs_end_to_end_and_writes_its_table(tmp_path: Path) -> None:
-    out = tmp_path / "bench.json"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "bench",
-            "40",
-            "--repeats",
-            "1",
-            "--settle",
-            "0",
-            "--out",
-            str(out),
-        ],
+def run_bench(out: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m generator bench ARGS``, one run of each step, no settling, its
+    table written to ``out``."""
+    command = [sys.executable, "-m", "generator", "bench", *args]
+    return subprocess.run(
+        [*command, "--repeats", "1", "--settle", "0", "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=600,
     )
+
+
+@pytest.mark.slow
+def test_bench_runs_end_to_end_and_writes_its_table(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    result = run_bench(out, "40")
     assert result.returncode == 0, result.stderr[-3000:]
     assert "build/plain" in result.stdout
     [row] = json.loads(out.read_text("utf-8"))
@@ -94,26 +89,7 @@ def test_bench_runs_end_to_end_and_writes_its_table(tmp_path: Path) -> None:
 
 def test_bench_epub_only_reports_what_the_books_add(tmp_path: Path) -> None:
     out = tmp_path / "epub.json"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "bench",
-            "30",
-            "--parts-only",
-            "--repeats",
-            "1",
-            "--settle",
-            "0",
-            "--out",
-            str(out),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = run_bench(out, "30", "--parts-only")
     assert result.returncode == 0, result.stderr[-3000:]
     assert "CPU share" in result.stdout
     [row] = json.loads(out.read_text("utf-8"))
