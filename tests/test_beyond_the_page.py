@@ -286,7 +286,13 @@ def test_the_momentum_correction_is_dated_in_the_notice_jsonld_and_feed(seed_sit
     assert entry.findtext(f"{ATOM}summary") == AKEHURST
     assert entry.findtext(f"{ATOM}updated").startswith("2017-03-23")
     assert entry.find(f"{ATOM}link").get("href") == f"{SITE}articles/{MOMENTUM}/"
-    listing = BeautifulSoup((seed_site / "corrections" / "index.html").read_text("utf-8"), "lxml")
+    index = BeautifulSoup((seed_site / "corrections" / "index.html").read_text("utf-8"), "lxml")
+    (year,) = index.select(".ns-years__list > li")
+    assert year["id"] == "corrections-2017" and year.a["href"] == "2017/"
+    assert year.select_one(".ns-count").get_text() == "1 correction"
+    listing = BeautifulSoup(
+        (seed_site / "corrections" / "2017" / "index.html").read_text("utf-8"), "lxml"
+    )
     (row,) = listing.select(".ns-corrections__item")
     assert row.time["datetime"] == "2017-03-23"
     assert AKEHURST in row.get_text()
@@ -368,14 +374,17 @@ def test_a_ledger_line_redirects_a_writers_page(tmp_path: Path) -> None:
 
 def test_the_chronology_is_navigable_by_decade_and_year(seed_site: Path) -> None:
     page = BeautifulSoup((seed_site / "timelines" / "index.html").read_text("utf-8"), "lxml")
-    nav = page.select_one("nav.ns-chronology__nav")
-    targets = [a["href"] for a in nav.select("a")]
-    assert targets == ["#events-2000s", "#events-2008"]
-    for href in targets:
-        assert page.find(id=href[1:]) is not None, href
-    # Every event sits under the heading of the year it happened in.
-    year = page.find(id="events-2008")
-    events = year.find_next_sibling("ol").select("li time")
+    nav = page.select_one("nav.ns-years")
+    assert [a["href"] for a in nav.select("a")] == ["2008/"]
+    # The old links into the one long page (/timelines/#events-2008, #events-2000s)
+    # land on the entries of that decade and year, which link to the year's page.
+    assert page.find(id="events-2000s").select_one("a")["href"] == "2008/"
+    assert page.find(id="events-2008").a["href"] == "2008/"
+    year = BeautifulSoup(
+        (seed_site / "timelines" / "2008" / "index.html").read_text("utf-8"), "lxml"
+    )
+    # Every event of the year's page happened in that year.
+    events = year.find(id="events-2008").find_next_sibling("ol").select("li time")
     assert len(events) == 15 and all(t["datetime"].startswith("2008") for t in events)
 
 

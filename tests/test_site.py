@@ -44,9 +44,12 @@ def jsonld(page: BeautifulSoup) -> dict:
 
 def test_the_seeds_build_six_articles_six_issues_writers_and_timelines(seed_site: Path) -> None:
     assert {p.parent.name for p in (seed_site / "articles").glob("*/index.html")} == ARTICLES
-    assert {p.parent.name for p in (seed_site / "issues").glob("*/index.html")} == ISSUES
+    issue_pages = {p.parent.name for p in (seed_site / "issues").glob("*/index.html")}
+    # Beside each issue's page, one page a year lists that year's issues.
+    assert issue_pages == ISSUES | {"2008", "2010", "2011", "2017"}
     assert {p.parent.name for p in (seed_site / "authors").glob("*/index.html")} == WRITERS
     assert (seed_site / "timelines" / "index.html").exists()
+    assert (seed_site / "timelines" / "2008" / "index.html").exists()
     assert (seed_site / "web-only" / "index.html").exists()
     assert (seed_site / "404.html").exists()
     assert (seed_site / "sitemap.xml").exists()
@@ -166,7 +169,16 @@ def test_issue_page_lists_its_articles_with_standfirst_and_writers(seed_site: Pa
     assert "Richard Watson" in meta and "min read" in meta
 
 
-@pytest.mark.parametrize("path", ["issues/2008-12-08/", "issues/", "authors/", "search/?q=india"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "issues/2008-12-08/",
+        "issues/2011/",
+        "authors/",
+        "authors/unattributed/2017/",
+        "search/?q=india",
+    ],
+)
 def test_list_entries_sit_flush_with_their_list_in_the_browser(
     page: Any, site_url: str, path: str
 ) -> None:
@@ -193,12 +205,24 @@ def test_list_entries_sit_flush_with_their_list_in_the_browser(
 
 def test_issues_index_groups_issues_by_year_newest_first(seed_site: Path) -> None:
     page = soup(seed_site, "issues/")
-    years = [h.contents[0].strip() for h in page.select("section.ns-year h2")]
-    assert years == ["2017", "2011", "2010", "2008"]
-    counts = [c.get_text() for c in page.select("section.ns-year li .ns-count")]
-    assert counts and all(c == "1 article" for c in counts)
-    in_2011 = page.find(id="year-2011").find_parent("section").select("time")
-    assert [t["datetime"] for t in in_2011] == ["2011-03-07", "2011-02-14"]
+    entries = page.select(".ns-years__list > li")
+    assert [li.a.get_text() for li in entries] == ["2017", "2011", "2010", "2008"]
+    assert [li.select_one(".ns-count").get_text() for li in entries] == [
+        "1 issue",
+        "2 issues",
+        "1 issue",
+        "2 issues",
+    ]
+    # The old section's id is on the year's entry, which links to the year's page.
+    assert page.find(id="year-2011").a["href"] == "2011/"
+    year = soup(seed_site, "issues/2011/")
+    assert year.h1.get_text() == "Issues of 2011"
+    assert [t["datetime"] for t in year.select("ol.ns-issues time")] == ["2011-03-07", "2011-02-14"]
+    counts = [c.get_text() for c in year.select("ol.ns-issues li .ns-count")]
+    assert counts == ["1 article", "1 article"]
+    # From one year to the next, and back to every year.
+    nav = {a.get_text(strip=True): a["href"] for a in year.select(".ns-part-nav a")}
+    assert nav == {"←2017": "../2017/", "Every year": "../", "2010→": "../2010/"}
 
 
 def test_writer_page_has_bio_and_articles_and_unnamed_writers_are_said_so(seed_site: Path) -> None:
@@ -209,7 +233,14 @@ def test_writer_page_has_bio_and_articles_and_unnamed_writers_are_said_so(seed_s
     index = soup(seed_site, "authors/")
     assert len(index.select(".ns-writers li")) == 4
     unattributed = index.find(id="unattributed").find_parent("section")
-    titles = {a.get_text() for a in unattributed.select(".ns-list__title a")}
+    # The index links each year's unsigned articles, newest year first.
+    links = [a["href"] for a in unattributed.select("a")]
+    assert links == ["unattributed/2017/", "unattributed/2011/"]
+    titles = set()
+    for href in links:
+        year = soup(seed_site, "authors/" + href)
+        assert year.h1.get_text().startswith("Articles with no named writer")
+        titles |= {a.get_text() for a in year.select(".ns-list__title a")}
     assert titles == {
         "Mexico’s disappeared women",
         "Losing Momentum: how Jeremy Corbyn’s support group ran out of steam",
@@ -217,15 +248,21 @@ def test_writer_page_has_bio_and_articles_and_unnamed_writers_are_said_so(seed_s
 
 
 def test_timelines_page_merges_every_event_in_date_order_linking_back(seed_site: Path) -> None:
-    page = soup(seed_site, "timelines/")
+    index = soup(seed_site, "timelines/")
+    assert index.select("ol.ns-chronology") == []  # the index lists years, not events
+    (entry,) = index.select(".ns-years__list > li")
+    assert entry.a["href"] == "2008/" and entry.select_one(".ns-count").get_text() == "15 events"
+    page = soup(seed_site, "timelines/2008/")
     events = page.select("ol.ns-chronology > li")
     assert len(events) == 15
     dates = [li.time["datetime"] for li in events]
     assert dates == sorted(dates)
     # The article is linked once for its timeline, not after every event.
     links = [a["href"] for li in events for a in li.select("a")]
-    assert links == ["../articles/becoming-a-pariah-state/"]
+    assert links == ["../../articles/becoming-a-pariah-state/"]
     assert events[0].select_one("a") is not None
+    (begun,) = page.select("ul.ns-timelines > li")
+    assert begun.a["href"] == "../../articles/becoming-a-pariah-state/"
 
 
 def test_home_page_has_latest_issue_recent_issues_and_about(seed_site: Path) -> None:

@@ -17,7 +17,8 @@ edition and never from one, so it can neither loop nor end on a missing page;
 none.
 
 Only the pages that can move are recorded (articles, issues, writers, collections,
-topics); the section pages (``/issues/``, ``/topics/`` ...) are fixed by the nav.
+topics, and the year and part pages of the section listings: generator/content/
+listings.py); the section pages (``/issues/``, ``/topics/`` ...) are fixed by the nav.
 The work is linear in the archive: a set of addresses and one sorted write.
 """
 
@@ -29,6 +30,7 @@ from pathlib import Path
 
 from generator.atomic import write_atomic
 from generator.content.curation import Curation, topic_slug
+from generator.content.listings import listing_paths
 from generator.content.problems import Problem
 from generator.content.schema import Article
 
@@ -58,6 +60,10 @@ def page_addresses(
 ) -> set[str]:
     """The addresses of the pages that can move, as site paths ("/articles/x/")."""
     found: set[str] = set()
+    articles = list(articles)
+    # The year and part pages of the split section listings (listings.py): a page
+    # such as /timelines/1938/ is shared and linked like an issue's.
+    found.update(f"/{path[: -len('.md')]}/" for path in listing_paths(articles))
     for a in articles:
         found.add(f"/articles/{a.slug}/")
         if a.issue:

@@ -15,7 +15,7 @@ import datetime as dt
 import html
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -30,6 +30,15 @@ from generator.content.body import body_text, word_count
 from generator.content.curation import Collection, Topic
 from generator.content.policy import strip_comments
 from generator.content.edition import Edition, Issue, Writer
+from generator.content.listings import (
+    UNATTRIBUTED,
+    UNDATED,
+    group,
+    initial,
+    part_label,
+    parts,
+    timeline_year,
+)
 from generator.content.schema import Article, Timeline
 from generator.formatting import (
     collection_epub_path,
@@ -86,23 +95,56 @@ def unwrap_paragraphs(markdown_text: str) -> str:
     return "\n\n".join(out)
 
 
-def _by_decade_and_year(
-    chronology: list[tuple[Any, bool]],
-) -> list[tuple[str, list[tuple[str, list[tuple[Any, bool]]]]]]:
-    """The chronology (already in date order) as decades of years, for the
-    /timelines/ page's navigation: [("2000s", [("2008", entries)])]. An event is
-    filed under the year it starts (a decade's 199X under 1990)."""
-    decades: list[tuple[str, list[tuple[str, list[tuple[Any, bool]]]]]] = []
-    for item in chronology:
-        year = item[0].event.sort_key[:4]
-        decade = year[:3] + "0s"
+def _decades(keys: Iterable[str]) -> list[tuple[str, list[str]]]:
+    """Year keys ("1938", "1938-2"; in the listing's order) as runs of decades, for
+    a section index's navigation: [("1930s", ["1938", "1938-2", "1939"])]. Keys
+    that are no year ("undated") are left out: the index lists them apart."""
+    decades: list[tuple[str, list[str]]] = []
+    for key in keys:
+        if not key[:4].isdigit():
+            continue
+        decade = key[:3] + "0s"
         if not decades or decades[-1][0] != decade:
             decades.append((decade, []))
-        years = decades[-1][1]
-        if not years or years[-1][0] != year:
-            years.append((year, []))
-        years[-1][1].append(item)
+        decades[-1][1].append(key)
     return decades
+
+
+@dataclass(frozen=True)
+class Part:
+    """One year or part page of a split section listing (generator/content/listings.py)."""
+
+    key: str  # "1938", "1938-2", "a", "undated"
+    path: str  # its docs file, "timelines/1938.md"
+    items: Sequence[Any]
+
+    @property
+    def url(self) -> str:
+        return page_url(self.path)
+
+    @property
+    def label(self) -> str:
+        return part_label(self.key)
+
+    @property
+    def year(self) -> str | None:
+        return self.key[:4] if self.key[:4].isdigit() else None
+
+
+def _split(folder: str, groups: dict[str, list[Any]], *, chunk: bool = True) -> list[Part]:
+    """Groups (in the listing's order) as pages, each cut into parts of at most
+    PART_MAX entries when ``chunk``."""
+    out: list[Part] = []
+    for key, items in groups.items():
+        pieces = parts(key, items) if chunk else [(key, items)]
+        out += [Part(k, f"{folder}/{k}.md", chunk_items) for k, chunk_items in pieces]
+    return out
+
+
+def _neighbours(pages: list[Part]) -> Iterator[tuple[Part, Part | None, Part | None]]:
+    """Each page of a split listing with the one before and after it."""
+    for i, part in enumerate(pages):
+        yield part, pages[i - 1] if i else None, pages[i + 1] if i + 1 < len(pages) else None
 
 
 def _timeline_context(timelines: tuple[Timeline, ...]) -> list[dict[str, Any]]:
@@ -271,21 +313,26 @@ class PageBuilder:
         }
         if related:
             meta["edition"]["related_html"] = related
-        return f"articles/{slug}.md", "article.html", meta, dict(
-            article=a,
-            standfirst=display_standfirst(a),
-            issue=issue,
-            previous=previous,
-            following=following,
-            timelines=timelines,
-            minutes=edition.reading_minutes[slug],
-            kicker=self._kicker(a),
-            topics=[t for n in a.topics if (t := edition.curation.topics.get(n))],
-            collections=[
-                edition.curation.collections[c] for c in edition.collections_of.get(slug, ())
-            ],
-            citations=cite.citations(cite.work_of(a, canonical)),
-            cite_files={"bibtex": f"articles/{slug}.bib", "ris": f"articles/{slug}.ris"},
+        return (
+            f"articles/{slug}.md",
+            "article.html",
+            meta,
+            dict(
+                article=a,
+                standfirst=display_standfirst(a),
+                issue=issue,
+                previous=previous,
+                following=following,
+                timelines=timelines,
+                minutes=edition.reading_minutes[slug],
+                kicker=self._kicker(a),
+                topics=[t for n in a.topics if (t := edition.curation.topics.get(n))],
+                collections=[
+                    edition.curation.collections[c] for c in edition.collections_of.get(slug, ())
+                ],
+                citations=cite.citations(cite.work_of(a, canonical)),
+                cite_files={"bibtex": f"articles/{slug}.bib", "ris": f"articles/{slug}.ris"},
+            ),
         )
 
     def _article_jsonld(self, a: Article, canonical: str) -> dict[str, Any]:
@@ -400,7 +447,13 @@ class PageBuilder:
         for wslug, slugs in related.writers:
             w = self._writers_by_slug[wslug]
             blocks.append(
-                {"kind": "writer", "heading": "More by", "name": w.name, "url": w.url, "slugs": slugs}
+                {
+                    "kind": "writer",
+                    "heading": "More by",
+                    "name": w.name,
+                    "url": w.url,
+                    "slugs": slugs,
+                }
             )
         if related.nearby:
             blocks.append(
@@ -447,14 +500,42 @@ class PageBuilder:
             offline=" ".join(relative(issue.url, f"articles/{s}/") for s in issue.slugs),
         )
 
+    # -- section listings: an index, and a page a year or a part ----------------------
+    # (generator/content/listings.py). The index is a navigation with counts; the
+    # old fragment ids (/timelines/#events-1938, /issues/#year-1938) sit on its
+    # entry for the year, which links to the year's page.
+
+    @cached_property
+    def _issue_years(self) -> list[Part]:
+        years = group(self.edition.issues, lambda i: str(i.date.year))
+        return _split("issues", years, chunk=False)
+
     def issues_index(self) -> Page:
-        years: dict[int, list[Issue]] = {}
-        for issue in self.edition.issues:
-            years.setdefault(issue.date.year, []).append(issue)
         meta = self._listing_meta(
             "Issues", f"Every issue of the {PUBLICATION} in this edition, by year.", "issues/"
         )
-        return self._page("issues/index.md", "issues.html", meta, years=years)
+        years = self._issue_years
+        return self._page(
+            "issues/index.md",
+            "issues.html",
+            meta,
+            decades=_decades(p.key for p in years),
+            parts={p.key: p for p in years},
+            count=len(self.edition.issues),
+        )
+
+    def issue_years(self) -> Iterator[Page]:
+        for part, before, after in _neighbours(self._issue_years):
+            n = len(part.items)
+            meta = self._listing_meta(
+                f"Issues of {part.label}",
+                f"The {n} issue{'s' if n != 1 else ''} of the {PUBLICATION} of {part.label}, "
+                "newest first.",
+                part.url,
+            )
+            yield self._page(
+                part.path, "issues_year.html", meta, part=part, previous=before, following=after
+            )
 
     def writer(self, writer: Writer) -> Page:
         meta = self._listing_meta(
@@ -462,47 +543,150 @@ class PageBuilder:
         )
         return self._page(f"authors/{writer.slug}.md", "writer.html", meta, writer=writer)
 
-    def writers_index(self) -> Page:
-        unattributed = [s for s, a in self.edition.articles.items() if not a.authors]
-        meta = self._listing_meta("Writers", "Everyone who wrote for this edition.", "authors/")
-        return self._page(
-            "authors/index.md", "writers.html", meta, unattributed=sorted(unattributed)
+    @cached_property
+    def _unattributed(self) -> list[Part]:
+        """The articles with no named writer: by their issue's year, newest first;
+        then the web-only ones (no date) by title."""
+        unsigned = [a for a in self.edition.articles.values() if not a.authors]
+        dated = sorted(
+            (a for a in unsigned if a.issue),
+            key=lambda a: (-a.issue.date.toordinal() if a.issue else 0, a.slug),
         )
+        undated = sorted(
+            (a for a in unsigned if not a.issue), key=lambda a: (a.title.casefold(), a.slug)
+        )
+        groups = group(
+            (a.slug for a in dated), lambda s: str(self.edition.articles[s].issue.date.year)
+        )  # type: ignore[union-attr]
+        if undated:
+            groups[UNDATED] = [a.slug for a in undated]
+        return _split(UNATTRIBUTED, groups)
+
+    def writers_index(self) -> Page:
+        meta = self._listing_meta("Writers", "Everyone who wrote for this edition.", "authors/")
+        unattributed = self._unattributed
+        return self._page(
+            "authors/index.md",
+            "writers.html",
+            meta,
+            decades=_decades(p.key for p in unattributed),
+            parts={p.key: p for p in unattributed},
+            undated=[p for p in unattributed if p.year is None],
+            count=sum(len(p.items) for p in unattributed),
+        )
+
+    def unattributed_pages(self) -> Iterator[Page]:
+        for part, before, after in _neighbours(self._unattributed):
+            when = "with no date (web only)" if part.year is None else f"of {part.label}"
+            meta = self._listing_meta(
+                f"Articles with no named writer: {part.label}",
+                f"The articles {when} for which the source names no writer.",
+                part.url,
+            )
+            yield self._page(
+                part.path,
+                "unattributed.html",
+                meta,
+                part=part,
+                previous=before,
+                following=after,
+                show_issue=part.year is not None,
+            )
+
+    @cached_property
+    def _web_only_letters(self) -> list[Part]:
+        articles = self.edition.articles
+        letters = group(self.edition.web_only, lambda s: initial(articles[s].title))
+        order = sorted(letters, key=lambda k: (k != "0-9", k == "other", k))
+        return _split("web-only", {k: letters[k] for k in order})
 
     def web_only(self) -> Page:
         meta = self._listing_meta(
             "Web only", "Pieces published online only, not in a print issue.", "web-only/"
         )
-        return self._page("web-only/index.md", "web_only.html", meta)
+        return self._page(
+            "web-only/index.md",
+            "web_only.html",
+            meta,
+            letters=self._web_only_letters,
+            count=len(self.edition.web_only),
+        )
+
+    def web_only_pages(self) -> Iterator[Page]:
+        for part, before, after in _neighbours(self._web_only_letters):
+            meta = self._listing_meta(
+                f"Web only: {part.label}",
+                f"Pieces published online only whose titles begin with {part.label}.",
+                part.url,
+            )
+            yield self._page(
+                part.path, "web_only_part.html", meta, part=part, previous=before, following=after
+            )
+
+    @cached_property
+    def _timeline_years(self) -> tuple[list[Part], dict[str, list[tuple[str, Timeline]]]]:
+        """The chronology by the year each event starts (a decade's 199X under 1990),
+        in date order; and the timelines by the year of their first event."""
+        events = _split(
+            "timelines", group(self.edition.chronology, lambda e: e.event.sort_key[:4]), chunk=False
+        )
+        timelines: dict[str, list[tuple[str, Timeline]]] = {}
+        for slug, a in self.edition.articles.items():
+            for t in a.timelines:
+                timelines.setdefault(timeline_year(t), []).append((slug, t))
+        for entries in timelines.values():
+            entries.sort(key=lambda e: (min(ev.sort_key for ev in e[1].events), e[0]))
+        return events, timelines
 
     def timelines(self) -> Page:
-        entries: list[tuple[str, Timeline]] = [
-            (slug, t) for slug, a in self.edition.articles.items() for t in a.timelines
-        ]
-        entries.sort(key=lambda e: (min(ev.sort_key for ev in e[1].events), e[0]))
+        years, timelines = self._timeline_years
         meta = self._listing_meta(
             "Timelines",
-            "Every timeline printed beside an article, and one chronology of all their events.",
+            "Every timeline printed beside an article, and one chronology of all their "
+            "events, year by year.",
             "timelines/",
         )
-        # The chronology links an event to its article once per timeline, at that
-        # timeline's first event; later events name their timeline only when there
-        # is more than one to tell apart.
-        seen: set[tuple[str, str]] = set()
-        chronology = []
-        for entry in self.edition.chronology:
-            key = (entry.slug, entry.timeline.title)
-            chronology.append((entry, key not in seen))
-            seen.add(key)
         return self._page(
             "timelines/index.md",
             "timelines.html",
             meta,
-            timelines=entries,
-            chronology=chronology,
-            decades=_by_decade_and_year(chronology),
-            several=len(entries) > 1,
+            decades=_decades(p.key for p in years),
+            parts={p.key: p for p in years},
+            timeline_count=sum(len(t) for t in timelines.values()),
+            event_count=len(self.edition.chronology),
         )
+
+    def timeline_years(self) -> Iterator[Page]:
+        years, timelines = self._timeline_years
+        articles = self.edition.articles
+        for part, before, after in _neighbours(years):
+            begun = timelines.get(part.key, [])
+            # Each event links to its article once per timeline on this page, at the
+            # timeline's first event here; later events name their timeline only
+            # when the year holds events of more than one.
+            seen: set[tuple[str, str]] = set()
+            chronology = []
+            for entry in part.items:
+                key = (entry.slug, entry.timeline.title)
+                chronology.append((entry, key not in seen))
+                seen.add(key)
+            meta = self._listing_meta(
+                f"Timelines: {part.label}",
+                f"The timelines that begin in {part.label}, and the chronology of every "
+                f"timeline's events of {part.label}.",
+                part.url,
+            )
+            yield self._page(
+                part.path,
+                "timelines_year.html",
+                meta,
+                part=part,
+                previous=before,
+                following=after,
+                timelines=[(slug, t, articles[slug].title) for slug, t in begun],
+                chronology=[(e, first, articles[e.slug].title) for e, first in chronology],
+                several=len(seen) > 1,
+            )
 
     def home(self, intro_markdown: str) -> Page:
         meta = self._listing_meta(self.config.site_name, self.config.site_description, "")
@@ -576,15 +760,49 @@ class PageBuilder:
         topics = sorted(self.edition.curation.topics.values(), key=lambda t: t.name.casefold())
         return self._page("topics/index.md", "topics.html", meta, topics=topics)
 
+    @cached_property
+    def _correction_years(self) -> list[Part]:
+        """The corrections by the year they were made, newest first; those with no
+        recorded date last."""
+        years = group(
+            self.edition.corrections,
+            lambda e: str(e.correction.date.year) if e.correction.date else UNDATED,
+        )
+        return _split("corrections", years)
+
     def corrections(self) -> Page:
         meta = self._listing_meta(
             "Corrections",
             "Every correction the editors have made to the edition's articles, newest first.",
             "corrections/",
         )
+        years = self._correction_years
         return self._page(
-            "corrections/index.md", "corrections.html", meta, entries=self.edition.corrections
+            "corrections/index.md",
+            "corrections.html",
+            meta,
+            decades=_decades(p.key for p in years),
+            parts={p.key: p for p in years},
+            undated=[p for p in years if p.year is None],
+            count=len(self.edition.corrections),
         )
+
+    def correction_years(self) -> Iterator[Page]:
+        for part, before, after in _neighbours(self._correction_years):
+            when = "with no recorded date" if part.year is None else f"made in {part.label}"
+            meta = self._listing_meta(
+                f"Corrections: {part.label}",
+                f"The corrections {when} to the edition's articles, newest first.",
+                part.url,
+            )
+            yield self._page(
+                part.path,
+                "corrections_year.html",
+                meta,
+                part=part,
+                previous=before,
+                following=after,
+            )
 
     def search(self) -> Page:
         meta = self._listing_meta("Search", "Search every article of the edition.", "search/")
@@ -616,11 +834,16 @@ class PageBuilder:
         """Every page but the articles: a few per issue and writer, cheap to redo."""
         yield self.home(intro_markdown)
         yield self.issues_index()
+        yield from self.issue_years()
         yield self.writers_index()
+        yield from self.unattributed_pages()
         yield self.web_only()
+        yield from self.web_only_pages()
         yield self.timelines()
+        yield from self.timeline_years()
         yield self.search()
         yield self.corrections()
+        yield from self.correction_years()
         yield self.collections_index()
         yield self.topics_index()
         for collection in self.edition.curation.collections.values():

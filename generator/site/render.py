@@ -3,7 +3,7 @@
 MkDocs renders one page at a time in one process, and it is most of a large
 build's time. Each page's HTML depends only on that page and on the nav (which
 holds the section pages only), so the leaf pages (articles, issues, writers,
-collections, topics) are split into shards by a stable hash of their path, each
+collections, topics, and the section listings' year pages) are split into shards by a stable hash of their path, each
 shard is rendered by its own MkDocs process together with the section pages, and
 the outputs are merged. The split does not depend on the machine's core count,
 so every machine writes the same bytes; the sitemap, the one file that lists
@@ -34,7 +34,23 @@ SHARD_MIN_LEAVES = 1000  # below this one process is fast enough, and simpler
 # on each core by a fresh process each, so MkDocs' memory stops growing with the
 # archive; each slice costs one more MkDocs start and render of the section pages.
 SLICE_LEAVES = 5000
-LEAF_DIRS = ("articles", "issues", "authors", "collections", "topics")
+# The folders of leaf pages: each is rendered by one slice only. The section
+# listings' year and part pages (generator/content/listings.py) are leaves too:
+# as shared pages, /timelines/ alone (14.7 MB of Markdown at 100,000 articles)
+# was rendered again by each of the 20 slices.
+LEAF_DIRS = (
+    "articles",
+    "issues",
+    "authors",
+    "collections",
+    "topics",
+    "timelines",
+    "web-only",
+    "corrections",
+)
+# Leaf pages one folder down: /authors/unattributed/<year>/ (no writer's slug,
+# one path segment, can name it).
+_NESTED_LEAVES = ("authors/unattributed/",)
 # Called as each slice of a sliced render ends, with the folder it was written in.
 SliceDone = Callable[[Path], None]
 _MD_LINK_RE = re.compile(r"\]\(\s*<?([^)\s>]+?\.md)(?:#[^)\s>]*)?>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -69,6 +85,8 @@ def run_mkdocs(
 
 def is_leaf(rel: str) -> bool:
     top, _, rest = rel.partition("/")
+    if rel.startswith(_NESTED_LEAVES):
+        rest = rel.rpartition("/")[2]
     return top in LEAF_DIRS and rest.endswith(".md") and rest != "index.md" and "/" not in rest
 
 
