@@ -224,7 +224,10 @@ def test_a_correction_shows_as_a_notice(edited: Project) -> None:
     assert "misspelt the name of the terrorism analyst Sajjan Gohel" in notice.get_text()
     assert notice.select_one("time")["datetime"] == "2026-12-04"
     assert notice.select_one("time").get_text() == "4 December 2026"
-    listed = page(edited.site_dir(), "corrections").select_one(".ns-corrections")
+    # On the page of the year it was made, which the corrections index links.
+    index = page(edited.site_dir(), "corrections")
+    assert index.find(id="corrections-2026").a["href"] == "2026/"
+    listed = page(edited.site_dir(), "corrections/2026").select_one(".ns-corrections")
     assert "Sajjan Gohel" in listed.get_text()
 
 
@@ -238,7 +241,8 @@ def test_a_new_timeline_shows_beside_the_article_and_in_the_chronology(edited: P
         "2009-06-18",
     ]
     assert aside.select_one(".ns-timeline__credit").get_text() == "Compiled by The editors"
-    chronology = page(site, "timelines").get_text()
+    # In the chronology of each year it covers (its last event: 2009).
+    chronology = page(site, "timelines/2009").get_text()
     assert "The remains of Rubí Frayre Escobedo, 16, are found in Ciudad Juárez." in chronology
 
 
