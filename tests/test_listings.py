@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -191,3 +192,17 @@ def test_letters_and_part_labels() -> None:
         "1938 (2)",
         "Undated",
     ]
+
+
+def test_the_listing_cost_tool_reads_the_seed_docs_tree(seed_project: Any) -> None:
+    from devtools.listing_cost import SECTIONS, section_sizes, shared_pages
+
+    docs = seed_project.docs_dir()
+    sizes = dict(section_sizes(docs))
+    assert all(sizes[f"{s}/index.md"] > 0 for s in SECTIONS)
+    assert sizes["timelines/2008.md"] == (docs / "timelines" / "2008.md").stat().st_size
+    # The largest year of issues, never an issue's own page.
+    (issues,) = [p for p in sizes if p.startswith("issues/") and p != "issues/index.md"]
+    assert issues in {f"issues/{y}.md" for y in (2008, 2010, 2011, 2017)}
+    shared = shared_pages(docs)
+    assert "timelines/index.md" in shared and "timelines/2008.md" not in shared
