@@ -3,8 +3,9 @@
 MkDocs renders one page at a time in one process, and it is most of a large
 build's time. Each page's HTML depends only on that page and on the nav (which
 holds the section pages only), so the leaf pages (articles, issues, writers,
-collections, topics, and the section listings' year pages) are split into shards by a stable hash of their path, each
-shard is rendered by its own MkDocs process together with the section pages, and
+collections, topics, and the section listings' year pages) are split into shards
+by a stable hash of their path, each shard is rendered by its own MkDocs process
+together with the section pages, and
 the outputs are merged. The split does not depend on the machine's core count,
 so every machine writes the same bytes; the sitemap, the one file that lists
 every page, is written by the generator from the docs tree (sitemap.py).
@@ -274,10 +275,16 @@ def _render(
     for rel in leaves:
         slice_leaves[assigned[rel]].append(rel)
     jobs = []
+    # The leaf folders' other files (each article's .bib and .ris) go to slice 0
+    # only, whose output is site_dir: of the other slices only the leaf pages are
+    # kept. Given to every slice, they were 172,960 files at 100,000 articles that
+    # each MkDocs process held and copied: a slice peaked at 571 MB of PSS with
+    # them, 398 MB without (devtools/listing_cost.py, docs/performance.md).
+    pages = [f for f in shared if f.endswith(".md") or f.partition("/")[0] not in LEAF_DIRS]
     for k in range(slices):
         shard_docs = work / f"docs-{k}"
         shutil.rmtree(shard_docs, ignore_errors=True)
-        _link_tree(docs, shard_docs, shared + slice_leaves[k])
+        _link_tree(docs, shard_docs, (shared if k == 0 else pages) + slice_leaves[k])
         jobs.append((mkdocs_yml, shard_docs, site_dir if k == 0 else work / f"site-{k}"))
     workers = min(shards, os.cpu_count() or 1)
 
