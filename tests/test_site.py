@@ -157,6 +157,8 @@ def test_issue_page_lists_its_articles_with_standfirst_and_writers(seed_site: Pa
     page = soup(seed_site, "issues/2008-12-08/")
     assert page.h1.get_text() == "After the Terror"
     assert page.select_one(".ns-issue__date time")["datetime"] == "2008-12-08"
+    # "Issue" leads up to the issues of its year.
+    assert page.select_one(".ns-issue__date a")["href"] == "../2008/"
     contents = page.find(id="in-this-issue").find_parent("section")
     assert contents.h2.get_text() == "In this issue"
     items = contents.select(".ns-list__item")
