@@ -8,8 +8,9 @@ the shared pages, the ones every MkDocs slice and every incremental render
 renders again (render.is_leaf). With ``--render`` (and the mkdocs.yml to render
 with; docs_dir is replaced by a copy of hard links in a temporary folder), also:
 MkDocs on the shared pages alone (its CPU seconds), and one slice as
-render._render makes it (the shared files and the first slice's leaves) in a
-spawned process, with its peak PSS (scale_bench.PssSampler).
+render._render makes it (the shared files and that slice's leaves; ``--slice K``,
+1 by default, the one also given the leaf folders' static files) in a spawned
+process, with its peak PSS (scale_bench.PssSampler).
 
 Run from a checkout of the code to measure: ``render.is_leaf`` decides which
 pages are shared, so the same tree measured by an older checkout tells what
@@ -83,14 +84,21 @@ def render_shared(docs: Path, mkdocs_yml: Path, work: Path) -> float:
     return _spawned(mkdocs_yml, work / "shared", work / "shared-site")[0]
 
 
-def render_slice(docs: Path, mkdocs_yml: Path, work: Path) -> tuple[int, int, float, float]:
-    """(slices, leaves in slice 0, CPU seconds, peak PSS MB) of slice 0 of a full
-    render of ``docs``."""
+def render_slice(
+    docs: Path, mkdocs_yml: Path, work: Path, number: int = 1
+) -> tuple[int, int, float, float]:
+    """(slices, its leaves, CPU seconds, peak PSS MB) of slice ``number`` (1-based)
+    of a full render of ``docs``, given the files render._render gives it: the
+    leaf folders' static files to slice 1 only."""
     files = render.docs_files(docs)
     leaves = [f for f in files if render.is_leaf(f)]
     shared = [f for f in files if not render.is_leaf(f)]
+    if number > 1:
+        shared = [
+            f for f in shared if f.endswith(".md") or f.partition("/")[0] not in render.LEAF_DIRS
+        ]
     slices = render.SHARDS * max(1, math.ceil(len(leaves) / (render.SLICE_LEAVES * render.SHARDS)))
-    mine = [f for f in leaves if render.slice_index(f, slices) == 0]
+    mine = [f for f in leaves if render.slice_index(f, slices) == number - 1]
     _link(docs, work / "slice", shared + mine)
     cpu, peak = _spawned(mkdocs_yml, work / "slice", work / "slice-site")
     return slices, len(mine), cpu, peak
@@ -117,6 +125,7 @@ def main() -> None:
     parser.add_argument("docs", type=Path)
     parser.add_argument("mkdocs_yml", type=Path, nargs="?")
     parser.add_argument("--render", action="store_true")
+    parser.add_argument("--slice", type=int, default=1, help="which slice to render (1-based)")
     args = parser.parse_args()
     for path, size in section_sizes(args.docs):
         print(f"{size:>12,}  {path}")
@@ -132,8 +141,11 @@ def main() -> None:
         started = time.perf_counter()
         cpu = render_shared(args.docs, args.mkdocs_yml, work)
         print(f"MkDocs on the shared pages alone: {cpu:.1f} s CPU")
-        slices, leaves, cpu, peak = render_slice(args.docs, args.mkdocs_yml, work)
-        print(f"slice 1 of {slices} ({leaves} leaves): {cpu:.1f} s CPU, peak PSS {peak:.0f} MB")
+        slices, leaves, cpu, peak = render_slice(args.docs, args.mkdocs_yml, work, args.slice)
+        print(
+            f"slice {args.slice} of {slices} ({leaves} leaves): {cpu:.1f} s CPU, "
+            f"peak PSS {peak:.0f} MB"
+        )
         print(f"({time.perf_counter() - started:.0f} s in all; load {os.getloadavg()[0]:.1f})")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -168,9 +168,12 @@ def test_same_archive_same_bytes() -> None:
 def test_the_old_fragment_ids_are_on_the_years_entries() -> None:
     pages = pages_of(archive(400))
     timelines = pages["timelines/index.md"]
-    assert 'id="events-1938"><a href="1938/">1938</a>' in timelines
+    assert 'id="events-1938"><a href="1938/"><time datetime="1938">1938</time></a>' in timelines
     assert 'id="events-1930s"' in timelines
-    assert 'id="year-1938"><a href="1938/">1938</a>' in pages["issues/index.md"]
+    assert (
+        'id="year-1938"><a href="1938/"><time datetime="1938">1938</time></a>'
+        in (pages["issues/index.md"])
+    )
     # The year's own page keeps its heading's id for links within it.
     assert 'id="events-1938"' in pages["timelines/1938.md"]
 
