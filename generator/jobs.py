@@ -1,11 +1,14 @@
-"""One piece of work run beside the build, in a forked process.
+"""One piece of work run beside the build, in a process of its own.
 
 The build starts the search index and the EPUB downloads while it generates and
-renders the pages: the child inherits the edition model (fork) instead of having
-it pickled, does its work and sends one outcome back up a one-way pipe. Where fork
-is not offered (Windows, macOS by default), the work runs in this process on
-``wait()``. A failure in the child comes back as the error's text and is raised
-in the parent as the job's own ``GeneratorError`` kind, which stops the build.
+renders the pages. The search index's child inherits the edition model (fork)
+instead of having it pickled; the EPUB workers are spawned (a fresh interpreter,
+sent only a file name and a few settings) so that they share nothing the build
+goes on writing to. The child does its work and sends one outcome back up a
+one-way pipe. Where the start method is not offered (fork on Windows, macOS by
+default), the work runs in this process on ``wait()``. A failure in the child
+comes back as the error's text and is raised in the parent as the job's own
+``GeneratorError`` kind, which stops the build.
 """
 
 from __future__ import annotations
@@ -86,10 +89,23 @@ def receive(channel: Connection, parent: int, poll: float = 0.5) -> Any:
         return None
 
 
+def _child(work: Callable[[], T], send: Connection, parent: int) -> None:
+    """The job's process: run ``work``, send the outcome up the pipe."""
+    _die_with_parent(parent)
+    send.send(run_capturing(work))
+    send.close()
+
+
 class BackgroundJob(Generic[T]):
     """``work`` started now in a forked process; ``wait`` gives its value and its
     seconds, or raises ``error(what ...)``. ``died`` is added to the message when
-    the process ended without an answer (killed, out of memory)."""
+    the process ended without an answer (killed, out of memory).
+
+    With ``spawn``, the process is a fresh interpreter instead, which inherits
+    none of this process's memory: ``work`` (a module-level function, or a
+    ``functools.partial`` of one) and what it holds are pickled to it, so it
+    should hold little (the EPUB workers: a file name, the site's settings and a
+    pipe). Where that start method is not offered, the work runs on ``wait()``."""
 
     def __init__(
         self,
@@ -98,36 +114,39 @@ class BackgroundJob(Generic[T]):
         error: type[GeneratorError],
         what: str,
         died: str = "",
+        spawn: bool = False,
     ) -> None:
         self._work = work
         self._error, self._what, self._died = error, what, died
         self._process: multiprocessing.process.BaseProcess | None = None
         self._receive: Connection | None = None
         self._parent = os.getpid()
-        if "fork" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("fork")
+        method = "spawn" if spawn else "fork"
+        if method in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context(method)
             self._receive, send = context.Pipe(duplex=False)
-            self._process = context.Process(target=self._run, args=(send,), daemon=True)
+            self._process = context.Process(
+                target=_child, args=(work, send, self._parent), daemon=True
+            )
             # The parent's objects in the collector's permanent generation while it
             # forks: the child's collections then leave them alone instead of
             # writing to every one of them, which copied the parent's pages into
             # the child (the search index's process at 3,000 synthetic articles:
             # 47 MB added to the summed PSS instead of 60, devtools.index_memory).
-            gc.freeze()
+            # (A spawned child inherits no objects: nothing to freeze.)
+            if not spawn:
+                gc.freeze()
             try:
                 self._process.start()
             finally:
-                gc.unfreeze()
+                if not spawn:
+                    gc.unfreeze()
             send.close()
 
     @property
     def forked(self) -> bool:
+        """Whether the work runs in a process of its own (forked or spawned)."""
         return self._process is not None
-
-    def _run(self, send: Connection) -> None:
-        _die_with_parent(self._parent)
-        send.send(run_capturing(self._work))
-        send.close()
 
     def wait(self) -> tuple[T, float]:
         """The work's value and how many seconds it took."""

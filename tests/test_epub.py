@@ -250,15 +250,16 @@ def test_the_bodies_come_from_the_rendered_pages_and_match_the_markdown(
     """The build reads each article's body from the page MkDocs rendered instead
     of converting its Markdown a second time; where no page is there (a shard's
     build) the Markdown is converted, and the two give the same bytes."""
-    from generator.site.epub import BookMaker
+    from generator.site.epub import BookMaker, article_input
 
     edition = load_edition(seed_project)
-    day = dt.date(2017, 3, 23)
-    from_pages = BookMaker(edition, seed_project.site_config(), day, seed_site)
-    from_markdown = BookMaker(edition, seed_project.site_config(), day)
+    config = seed_project.site_config()
+    from_pages = BookMaker(config, seed_site)
+    from_markdown = BookMaker(config)
     assert len(edition.articles) >= 6
     for slug in edition.articles:
-        assert from_pages.article_document(slug) == from_markdown.article_document(slug), slug
+        entry = article_input(edition, slug)
+        assert from_pages.article_document(entry) == from_markdown.article_document(entry), slug
     # The page is what is read: a sentence put into a copy of one rendered page
     # shows in the book, as text.
     slug = "the-facade-cracks"
@@ -269,16 +270,13 @@ def test_the_bodies_come_from_the_rendered_pages_and_match_the_markdown(
     marker = '<div class="ns-article__body">'
     assert html.count(marker) == 1
     page.write_text(html.replace(marker, marker + "<p>Read from the page &lt;b&gt;</p>"))
-    doc = etree.fromstring(
-        BookMaker(edition, seed_project.site_config(), day, pages).article_document(slug)
-    )
+    doc = etree.fromstring(BookMaker(config, pages).article_document(article_input(edition, slug)))
     first = doc.find(".//x:div[@class='body']/x:p", XHTML)
     assert first.text == "Read from the page <b>"
     # Another article's page is not there: its body is converted from Markdown.
     other = next(s for s in edition.articles if s != slug)
-    assert BookMaker(edition, seed_project.site_config(), day, pages).article_document(
-        other
-    ) == from_markdown.article_document(other)
+    entry = article_input(edition, other)
+    assert BookMaker(config, pages).article_document(entry) == from_markdown.article_document(entry)
 
 
 def test_a_book_is_made_as_soon_as_the_slice_with_its_issue_is_rendered(
@@ -339,3 +337,25 @@ def test_a_build_without_books_leaves_none_behind(seed_copy: Project) -> None:
     timings = build(seed_copy, ingest_sources=False, search=False, epub=False)
     assert books_of(seed_copy.site_dir()) == []
     assert "epub" not in timings.beside
+
+
+def test_the_workers_make_the_books_from_their_inputs_alone(
+    seed_project: Project, seed_site: Path, tmp_path: Path
+) -> None:
+    """The build's workers are sent no edition model: each reads its books' inputs
+    (BookInput) from a file, one book at a time, and makes the build's bytes; a
+    second run copies every book from the cache."""
+    from generator.site.epub import book_inputs, write_from_file, write_inputs
+
+    edition = load_edition(seed_project)
+    day = dt.datetime.fromtimestamp(source_date_epoch(edition), tz=dt.UTC).date()
+    files = [tmp_path / "inputs-0", tmp_path / "inputs-1"]
+    with open(files[0], "wb") as one, open(files[1], "wb") as two:
+        write_inputs(book_inputs(edition, day), [one, two])
+    del edition
+    config, cache = seed_project.site_config(), tmp_path / "cache"
+    for out, made in ((tmp_path / "first", 9), (tmp_path / "again", 0)):
+        runs = [write_from_file(str(f), config, out, cache, seed_site, None) for f in files]
+        assert [r.books for r in runs] == [5, 4]
+        assert sum(r.made for r in runs) == made
+        assert _books(out) == _books(seed_site)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 
 import pytest
 
@@ -49,3 +50,25 @@ def test_without_fork_the_work_runs_on_wait(monkeypatch: pytest.MonkeyPatch) -> 
     assert job.wait()[0] == 7
     assert ran == [os.getpid()]
     job.cancel()  # a no-op: nothing to stop
+
+
+# Set in the test below after import: a forked child would see it, a spawned one
+# (a fresh interpreter importing this module again) cannot.
+MARK = "as imported"
+
+
+def _mark_and_pid() -> tuple[str, int]:
+    return MARK, os.getpid()
+
+
+def test_a_spawned_job_inherits_nothing_of_the_parent(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The EPUB workers are spawned so that they hold none of the build's memory:
+    the work is pickled to a fresh interpreter, which sees the module as imported,
+    not as the parent changed it."""
+    monkeypatch.setattr(sys.modules[__name__], "MARK", "changed in the parent")
+    job = BackgroundJob(_mark_and_pid, error=EpubError, what="test", spawn=True)
+    assert job.forked
+    (mark, pid), _ = job.wait()
+    assert (mark, pid != os.getpid()) == ("as imported", True)
+    forked = BackgroundJob(_mark_and_pid, error=EpubError, what="test")
+    assert forked.wait()[0][0] == "changed in the parent"

@@ -29,21 +29,24 @@ build re-makes only the books whose inputs changed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
 import multiprocessing
 import os
+import pickle
 import re
+import struct
 import time
 import uuid
 import zipfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
 from multiprocessing.connection import Connection
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO, TypeVar
 from urllib.parse import urljoin
 
 import markdown
@@ -55,9 +58,9 @@ from generator.atomic import write_atomic
 from generator.code_digest import code_digest
 from generator.content import event_dates
 from generator.content.body import body_text
-from generator.content.curation import Collection, Pick
-from generator.content.edition import Edition, Issue
+from generator.content.edition import Edition
 from generator.content.policy import EXTENSION_CONFIGS, EXTENSIONS, strip_comments
+from generator.content.schema import Article, IssueRef
 from generator.errors import EpubError
 from generator.formatting import (
     collection_epub_path,
@@ -87,7 +90,7 @@ EPUB_CODE = code_digest(
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 _HAS_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-_FORK = "fork" in multiprocessing.get_all_start_methods()
+_SPAWN = "spawn" in multiprocessing.get_all_start_methods()
 WORKERS = 2
 # Where an article's body starts and what follows it on its page
 # (overrides/edition/article.html).
@@ -160,19 +163,101 @@ class EpubStats:
         self.cached += other.cached
 
 
-class BookMaker:
-    """Makes the books of one edition; one Markdown engine, reset between texts."""
+@dataclass(frozen=True)
+class ArticleInput:
+    """What one article's document in a book is made from."""
 
-    def __init__(
-        self,
-        edition: Edition,
-        config: SiteConfig,
-        fallback_date: dt.date,
-        pages: Path | None = None,
-    ) -> None:
-        self.edition = edition
+    article: Article
+    issue: IssueRef | None  # the issue it first appeared in (date, cover line)
+    minutes: int  # reading time, as on its page
+    note: str | None = None  # the editors' note on it, in a collection
+
+
+@dataclass(frozen=True)
+class BookInput:
+    """Everything one book's bytes depend on but the site's address, this code and
+    the article pages: a few plain values and the articles' front matter (an
+    article's body is a reference to its file). A worker receives these, one book
+    at a time, rather than the edition model."""
+
+    path: str  # the book's site path
+    collection: bool  # an issue's book, or a collection's
+    heading: str  # the issue's cover line, or the collection's title
+    url: str  # the page the book belongs to
+    date: dt.date  # the issue's, or the newest issue of the collection's articles
+    intro: str | None  # the editors' introduction (Markdown), when it has words
+    articles: tuple[ArticleInput, ...]
+
+    @property
+    def slugs(self) -> tuple[str, ...]:
+        return tuple(a.article.slug for a in self.articles)
+
+
+def article_input(edition: Edition, slug: str, note: str | None = None) -> ArticleInput:
+    issue = edition.issue_of.get(slug)
+    return ArticleInput(
+        edition.articles[slug],
+        IssueRef(issue.date, issue.title) if issue is not None else None,
+        edition.reading_minutes[slug],
+        note,
+    )
+
+
+def book_inputs(
+    edition: Edition, fallback_date: dt.date, part: tuple[int, int] = (0, 1)
+) -> Iterator[BookInput]:
+    """The inputs of every book of the edition (every issue's, then every
+    collection's), or with ``part`` (k, n) every n-th from the k-th."""
+    k, n = part
+    i = -1
+    for issue in edition.issues:
+        i += 1
+        if i % n != k:
+            continue
+        note = edition.curation.issue_notes.get(issue.date)
+        yield BookInput(
+            issue_epub_path(issue),
+            False,
+            issue.title,
+            issue.url,
+            issue.date,
+            note.intro if note and note.intro and note.intro.strip() else None,
+            tuple(article_input(edition, slug) for slug in issue.slugs),
+        )
+    for collection in edition.curation.collections.values():
+        i += 1
+        if i % n != k:
+            continue
+        dates = [
+            issue.date
+            for pick in collection.items
+            if (issue := edition.issue_of.get(pick.slug)) is not None
+        ]
+        yield BookInput(
+            collection_epub_path(collection),
+            True,
+            collection.title,
+            collection.url,
+            _book_date(dates, fallback_date),
+            collection.intro if collection.intro.strip() else None,
+            tuple(article_input(edition, p.slug, p.note) for p in collection.items),
+        )
+
+
+def book_digest(book: BookInput, config: SiteConfig) -> str:
+    """Everything the book's bytes depend on, hashed (the bodies through their
+    files' digests, in the articles' body references)."""
+    # repr, not pickle: equal values give equal text, whatever objects they share.
+    parts = [EPUB_CODE, config.site_url, book]
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+class BookMaker:
+    """Makes books from their inputs; one Markdown engine, reset between texts.
+    Nothing of a book is kept once it is made."""
+
+    def __init__(self, config: SiteConfig, pages: Path | None = None) -> None:
         self.config = config
-        self.fallback_date = fallback_date
         self.pages = pages  # a rendered site to read the article bodies from
         # Articles whose pages a slice of the render has written, and where (a
         # slice's own folder, whose pages later move into ``pages``).
@@ -180,38 +265,6 @@ class BookMaker:
         self._markdown = markdown.Markdown(
             extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS
         )
-
-    # -- what a book is made from ------------------------------------------------
-
-    def books(self) -> Iterator[tuple[str, Any]]:
-        """(site path, the issue or collection) for every book of the edition."""
-        for issue in self.edition.issues:
-            yield issue_epub_path(issue), issue
-        for collection in self.edition.curation.collections.values():
-            yield collection_epub_path(collection), collection
-
-    def digest(self, subject: Issue | Collection) -> str:
-        """Everything the book's bytes depend on, hashed."""
-        edition = self.edition
-        parts: list[Any] = [EPUB_CODE, self.config.site_url, self.fallback_date]
-        if isinstance(subject, Issue):
-            note = edition.curation.issue_notes.get(subject.date)
-            parts += [subject, note.intro if note else None]
-            slugs: tuple[str, ...] = subject.slugs
-        else:
-            parts.append(subject)
-            slugs = tuple(p.slug for p in subject.items)
-        for slug in slugs:
-            issue = edition.issue_of.get(slug)
-            parts += [edition.articles[slug], issue.date if issue else None]
-            parts.append(issue.title if issue else None)
-        # repr, not pickle: equal values give equal text, whatever objects they share.
-        return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
-
-    def slugs(self, subject: Issue | Collection) -> tuple[str, ...]:
-        if isinstance(subject, Issue):
-            return subject.slugs
-        return tuple(p.slug for p in subject.items)
 
     def rendered(self, folder: Path) -> None:
         """A slice of the render has ended, its pages written in ``folder`` (a
@@ -224,14 +277,14 @@ class BookMaker:
         for slug in names:
             self._rendered.setdefault(slug, folder)
 
-    def has_pages(self, subject: Issue | Collection) -> bool:
-        """Whether every article page of the book is written (``rendered``)."""
-        return all(slug in self._rendered for slug in self.slugs(subject))
+    def has_pages(self, slugs: tuple[str, ...]) -> bool:
+        """Whether every one of these article pages is written (``rendered``)."""
+        return all(slug in self._rendered for slug in slugs)
 
-    def make(self, subject: Issue | Collection) -> bytes:
-        if isinstance(subject, Issue):
-            return self.issue_book(subject)
-        return self.collection_book(subject)
+    def make(self, book: BookInput) -> bytes:
+        if book.collection:
+            return self.collection_book(book)
+        return self.issue_book(book)
 
     # -- Markdown to XHTML -------------------------------------------------------
 
@@ -248,15 +301,16 @@ class BookMaker:
         wrapper = lxml_html.fragment_fromstring(rendered, create_parent="div")
         self._html_into(parent, wrapper, page_url)
 
-    def _body_into(self, parent: etree._Element, slug: str) -> None:
+    def _body_into(self, parent: etree._Element, article: Article) -> None:
         """The article's body as the site rendered it, read from its page in
         ``self.pages`` (MkDocs has converted it already: converting it again cost
         the books 85% of their time, issue 16); Markdown only where that page is
         not there (a shard renders a slice of the pages)."""
+        slug = article.slug
         page_url = f"articles/{slug}/"
         wrapper = self._site_body(slug) if self.pages is not None else None
         if wrapper is None:
-            body = body_text(self.edition.articles[slug].body)
+            body = body_text(article.body)
             self._markdown_into(parent, body, page_url)
         else:
             self._html_into(parent, wrapper, page_url)
@@ -371,10 +425,8 @@ class BookMaker:
         joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         _sub(parent, "p", f"By {joined}", class_="byline")
 
-    def article_document(self, slug: str, pick: Pick | None = None) -> bytes:
-        edition = self.edition
-        a = edition.articles[slug]
-        issue = edition.issue_of.get(slug)
+    def article_document(self, entry: ArticleInput) -> bytes:
+        a, issue = entry.article, entry.issue
         root, body = self._document(a.title)
         article = _sub(body, "article", class_="article")
         header = _sub(article, "header")
@@ -394,14 +446,14 @@ class BookMaker:
             time_el.tail = _text(f" issue: {issue.title}")
         else:
             provenance.text = "Published online only"
-        _append_text(provenance, f" · {edition.reading_minutes[slug]} min read")
+        _append_text(provenance, f" · {entry.minutes} min read")
         if a.image is not None and (a.image.caption or a.image.credit):
             parts = [a.image.caption or ""]
             if a.image.credit:
                 parts.append(f"Picture: {a.image.credit}")
             _sub(header, "p", " ".join(p for p in parts if p), class_="image-credit")
-        if pick is not None and pick.note:
-            _sub(header, "p", pick.note, class_="pick-note")
+        if entry.note:
+            _sub(header, "p", entry.note, class_="pick-note")
         if a.corrections:
             box = _sub(article, "section", class_="corrections")
             _sub(box, "h2", "Correction" if len(a.corrections) == 1 else "Corrections")
@@ -409,7 +461,7 @@ class BookMaker:
                 # Dated as on the web page (corrections are dated data, issue 15).
                 dated = f"{long_date(c.date)}: {c.text}" if c.date else c.text
                 _sub(box, "p", dated)
-        self._body_into(_sub(article, "div", class_="body"), slug)
+        self._body_into(_sub(article, "div", class_="body"), a)
         for i, timeline in enumerate(a.timelines):
             box = _sub(article, "section", class_="timeline", id=f"ns-timeline-{i + 1}")
             _sub(box, "h2", timeline.title)
@@ -438,64 +490,32 @@ class BookMaker:
 
     # -- books -------------------------------------------------------------------
 
-    def issue_book(self, issue: Issue) -> bytes:
-        day = long_date(issue.date)
-        title = f"{PUBLICATION}, {day}: {issue.title}"
-        count = len(issue.slugs)
+    def issue_book(self, book: BookInput) -> bytes:
+        day = long_date(book.date)
+        title = f"{PUBLICATION}, {day}: {book.heading}"
+        count = len(book.articles)
         cover = self._cover(
-            issue.title,
-            [(day, issue.date), (f"{count} article{'s' if count != 1 else ''}", None)],
+            book.heading,
+            [(day, book.date), (f"{count} article{'s' if count != 1 else ''}", None)],
             title,
         )
-        note = self.edition.curation.issue_notes.get(issue.date)
-        intro = note.intro if note and note.intro and note.intro.strip() else None
-        return self._book(
-            title=title,
-            url=issue.url,
-            date=issue.date,
-            cover=cover,
-            intro=intro,
-            picks=[(slug, None) for slug in issue.slugs],
-        )
+        return self._book(book, title, cover)
 
-    def collection_book(self, collection: Collection) -> bytes:
-        dates = [
-            issue.date
-            for pick in collection.items
-            if (issue := self.edition.issue_of.get(pick.slug)) is not None
-        ]
-        date = _book_date(dates, self.fallback_date)
-        title = f"{collection.title}: a {PUBLICATION} collection"
-        count = len(collection.items)
+    def collection_book(self, book: BookInput) -> bytes:
+        title = f"{book.heading}: a {PUBLICATION} collection"
+        count = len(book.articles)
         cover = self._cover(
-            collection.title,
+            book.heading,
             [
                 (f"A collection from the {PUBLICATION}", None),
                 (f"{count} article{'s' if count != 1 else ''}, chosen by the editors", None),
             ],
             title,
         )
-        intro = collection.intro if collection.intro.strip() else None
-        return self._book(
-            title=title,
-            url=collection.url,
-            date=date,
-            cover=cover,
-            intro=intro,
-            picks=[(p.slug, p) for p in collection.items],
-        )
+        return self._book(book, title, cover)
 
-    def _book(
-        self,
-        *,
-        title: str,
-        url: str,
-        date: dt.date,
-        cover: bytes,
-        intro: str | None,
-        picks: list[tuple[str, Pick | None]],
-    ) -> bytes:
-        edition = self.edition
+    def _book(self, source: BookInput, title: str, cover: bytes) -> bytes:
+        url, date, intro = source.url, source.date, source.intro
         canonical = self.config.absolute(url)
         book = epub.EpubBook()
         book.set_identifier(f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, canonical)}")
@@ -505,8 +525,8 @@ class BookMaker:
         book.add_metadata("DC", "date", date.isoformat())
         book.add_metadata("DC", "source", canonical)
         writers: list[str] = []
-        for slug, _ in picks:
-            for name in edition.articles[slug].authors:
+        for entry in source.articles:
+            for name in entry.article.authors:
                 if name not in writers:
                     writers.append(name)
         for name in writers:
@@ -538,12 +558,12 @@ class BookMaker:
                 "Introduction",
                 self._intro("Introduction", intro, url, title),
             )
-        for i, (slug, pick) in enumerate(picks):
+        for i, entry in enumerate(source.articles):
             add(
                 f"a{i + 1:04d}",
                 f"a{i + 1:04d}.xhtml",
-                edition.articles[slug].title,
-                self.article_document(slug, pick),
+                entry.article.title,
+                self.article_document(entry),
             )
         book.add_item(epub.EpubNcx())
         book.toc = toc
@@ -579,6 +599,8 @@ def repack(data: bytes, moment: dt.datetime) -> bytes:
 # None once every page is rendered. Only a name: a pipe holds 64 KB, and a worker
 # that has ended (every book from the cache) reads nothing more.
 PagesNews = str | None
+# How a book kept for later is found again (write_books).
+Handle = TypeVar("Handle")
 
 
 def write_epubs(
@@ -591,54 +613,68 @@ def write_epubs(
     news: Callable[[], PagesNews] | None = None,
     part: tuple[int, int] = (0, 1),
 ) -> EpubStats:
-    """Write every book under ``out`` (a site folder). With ``cache_dir``, a book
-    whose inputs did not change since the last build is copied from there, and the
-    books no build asks for any more are removed from it. With ``pages``, the
-    article bodies are read from that rendered site. With ``news`` (a build:
-    MkDocs is rendering ``pages``), the books the cache does not hold are made as
-    their pages are written: ``news()`` waits for the next slice of the render
-    (``PagesNews``), and each book is made as soon as all its articles' pages are
-    there, the rest once every page is (a page never rendered, as in a shard's
-    build, is converted from Markdown then). ``part`` (k, n): only every n-th book
-    from the k-th, for n workers side by side; the caller then prunes the cache
-    (``prune_cache``)."""
+    """Write every book of ``edition`` under ``out`` (a site folder), in this
+    process (``write_books``). ``part`` (k, n): only every n-th book from the k-th,
+    for n workers side by side; the caller then prunes the cache (``prune_cache``)."""
+    books = ((book, book) for book in book_inputs(edition, fallback_date, part))
+    return write_books(books, lambda book: book, config, out, cache_dir, pages, news, part[1] == 1)
+
+
+def write_books(
+    books: Iterable[tuple[BookInput, Handle]],
+    again: Callable[[Handle], BookInput],
+    config: SiteConfig,
+    out: Path,
+    cache_dir: Path | None,
+    pages: Path | None = None,
+    news: Callable[[], PagesNews] | None = None,
+    prune: bool = True,
+) -> EpubStats:
+    """Write these books under ``out`` (a site folder): ``books`` gives each
+    book's inputs and a handle that ``again`` turns back into them, for a book
+    made later (only its path, its slugs and the handle are kept meanwhile). With
+    ``cache_dir``, a book whose inputs did not change since the last build is
+    copied from there, and with ``prune`` the books no build asks for any more are
+    removed from it. With ``pages``, the article bodies are read from that
+    rendered site. With ``news`` (a build: MkDocs is rendering ``pages``), the
+    books the cache does not hold are made as their pages are written: ``news()``
+    waits for the next slice of the render (``PagesNews``), and each book is made
+    as soon as all its articles' pages are there, the rest once every page is (a
+    page never rendered, as in a shard's build, is converted from Markdown then)."""
     started, cpu = time.perf_counter(), time.process_time()
-    maker = BookMaker(edition, config, fallback_date, pages)
+    maker = BookMaker(config, pages)
     stats = EpubStats()
-    k, n = part
-    waiting: list[tuple[str, Issue | Collection, Path | None]] = []
+    waiting: list[tuple[str, tuple[str, ...], Handle, Path | None]] = []
 
     def put(path: str, data: bytes) -> None:
         target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
 
-    for i, (path, subject) in enumerate(maker.books()):
-        if i % n != k:
-            continue
+    for book, handle in books:
         stats.books += 1
-        stats.paths.append(path)
+        stats.paths.append(book.path)
         data: bytes | None = None
         cached: Path | None = None
         if cache_dir is not None:
-            cached = cache_dir / f"{maker.digest(subject)}.epub"
+            cached = cache_dir / f"{book_digest(book, config)}.epub"
             stats.cached.append(cached.name)
             try:
                 data = cached.read_bytes()
             except OSError:
                 data = None
         if data is None:
-            waiting.append((path, subject, cached))
+            waiting.append((book.path, book.slugs, handle, cached))
         else:
-            put(path, data)
+            put(book.path, data)
     every_page = news is None
     while True:
         later = []
-        for path, subject, cached in waiting:
-            if not every_page and not maker.has_pages(subject):
-                later.append((path, subject, cached))
+        for path, slugs, handle, cached in waiting:
+            if not every_page and not maker.has_pages(slugs):
+                later.append((path, slugs, handle, cached))
                 continue
-            data = maker.make(subject)
+            data = maker.make(again(handle))
             stats.made += 1
             if cached is not None:
                 write_atomic(cached, data)
@@ -654,7 +690,7 @@ def write_epubs(
             every_page = True
         else:
             maker.rendered(Path(message))
-    if cache_dir is not None and n == 1:
+    if cache_dir is not None and prune:
         prune_cache(cache_dir, stats.cached)
     stats.seconds = time.perf_counter() - started
     stats.cpu_seconds = time.process_time() - cpu
@@ -670,14 +706,63 @@ def prune_cache(cache_dir: Path, kept: list[str]) -> None:
                 os.unlink(entry.path)
 
 
+# A book's inputs in a worker's file: where its pickle starts and its length.
+_LENGTH = struct.Struct("<Q")
+
+
+def write_inputs(books: Iterable[BookInput], files: list[BinaryIO]) -> None:
+    """Each book's inputs, pickled, into ``files`` in turn (one per worker), each
+    pickle after its length."""
+    for i, book in enumerate(books):
+        data = pickle.dumps(book, protocol=pickle.HIGHEST_PROTOCOL)
+        target = files[i % len(files)]
+        target.write(_LENGTH.pack(len(data)))
+        target.write(data)
+
+
+def write_from_file(
+    inputs: str,
+    config: SiteConfig,
+    out: Path,
+    cache_dir: Path | None,
+    pages: Path | None,
+    news: Callable[[], PagesNews] | None,
+) -> EpubStats:
+    """A worker: the books whose inputs are in the file ``inputs``
+    (``write_inputs``), read one at a time, and read again for a book made later."""
+    with open(inputs, "rb") as file:
+
+        def read(offset: int) -> BookInput:
+            file.seek(offset)
+            (length,) = _LENGTH.unpack(file.read(_LENGTH.size))
+            book: BookInput = pickle.loads(file.read(length))
+            return book
+
+        def each() -> Iterator[tuple[BookInput, int]]:
+            size = os.fstat(file.fileno()).st_size
+            offset = 0
+            while offset < size:
+                book = read(offset)
+                yield book, offset
+                offset = file.tell()
+
+        return write_books(each(), read, config, out, cache_dir, pages, news, prune=False)
+
+
 class EpubJob:
-    """Writes the books in forked processes beside the build (the children inherit
-    the edition model instead of having it pickled); where fork is not offered, it
-    runs on ``wait()``. The children copy what the cache holds at once, then make
+    """Writes the books in two worker processes beside the build. The workers are
+    started afresh (spawned: they inherit nothing of the build's memory), and this
+    process writes every book's inputs (``BookInput``: a few values and the
+    articles' front matter, about a kilobyte an article) into one file per worker
+    first; a worker reads them one book at a time and keeps nothing of a book once
+    it is made. (Forked workers inheriting the edition model each ended up with a
+    private copy of it: 2.1 GB each at 100,000 synthetic articles, see
+    docs/performance.md.) The workers copy what the cache holds at once, then make
     each other book as soon as MkDocs has written its articles' pages (the bodies
     are read from them): ``slice_ready`` passes on each slice of the render as it
-    ends, ``pages_ready`` the end of the render. ``finish`` moves the books into
-    the new site, which MkDocs empties before it renders."""
+    ends, ``pages_ready`` the end of the render. Where processes cannot be
+    started, the books are made on ``wait()``. ``finish`` moves the books into the
+    new site, which MkDocs empties before it renders."""
 
     def __init__(
         self,
@@ -689,11 +774,16 @@ class EpubJob:
         pages: Path | None = None,
     ) -> None:
         self._out, self._cache_dir = out, cache_dir
+        out.mkdir(parents=True, exist_ok=True)
+        self._inputs = [out / f".inputs-{k}.pickle" for k in range(WORKERS)]
+        with contextlib.ExitStack() as stack:
+            files = [stack.enter_context(open(path, "wb")) for path in self._inputs]
+            write_inputs(book_inputs(edition, fallback_date), files)
         # One one-way pipe to each worker: what the render has written so far.
         self._news: list[Connection] = []
         channels: list[Connection | None] = [None] * WORKERS
-        if _FORK:
-            context = multiprocessing.get_context("fork")
+        if _SPAWN:
+            context = multiprocessing.get_context("spawn")
             for k in range(WORKERS):
                 channels[k], send = context.Pipe(duplex=False)
                 self._news.append(send)
@@ -704,18 +794,17 @@ class EpubJob:
         self._jobs = [
             BackgroundJob(
                 partial(
-                    write_epubs,
-                    edition,
+                    write_from_file,
+                    str(self._inputs[k]),
                     config,
                     out,
                     cache_dir,
-                    fallback_date,
                     pages,
                     None if channel is None else partial(receive, channel, parent),
-                    (k, WORKERS),
                 ),
                 error=EpubError,
                 what="EPUB files",
+                spawn=True,
             )
             for k, channel in enumerate(channels)
         ]
@@ -725,10 +814,8 @@ class EpubJob:
 
     def _tell(self, message: PagesNews) -> None:
         for send in self._news:
-            try:
+            with contextlib.suppress(OSError):  # the worker has ended: wait() says why
                 send.send(message)
-            except OSError:
-                pass  # the worker has ended: wait() says why
 
     def slice_ready(self, folder: Path) -> None:
         """A slice of the render has ended, its pages in ``folder``: the workers
@@ -744,11 +831,18 @@ class EpubJob:
             for send in self._news:
                 send.close()
 
+    def _clean(self) -> None:
+        for path in self._inputs:
+            path.unlink(missing_ok=True)
+
     def wait(self) -> EpubStats:
         self.pages_ready()
         stats = EpubStats()
-        for job in self._jobs:
-            stats.add(job.wait()[0])
+        try:
+            for job in self._jobs:
+                stats.add(job.wait()[0])
+        finally:
+            self._clean()
         if self._cache_dir is not None:
             prune_cache(self._cache_dir, stats.cached)
         return stats
@@ -770,3 +864,4 @@ class EpubJob:
     def cancel(self) -> None:
         for job in self._jobs:
             job.cancel()
+        self._clean()
