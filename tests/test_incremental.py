@@ -204,3 +204,23 @@ def test_a_failed_build_leaves_no_manifest_behind(
             build(project, ingest_sources=False, search=False)
     assert build(project, ingest_sources=False, search=False).incremental is None
     assert_same_site(project.site_dir(), full_build_of(project, tmp_path / "full", search=False))
+
+
+def test_a_docs_tree_touched_by_hand_is_put_right(tmp_path: Path) -> None:
+    """The docs ledger (docs_ledger.py) spares the build reading the tree back, but
+    only vouches for files that are as it wrote them: a listing edited in the
+    tree, a feed truncated and a stray file are all put right, and the site is
+    the full build's."""
+    project = synthetic_project(tmp_path / "project", n=12)
+    build(project, ingest_sources=False, search=False)
+    docs = project.docs_dir()
+    listing = docs / "issues" / "index.md"
+    listing.write_text(listing.read_text("utf-8") + "\nhand-made line\n", "utf-8")
+    (docs / "feed.xml").write_bytes(b"")
+    (docs / "articles" / "stray.md").write_text("# Stray\n", "utf-8")
+    timings = build(project, ingest_sources=False, search=False)
+    assert "hand-made line" not in listing.read_text("utf-8")
+    assert (docs / "feed.xml").stat().st_size > 0
+    assert not (docs / "articles" / "stray.md").exists()
+    assert timings.incremental is not None
+    assert_same_site(project.site_dir(), full_build_of(project, tmp_path / "full", search=False))

@@ -47,9 +47,10 @@ from generator.site.incremental import (
     usable,
 )
 from generator.site.render import docs_files, render
+from generator.site.docs_ledger import DocsLedger, docs_digest, ledger_path, tree_files
 from generator.site.page_memo import PageMemo, memo_path
 from generator.site.offline import build_digest, write_service_worker
-from generator.site.shard import Shard, docs_digest, finish
+from generator.site.shard import Shard, finish
 from generator.site.sitemap import write_sitemap
 
 if TYPE_CHECKING:
@@ -147,26 +148,37 @@ def render_pages(project: Project, edition: Edition) -> list[Page]:
     return list(builder.all_pages(_intro(project)))
 
 
-def write_changed(target: Path, files: Iterable[tuple[str, bytes | None]]) -> list[str]:
+def write_changed(
+    target: Path, files: Iterable[tuple[str, bytes | None]], ledger: DocsLedger | None = None
+) -> list[str]:
     """Write the files whose bytes differ from what is there (None: known to be
-    the same); returns their paths."""
+    the same); returns their paths. With ``ledger``, what is there is told by the
+    ledger where it can be, and everything that ends in the tree is recorded."""
     written: list[str] = []
     for rel, data in files:
         if data is None:
+            if ledger is not None:
+                ledger.kept(rel)
             continue
         path = target / rel
-        try:
-            if path.read_bytes() == data:
+        if ledger is not None:
+            if ledger.unchanged(rel, data):
                 continue
-        except OSError:
-            pass
+        else:
+            try:
+                if path.read_bytes() == data:
+                    continue
+            except OSError:
+                pass
         write_atomic(path, data)
+        if ledger is not None:
+            ledger.written(rel, data)
         written.append(rel)
     return written
 
 
 def sync_tree(
-    target: Path, files: Iterable[tuple[str, bytes | None]]
+    target: Path, files: Iterable[tuple[str, bytes | None]], ledger: DocsLedger | None = None
 ) -> tuple[list[str], list[str]]:
     """Make ``target`` hold exactly these files; touch only what changed.
 
@@ -181,16 +193,24 @@ def sync_tree(
             wanted.add(rel)
             yield rel, data
 
-    written = write_changed(target, named())
-    removed: list[str] = []
-    if target.exists():
-        for path in sorted(target.rglob("*"), reverse=True):
-            rel = path.relative_to(target).as_posix()
-            if path.is_file() and rel not in wanted:
-                path.unlink()
-                removed.append(rel)
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
+    written = write_changed(target, named(), ledger)
+    removed = [rel for rel in tree_files(target) if rel not in wanted]
+    folders: set[str] = set()
+    for rel in removed:
+        (target / rel).unlink()
+        if ledger is not None:
+            ledger.forget(rel)
+        folders.add(rel.rpartition("/")[0])
+    # The folders the removed files leave empty, the deepest first.
+    while folders:
+        folder = max(folders, key=lambda f: (f.count("/"), f))
+        folders.discard(folder)
+        if not folder:
+            continue
+        path = target / folder
+        if path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+            folders.add(folder.rpartition("/")[0])
     return written, removed
 
 
@@ -256,7 +276,9 @@ def write_docs(
         epoch = source_date_epoch(edition)
     docs = project.docs_dir()
     memo: PageMemo | None = None
+    ledger: DocsLedger | None = None
     if only_articles is None:
+        ledger = DocsLedger(docs, reuse=reuse)
         # Article pages whose inputs did not change are not generated again.
         memo = PageMemo(
             docs,
@@ -268,6 +290,7 @@ def write_docs(
         )
     else:
         memo_path(docs).unlink(missing_ok=True)
+        ledger_path(docs).unlink(missing_ok=True)
         articles = (
             (f"articles/{s}.md", builder.article(s))
             for s in sorted(only_articles)
@@ -296,15 +319,19 @@ def write_docs(
             ("feed.xml", atom_feed(edition, config, fallback)),
             ("corrections.xml", corrections_feed(edition, config, fallback)),
         ]
-        cited = edition.articles.keys() if only_articles is None else (
-            only_articles & edition.articles.keys()
+        cited = (
+            edition.articles.keys()
+            if only_articles is None
+            else (only_articles & edition.articles.keys())
         )
         feeds += citation_files(edition, config, sorted(cited))
         generating += time.perf_counter() - begun
         yield from feeds
 
     if only_articles is None:
-        written, removed = sync_tree(docs, files())
+        written, removed = sync_tree(docs, files(), ledger)
+        if ledger is not None:
+            ledger.save()
         if memo is not None:
             memo.save()
             timings.kept = memo.kept
@@ -482,7 +509,7 @@ def _build_locked(
             search_job = SearchIndexJob(edition, work / BUNDLE)
         changes = write_docs(project, edition, timings, epoch=epoch, reuse=incremental)
         started = time.perf_counter()
-        files = docs_files(docs)
+        files = tree_files(docs)
         # An issue's article pages in one slice of MkDocs, whose end is passed on
         # to the books; the same slices with or without them (no byte depends on
         # which slice renders a page).
@@ -498,8 +525,14 @@ def _build_locked(
                 # Only the changed pages' links, unless a page went away.
                 removed_page = any(r.endswith(".md") for r in changes.removed)
                 render(
-                    project.mkdocs_yml, docs, rendered, work, epoch, only=changes.pages,
-                    pages_only=True, link_sources=None if removed_page else changes.pages,
+                    project.mkdocs_yml,
+                    docs,
+                    rendered,
+                    work,
+                    epoch,
+                    only=changes.pages,
+                    pages_only=True,
+                    link_sources=None if removed_page else changes.pages,
                 )
             link_copy(site, tmp, skip={"search-index"})
             apply(changes, docs, rendered, tmp)
@@ -553,8 +586,7 @@ def _build_locked(
                 record_ledger(project.content, set(edition.pages))
             except OSError as error:
                 timings.warnings.append(
-                    f"build: the address ledger was not updated: {error.filename}: "
-                    f"{error.strerror}"
+                    f"build: the address ledger was not updated: {error.filename}: {error.strerror}"
                 )
     except BaseException:
         if search_job is not None:

@@ -25,6 +25,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from generator.errors import RenderError
+from generator.site.docs_ledger import tree_files
 
 SHARDS = 2
 SHARD_MIN_LEAVES = 1000  # below this one process is fast enough, and simpler
@@ -200,7 +201,7 @@ def mkdocs_clock(epoch: int) -> Iterator[None]:
 
 def docs_files(docs: Path) -> list[str]:
     """Every file of the docs tree, relative, sorted."""
-    return sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file())
+    return tree_files(docs)
 
 
 def output_of(rel: str) -> str:

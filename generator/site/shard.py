@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import UsageError
+from generator.site.docs_ledger import docs_digest
 from generator.site.render import is_leaf, output_of, slice_of
 
 SHARD_FILE = "shard.json"
@@ -57,15 +58,6 @@ class Shard:
 
     def default_out(self, root: Path) -> Path:
         return root / "build" / f"shard-{self.number}-of-{self.count}"
-
-
-def docs_digest(docs: Path, files: list[str]) -> str:
-    digest = hashlib.sha256()
-    for rel in files:
-        data = (docs / rel).read_bytes()
-        digest.update(f"{rel}\0{len(data)}\0".encode())
-        digest.update(data)
-    return digest.hexdigest()
 
 
 def finish(out: Path, shard: Shard, files: list[str], docs: Path, code: str) -> None:

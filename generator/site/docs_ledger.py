@@ -1,0 +1,166 @@
+"""What the docs tree holds, so that a build need not read it back.
+
+Each build generates every docs file (or learns from the PageMemo that an article
+page is the one already written) and used to read each existing file back to find
+whether its bytes had changed, then read the whole tree again for its digest (the
+service worker's version, a shard's label). At 10,000 articles that was 52,000
+files read twice: 16 s of a one-edit rebuild's 48 s of CPU under load (cProfile,
+docs/performance.md, "One edit").
+
+``build/docs-ledger.pickle`` records, for every file of the tree as the last
+complete build wrote it, the SHA-256 of its bytes, its size and its modification
+time. A generated file whose digest equals the ledger's, where the file on disk
+still has the recorded size and time, is not written; the tree's digest is made
+from the ledger's digests. A file the ledger does not vouch for (no ledger, a
+file touched since) is read, as before. The ledger is deleted before the tree is
+touched and written only once a complete tree is (as the PageMemo), so the live
+preview, which rewrites some pages, or a failed build, leaves none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from generator.atomic import write_atomic
+
+LEDGER = "docs-ledger.pickle"
+FORMAT = 1
+
+# rel path -> (sha256 of the bytes, size, mtime_ns)
+_Entry = tuple[bytes, int, int]
+
+
+def ledger_path(docs: Path) -> Path:
+    return docs.parent / LEDGER
+
+
+def tree_files(root: Path) -> list[str]:
+    """Every file under ``root`` (not following linked folders), relative with
+    forward slashes, sorted; [] when there is no such folder. One ``scandir`` per
+    folder: ``Path.rglob`` and ``relative_to`` on 52,000 files cost seconds."""
+    found: list[str] = []
+    pending = [("", os.fspath(root))]
+    while pending:
+        rel, folder = pending.pop()
+        try:
+            listing = os.scandir(folder)
+        except FileNotFoundError:
+            continue
+        with listing:
+            for entry in listing:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((f"{rel}{entry.name}/", entry.path))
+                else:
+                    found.append(rel + entry.name)
+    found.sort()
+    return found
+
+
+class DocsLedger:
+    """The previous build's record of the tree (taken: deleted on reading), and
+    the record of the tree being written."""
+
+    def __init__(self, docs: Path, *, reuse: bool = True) -> None:
+        self.docs = docs
+        self._old: dict[str, _Entry] = {}
+        self._new: dict[str, _Entry] = {}
+        path = ledger_path(docs)
+        try:
+            if reuse:
+                with path.open("rb") as handle:
+                    form, entries = pickle.load(handle)
+                if form == FORMAT and isinstance(entries, dict):
+                    self._old = entries
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
+            pass
+        path.unlink(missing_ok=True)
+
+    def _vouched(self, rel: str) -> _Entry | None:
+        """The old entry, if the file on disk is still the one it describes."""
+        old = self._old.get(rel)
+        if old is None:
+            return None
+        try:
+            st = os.stat(self.docs / rel)
+        except OSError:
+            return None
+        return old if (st.st_size, st.st_mtime_ns) == old[1:] else None
+
+    def unchanged(self, rel: str, data: bytes) -> bool:
+        """Whether the tree already holds ``data`` at ``rel`` (recorded if so)."""
+        digest = hashlib.sha256(data).digest()
+        old = self._vouched(rel)
+        if old is not None:
+            if old[0] != digest:
+                return False
+            self._new[rel] = old
+            return True
+        try:
+            same = (self.docs / rel).read_bytes() == data
+        except OSError:
+            return False
+        if same:
+            self._record(rel, digest)
+        return same
+
+    def kept(self, rel: str) -> None:
+        """The file at ``rel`` is left as it is (the PageMemo said so)."""
+        old = self._vouched(rel)
+        if old is not None:
+            self._new[rel] = old
+        else:
+            self._record(rel, hashlib.sha256((self.docs / rel).read_bytes()).digest())
+
+    def written(self, rel: str, data: bytes) -> None:
+        self._record(rel, hashlib.sha256(data).digest())
+
+    def _record(self, rel: str, digest: bytes) -> None:
+        st = os.stat(self.docs / rel)
+        self._new[rel] = (digest, st.st_size, st.st_mtime_ns)
+
+    def forget(self, rel: str) -> None:
+        self._new.pop(rel, None)
+
+    def save(self) -> None:
+        """Record the tree just written (call once it is complete)."""
+        write_atomic(ledger_path(self.docs), pickle.dumps((FORMAT, self._new), protocol=5))
+
+
+def _digests(docs: Path, files: Iterable[str]) -> Iterator[tuple[str, bytes]]:
+    """Each file's SHA-256, from the ledger where it vouches for the file."""
+    entries: dict[str, _Entry] = {}
+    try:
+        with ledger_path(docs).open("rb") as handle:
+            form, found = pickle.load(handle)
+        if form == FORMAT and isinstance(found, dict):
+            entries = found
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
+        pass
+    for rel in files:
+        entry = entries.get(rel)
+        if entry is not None:
+            try:
+                st = os.stat(docs / rel)
+            except OSError:
+                entry = None
+            else:
+                if (st.st_size, st.st_mtime_ns) != entry[1:]:
+                    entry = None
+        if entry is not None:
+            yield rel, entry[0]
+        else:
+            yield rel, hashlib.sha256((docs / rel).read_bytes()).digest()
+
+
+def docs_digest(docs: Path, files: Iterable[str]) -> str:
+    """A digest of these files of the docs tree (their paths and bytes): the
+    same whether each file's digest comes from the ledger or from reading it."""
+    digest = hashlib.sha256()
+    for rel, file_digest in _digests(docs, files):
+        digest.update(f"{rel}\0".encode())
+        digest.update(file_digest)
+    return digest.hexdigest()
