@@ -218,3 +218,19 @@ def test_read_only_content_builds_and_a_write_to_it_is_a_message(project: Path) 
         assert code == 1, err
         assert "Read-only file system" in err
         assert "Traceback" not in err
+
+
+def test_a_template_that_asks_for_a_missing_value_is_named_with_its_line(project: Path) -> None:
+    """A template in overrides/ older (or newer) than the generator asks for a
+    value the pages do not give: the build stops with the template's file and
+    line and what it missed, not a Jinja traceback, and leaves no half site."""
+    template = project / "overrides" / "edition" / "issues.html"
+    lines = template.read_text("utf-8").splitlines(keepends=True)
+    lines.insert(1, "{{ a_value_no_page_gives }}\n")
+    template.write_text("".join(lines), "utf-8")
+    code, err = finish(generator("build", "--no-search", "--no-epub", cwd=project))
+    assert code != 0
+    assert f"{template}:2: 'a_value_no_page_gives' is undefined" in err, err
+    assert "Traceback" not in err, err
+    assert not (project / "site").exists()
+    assert leftovers(project) == []

@@ -11,9 +11,7 @@ templates that print it (``|e``, ``|tojson``).
 
 from __future__ import annotations
 
-import datetime as dt
 import html
-import posixpath
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -22,13 +20,19 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+    select_autoescape,
+)
 from markupsafe import Markup
 
 from generator.content import event_dates
 from generator.content.body import body_text, word_count
 from generator.content.curation import Collection, Topic
-from generator.content.policy import strip_comments
 from generator.content.edition import Edition, Issue, Writer
 from generator.content.listings import (
     UNATTRIBUTED,
@@ -39,7 +43,9 @@ from generator.content.listings import (
     parts,
     timeline_year,
 )
+from generator.content.policy import strip_comments
 from generator.content.schema import Article, Timeline
+from generator.errors import RenderError
 from generator.formatting import (
     collection_epub_path,
     display_standfirst,
@@ -160,6 +166,27 @@ def _timeline_context(timelines: tuple[Timeline, ...]) -> list[dict[str, Any]]:
     ]
 
 
+def template_problem(error: TemplateError, template: str, page: str) -> str:
+    """``file:line: message`` for a template that failed, the line being the
+    template's own (the innermost frame Jinja maps back to a template file), so
+    that whoever edits ``overrides/`` is pointed at the place, not at a traceback."""
+    where = template
+    if isinstance(error, TemplateSyntaxError) and error.filename:
+        where = f"{error.filename}:{error.lineno}"
+    else:
+        tb = error.__traceback__
+        while tb is not None:
+            name = tb.tb_frame.f_code.co_filename
+            if name.endswith(".html"):
+                where = f"{name}:{tb.tb_lineno}"
+            tb = tb.tb_next
+    return (
+        f"{where}: {error.message or type(error).__name__}: while making {page} "
+        "(a template that asks for a value the generator does not give: are the "
+        "templates in overrides/ from the same version as the generator?)"
+    )
+
+
 class PageBuilder:
     def __init__(
         self, edition: Edition, config: SiteConfig, templates: Path, books: bool = True
@@ -250,7 +277,10 @@ class PageBuilder:
 
             del context["edition"]
             context["card"] = logged
-        body = self.env.get_template(template).render(context)
+        try:
+            body = self.env.get_template(template).render(context)
+        except TemplateError as error:
+            raise RenderError(template_problem(error, template, path)) from error
         front: dict[str, Any] = {
             # Escaped here because MkDocs and Material print these two raw.
             "title": html.escape(meta.pop("title"), quote=True),
