@@ -21,7 +21,7 @@ import threading
 import time
 from pathlib import Path
 
-from devtools.scale_bench import PssSampler, _children
+from devtools.scale_bench import PssSampler, process_children
 
 SAMPLE_SECONDS = 0.5
 
@@ -63,7 +63,7 @@ class Peaks:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            tree, todo = _children(), [self.root]
+            tree, todo = process_children(), [self.root]
             while todo:
                 pid = todo.pop()
                 todo.extend(tree.get(pid, ()))

@@ -46,7 +46,7 @@ HUGO_LAYOUTS = {
 }
 
 
-def _children() -> dict[int, list[int]]:
+def process_children() -> dict[int, list[int]]:
     tree: dict[int, list[int]] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -64,7 +64,7 @@ def _children() -> dict[int, list[int]]:
 
 def tree_pss_kb(pid: int) -> int:
     """Summed PSS (kB) of ``pid`` and all its descendants, now."""
-    children = _children()
+    children = process_children()
     total, todo = 0, [pid]
     while todo:
         current = todo.pop()
