@@ -101,6 +101,16 @@ def unwrap_paragraphs(markdown_text: str) -> str:
     return "\n\n".join(out)
 
 
+def _year_index(parts: list[Part]) -> dict[str, Any]:
+    """What a section index's template is given to list its year (and part)
+    pages: the decades' navigation, each part by key, and the undated parts."""
+    return {
+        "decades": _decades(p.key for p in parts),
+        "parts": {p.key: p for p in parts},
+        "undated": [p for p in parts if p.year is None],
+    }
+
+
 def _decades(keys: Iterable[str]) -> list[tuple[str, list[str]]]:
     """Year keys ("1938", "1938-2"; in the listing's order) as runs of decades, for
     a section index's navigation: [("1930s", ["1938", "1938-2", "1939"])]. Keys
@@ -549,8 +559,7 @@ class PageBuilder:
             "issues/index.md",
             "issues.html",
             meta,
-            decades=_decades(p.key for p in years),
-            parts={p.key: p for p in years},
+            **_year_index(years),
             count=len(self.edition.issues),
         )
 
@@ -599,9 +608,7 @@ class PageBuilder:
             "authors/index.md",
             "writers.html",
             meta,
-            decades=_decades(p.key for p in unattributed),
-            parts={p.key: p for p in unattributed},
-            undated=[p for p in unattributed if p.year is None],
+            **_year_index(unattributed),
             count=sum(len(p.items) for p in unattributed),
         )
 
@@ -680,8 +687,7 @@ class PageBuilder:
             "timelines/index.md",
             "timelines.html",
             meta,
-            decades=_decades(p.key for p in years),
-            parts={p.key: p for p in years},
+            **_year_index(years),
             timeline_count=sum(len(t) for t in timelines.values()),
             event_count=len(self.edition.chronology),
         )
@@ -811,9 +817,7 @@ class PageBuilder:
             "corrections/index.md",
             "corrections.html",
             meta,
-            decades=_decades(p.key for p in years),
-            parts={p.key: p for p in years},
-            undated=[p for p in years if p.year is None],
+            **_year_index(years),
             count=len(self.edition.corrections),
         )
 
