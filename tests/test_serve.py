@@ -78,3 +78,50 @@ def test_the_preview_links_no_ebook_it_does_not_make(tmp_path: Path) -> None:
     assert "make site" in note.get_text()
     # The offline list of the issue's articles stays on it.
     assert note["data-ns-offline"]
+
+
+def _tree(docs: Path) -> dict[str, bytes]:
+    return {p.relative_to(docs).as_posix(): p.read_bytes() for p in docs.rglob("*") if p.is_file()}
+
+
+def test_pages_the_edition_no_longer_has_leave_the_preview(tmp_path: Path) -> None:
+    """An article added in a new year, issue and writer, then deleted, while the
+    preview runs: its listing pages (year, issue, writer) go with it, and the docs
+    tree is the one a full regeneration of the same content writes."""
+    project = copy_project(tmp_path / "live")
+    state = PreviewState()
+    assert regenerate(project, state)
+    source = project.content / "articles" / "the-facade-cracks.md"
+    text = source.read_text("utf-8")
+    added = project.content / "articles" / "a-new-arrival.md"
+    added.write_text(
+        text.replace("slug: the-facade-cracks", "slug: a-new-arrival")
+        .replace("title: The façade cracks", "title: A new arrival", 1)
+        .replace("- James Macintyre", "- Ada Newwriter")
+        .replace("author_bio: James Macintyre", "author_bio: Ada Newwriter")
+        .replace("date: 2008-10-13", "date: 1931-03-07")
+        .replace("title: The facade cracks", "title: A new arrival")
+        .replace("sources:\n- file: 003_", "sources:\n- file: new_"),
+        "utf-8",
+    )
+    assert regenerate(project, state)
+    docs = project.docs_dir()
+    made = set(_tree(docs))
+    new_pages = {
+        name
+        for name in made
+        if "ada-newwriter" in name or "1931" in name or "a-new-arrival" in name
+    }
+    # The edit made the pages this test means to see go (the writer's, the
+    # issue's, the article's and its citations): else it would prove nothing.
+    assert any(name.startswith("authors/ada-newwriter") for name in new_pages), sorted(made)
+    assert any(name.startswith("issues/1931-03-07") for name in new_pages), sorted(made)
+    assert "articles/a-new-arrival.md" in new_pages
+    added.unlink()
+    assert regenerate(project, state)
+    fresh = copy_project(tmp_path / "fresh")
+    assert regenerate(fresh, PreviewState())
+    live, full = _tree(docs), _tree(fresh.docs_dir())
+    assert sorted(live.keys() - full.keys()) == []
+    assert sorted(full.keys() - live.keys()) == []
+    assert [name for name in live if live[name] != full[name]] == []

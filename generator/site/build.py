@@ -28,15 +28,15 @@ import yaml
 
 from generator.atomic import write_atomic
 from generator.boundary import writable_folder
-from generator.lock import project_lock, sweep
+from generator.content.addresses import REDIRECTS, record_ledger, redirects_file
 from generator.content.article_cache import ArticleCache
 from generator.content.check import check_all
 from generator.content.edition import Edition, build_edition
-from generator.content.addresses import REDIRECTS, record_ledger, redirects_file
 from generator.errors import BuildError, ContentError
+from generator.lock import project_lock, sweep
 from generator.site import cite
+from generator.site.docs_ledger import DocsLedger, docs_digest, ledger_path, tree_files
 from generator.site.feed import atom_feed, corrections_feed
-from generator.site.pages import Page, PageBuilder, SiteConfig
 from generator.site.incremental import (
     Changes,
     apply,
@@ -46,10 +46,10 @@ from generator.site.incremental import (
     take_manifest,
     usable,
 )
-from generator.site.render import docs_files, render
-from generator.site.docs_ledger import DocsLedger, docs_digest, ledger_path, tree_files
-from generator.site.page_memo import PageMemo, memo_path
 from generator.site.offline import build_digest, write_service_worker
+from generator.site.page_memo import PageMemo, memo_path
+from generator.site.pages import Page, PageBuilder, SiteConfig
+from generator.site.render import render
 from generator.site.shard import Shard, finish
 from generator.site.sitemap import write_sitemap
 
@@ -195,6 +195,12 @@ def sync_tree(
 
     written = write_changed(target, named(), ledger)
     removed = [rel for rel in tree_files(target) if rel not in wanted]
+    remove_files(target, removed, ledger)
+    return written, removed
+
+
+def remove_files(target: Path, removed: list[str], ledger: DocsLedger | None = None) -> None:
+    """Delete these files of ``target`` and the folders they leave empty."""
     folders: set[str] = set()
     for rel in removed:
         (target / rel).unlink()
@@ -211,7 +217,6 @@ def sync_tree(
         if path.is_dir() and not any(path.iterdir()):
             path.rmdir()
             folders.add(folder.rpartition("/")[0])
-    return written, removed
 
 
 def source_date_epoch(edition: Edition) -> int:
@@ -336,11 +341,25 @@ def write_docs(
             memo.save()
             timings.kept = memo.kept
     else:
-        written, removed = write_changed(docs, files()), []
-        for slug in only_articles - edition.articles.keys():
-            for suffix in (".md", ".bib", ".ris"):
-                (docs / "articles" / f"{slug}{suffix}").unlink(missing_ok=True)
-                removed.append(f"articles/{slug}{suffix}")
+        # Every listing page is made again, so a page not made now is one the
+        # edition no longer has (a writer's page after the byline changed, the
+        # old issue's after a date changed), unless it is the page or citation
+        # of an article not made again because it was not edited.
+        made: set[str] = set()
+
+        def noted() -> Iterator[tuple[str, bytes | None]]:
+            for rel, data in files():
+                made.add(rel)
+                yield rel, data
+
+        written = write_changed(docs, noted())
+        kept = {
+            f"articles/{slug}{suffix}"
+            for slug in edition.articles
+            for suffix in (".md", ".bib", ".ris")
+        }
+        removed = [rel for rel in tree_files(docs) if rel not in made and rel not in kept]
+        remove_files(docs, removed)
     total = time.perf_counter() - started
     timings.steps["generate pages"] = timings.steps.get("generate pages", 0.0) + generating
     timings.steps["write docs tree"] = (
