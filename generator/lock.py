@@ -19,7 +19,7 @@ import fcntl
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from generator.errors import GeneratorError
@@ -75,11 +75,16 @@ def project_lock(root: Path, what: str) -> Iterator[None]:
         os.close(fd)  # closing the last descriptor releases the lock
 
 
-def sweep(folder: Path, prefixes: tuple[str, ...] = ()) -> int:
+def sweep(
+    folder: Path,
+    prefixes: tuple[str, ...] = (),
+    remove: Callable[[Path], None] | None = None,
+) -> int:
     """Remove what a dead run left in ``folder`` (call it holding the lock):
     atomic writes' temporary files, and the folders a build made with
-    ``tempfile.mkdtemp(prefix=...)`` for each of ``prefixes``. Returns how many
-    entries went."""
+    ``tempfile.mkdtemp(prefix=...)`` for each of ``prefixes``, deleted by
+    ``remove`` if given (the build deletes them in the background), else here.
+    Returns how many entries went."""
     removed = 0
     try:
         entries = list(os.scandir(folder))
@@ -96,7 +101,10 @@ def sweep(folder: Path, prefixes: tuple[str, ...] = ()) -> int:
             elif any(
                 name.startswith(p) and _MKDTEMP_TAIL.match(name[len(p) :]) for p in prefixes
             ) and entry.is_dir(follow_symlinks=False):
-                shutil.rmtree(entry.path, ignore_errors=True)
+                if remove is not None:
+                    remove(Path(entry.path))
+                else:
+                    shutil.rmtree(entry.path, ignore_errors=True)
                 removed += 1
         except OSError:
             continue

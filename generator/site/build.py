@@ -468,7 +468,11 @@ def _build_locked(
     incremental: bool,
 ) -> BuildTimings:
     """``build`` holding the project's lock: first, what a killed build left."""
-    sweep(project.docs_dir().parent, (".render.",))
+    # A site or render folder a build replaced or a killed build left: deleted in
+    # the background, as the build deletes the site it replaces. A rebuild started
+    # while that deletion still ran took it over: 1.1 s of a one-edit rebuild at
+    # 10,000 articles right after another (cProfile), 28 s under load.
+    sweep(project.docs_dir().parent, (".render.",), discard)
     sweep(project.root / ".cache")
     sweep(project.root / ".cache" / "articles")
     # The article cache was one file before it was split (article_cache.BUCKETS).
@@ -496,7 +500,7 @@ def _build_locked(
     site = project.site_dir()
     final = site if shard is None else (shard_out or shard.default_out(project.root))
     final.parent.mkdir(parents=True, exist_ok=True)
-    sweep(final.parent, (f".{final.name}.",))
+    sweep(final.parent, (f".{final.name}.",), discard)
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
     work = Path(tempfile.mkdtemp(prefix=".render.", dir=docs.parent))
     search_job = None
