@@ -4,6 +4,7 @@ cannot be read costs only its own articles."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 
 from generator.content import article_cache
 from generator.content.article_cache import BUCKETS, ArticleCache
-from generator.content.body import body_text
+from generator.content.body import BodyRef, body_text
 from tests.conftest import IngestedSeeds
 
 
@@ -97,3 +98,32 @@ def test_forgotten_articles_leave_the_cache(articles: list[Path], tmp_path: Path
     first.save()
     assert str(articles[0]) not in ArticleCache(folder)._items
     assert str(articles[1]) in ArticleCache(folder)._items
+
+
+def test_a_moved_project_keeps_its_cache(
+    articles: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keyed by the path inside the content folder: a copy elsewhere (times kept,
+    as ``cp -a`` or CI's cache) parses nothing again, and what it gives names the
+    files where they now are (the old folder is gone: a body read from it fails)."""
+    folder = tmp_path / "cache"
+    first = ArticleCache(folder, root=articles[0].parent)
+    loaded = {p.name: first.load(p) for p in articles}
+    first.save()
+    moved = tmp_path / "elsewhere" / "articles"
+    shutil.copytree(articles[0].parent, moved)
+    shutil.rmtree(articles[0].parent)
+    parsed = counting(monkeypatch)
+    second = ArticleCache(folder, root=moved)
+    again = {p.name: second.load(p) for p in sorted(moved.glob("*.md"))}
+    assert parsed == []
+    second.forget_missing(sorted(moved.glob("*.md")))
+    assert len(second._items) == len(articles)
+    for name, entry in again.items():
+        before, after = loaded[name].article, entry.article
+        assert entry.path == moved / name
+        assert before is not None and after is not None
+        assert isinstance(after.body, BodyRef) and after.body.path == str(moved / name)
+        assert after == dataclasses.replace(before, body=after.body)
+        assert body_text(after.body) in (moved / name).read_text("utf-8")
+        assert all(p.path == str(moved / name) for p in (*entry.problems, *entry.cues))

@@ -224,3 +224,48 @@ def test_a_docs_tree_touched_by_hand_is_put_right(tmp_path: Path) -> None:
     assert not (docs / "articles" / "stray.md").exists()
     assert timings.incremental is not None
     assert_same_site(project.site_dir(), full_build_of(project, tmp_path / "full", search=False))
+
+
+def _article_pages(project: Project) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in (project.docs_dir() / "articles").glob("*.md")}
+
+
+@pytest.mark.parametrize("first", ["first build", "full build", "copied project"])
+def test_a_rebuild_keeps_every_article_page_the_edit_does_not_touch(
+    tmp_path: Path, first: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After any build that leaves a site (a fresh project's first, ``--full``,
+    one copied to another folder as CI's cache is restored), a one-edit rebuild
+    generates only the article pages whose bytes the edit changes (PageMemo) and
+    parses only the edited file (ArticleCache). The copy's first rebuild used to
+    do both for every article: the keys held the articles' absolute paths."""
+    from generator.content import article_cache
+
+    project = synthetic_project(tmp_path / "project", n=12)
+    build(project, ingest_sources=False, search=False)
+    if first == "full build":
+        build(project, ingest_sources=False, search=False, incremental=False)
+    elif first == "copied project":
+        # As `cp -a` (times kept); not the old sites a background deletion is
+        # removing.
+        copy = tmp_path / "elsewhere" / "project"
+        shutil.copytree(project.root, copy, ignore=shutil.ignore_patterns(".site.*"))
+        shutil.rmtree(project.root)
+        project = Project(copy)
+    before = _article_pages(project)
+    edit_body(project)
+    parsed: list[Path] = []
+    real = article_cache.load_article
+
+    def load(path: Path) -> object:
+        parsed.append(path)
+        return real(path)
+
+    monkeypatch.setattr(article_cache, "load_article", load)
+    timings = build(project, ingest_sources=False, search=False)
+    assert parsed == [_articles(project)[3]]
+    after = _article_pages(project)
+    touched = sorted(name for name in after if before.get(name) != after[name])
+    assert touched == [_articles(project)[3].name]
+    assert timings.incremental is not None
+    assert timings.kept == len(after) - len(touched)

@@ -116,7 +116,7 @@ def check_all(content: Path, cache: ArticleCache | None = None) -> ContentCheck:
         loaded = [load_article(path) for path in paths]
     else:
         loaded = [cache.load(path) for path in paths]
-        cache.forget_missing({str(p) for p in paths})
+        cache.forget_missing(paths)
     result = check_loaded(loaded)
     curation, problems = load_curation(content)
     problems += check_topics(curation, loaded)

@@ -485,7 +485,7 @@ def _build_locked(
         timings.ingest = ingest([project.content / "sources"], project.content)
         timings.time("ingest", started)
     started = time.perf_counter()
-    cache = ArticleCache(project.root / ".cache" / "articles")
+    cache = ArticleCache(project.root / ".cache" / "articles", root=project.content)
     edition = load_edition(project, cache)
     cache.save()
     # The loaded files' line maps and findings are check's: not held for the build.

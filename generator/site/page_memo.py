@@ -22,13 +22,16 @@ before the docs tree is touched and written only after a complete tree was
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import io
 import os
 import pickle
 from pathlib import Path
 from typing import Any
 
 from generator.atomic import write_atomic
+from generator.content.body import BodyRef
 from generator.site.pages import Page, PageBuilder
 
 MEMO = "page-memo.pickle"
@@ -38,10 +41,26 @@ FORMAT = 1
 _Entry = tuple[bytes, tuple[str, ...], bytes, int, int]
 
 
+class _Pickler(pickle.Pickler):
+    """Pickles a ``BodyRef`` without the file's path: the body is pinned by the
+    file's digest and its place in the file, and the path was absolute, so a
+    project copied, or restored from CI's cache, to another folder (the first
+    rebuild of a copy of the 10,000-article project) generated every article page
+    again (0 kept; tests/test_incremental.py)."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if type(obj) is BodyRef:
+            fields = dataclasses.fields(obj)
+            return BodyRef, tuple("" if f.name == "path" else getattr(obj, f.name) for f in fields)
+        return NotImplemented
+
+
 def _digest(value: Any) -> bytes:
     # Pickle of equal values can differ (sharing, set order): a needless render,
     # never a wrong page. Equal pickles are equal values.
-    return hashlib.sha256(pickle.dumps(value, protocol=5)).digest()
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=5).dump(value)
+    return hashlib.sha256(buffer.getbuffer()).digest()
 
 
 def memo_path(docs: Path) -> Path:
