@@ -27,7 +27,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=Path("rebuild.prof"))
     parser.add_argument("--top", type=int, default=45)
     args = parser.parse_args(argv)
-    root: Path = args.project
+    # Resolved as the CLI does: MkDocs refused the relative path's configuration.
+    root: Path = args.project.resolve()
     articles = sorted((root / "content" / "articles").glob("*.md"))
     edited = articles[len(articles) // 2]
     edited.write_text(edited.read_text("utf-8") + "\nAn editor's added paragraph.\n", "utf-8")
@@ -38,7 +39,8 @@ def main(argv: list[str] | None = None) -> None:
     profile.disable()
     print(
         f"total {time.perf_counter() - started:.2f} s, pages rendered: {timings.incremental}, "
-        f"article pages kept: {timings.kept}"
+        f"article pages kept: {timings.kept}, issue and writer pages kept: "
+        f"{timings.listings_kept}"
     )
     for name, seconds in timings.steps.items():
         print(f"  {name}: {seconds:.2f}")

@@ -107,6 +107,8 @@ def report_build(timings: BuildTimings) -> None:
     kind = "" if timings.incremental is None else f", incremental: {timings.incremental} page(s)"
     if timings.kept:
         kind += f", {timings.kept} article page(s) kept from the last docs tree"
+    if timings.listings_kept:
+        kind += f", {timings.listings_kept} issue and writer page(s) kept"
     print(f"build: {what} ready in {total:.1f}s ({steps}{beside}{kind})", file=sys.stderr)
     for warning in timings.warnings:
         print(warning, file=sys.stderr)

@@ -230,6 +230,14 @@ def _article_pages(project: Project) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in (project.docs_dir() / "articles").glob("*.md")}
 
 
+def _card_list_pages(project: Project) -> dict[str, bytes]:
+    """The issues' and writers' pages (PageBuilder.card_list_inputs)."""
+    docs = project.docs_dir()
+    issues = [p for p in docs.glob("issues/*.md") if re.fullmatch(r"\d{4}-\d\d-\d\d", p.stem)]
+    writers = [p for p in docs.glob("authors/*.md") if p.name != "index.md"]
+    return {p.relative_to(docs).as_posix(): p.read_bytes() for p in issues + writers}
+
+
 @pytest.mark.parametrize("first", ["first build", "full build", "copied project"])
 def test_a_rebuild_keeps_every_article_page_the_edit_does_not_touch(
     tmp_path: Path, first: str, monkeypatch: pytest.MonkeyPatch
@@ -253,6 +261,7 @@ def test_a_rebuild_keeps_every_article_page_the_edit_does_not_touch(
         shutil.rmtree(project.root)
         project = Project(copy)
     before = _article_pages(project)
+    lists_before = _card_list_pages(project)
     edit_body(project)
     parsed: list[Path] = []
     real = article_cache.load_article
@@ -269,3 +278,8 @@ def test_a_rebuild_keeps_every_article_page_the_edit_does_not_touch(
     assert touched == [_articles(project)[3].name]
     assert timings.incremental is not None
     assert timings.kept == len(after) - len(touched)
+    # The issues' and writers' pages whose bytes the edit leaves alone: kept too.
+    lists_after = _card_list_pages(project)
+    assert sorted(lists_after) == sorted(lists_before)
+    lists_touched = [rel for rel in lists_after if lists_before[rel] != lists_after[rel]]
+    assert timings.listings_kept == len(lists_after) - len(lists_touched) > 0

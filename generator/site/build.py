@@ -79,6 +79,8 @@ class BuildTimings:
     # Article pages the docs tree already held and that were not generated again
     # (PageMemo); None when the memo was not used (the live preview).
     kept: int | None = None
+    # The same for the issues' and writers' pages.
+    listings_kept: int | None = None
     # What went wrong without failing the build (the caller prints them).
     warnings: list[str] = field(default_factory=list)
 
@@ -290,18 +292,25 @@ def write_docs(
             code_digest(project.mkdocs_yml, project.root / "overrides", epoch),
             reuse=reuse,
         )
+        # The issues' and writers' pages too, after the other listing pages as
+        # listing_pages gives them.
+        listings: Iterator[tuple[str, Page | None]] = itertools.chain(
+            ((p.path, p) for p in builder.section_pages(intro)),
+            ((inputs[0], memo.listing(builder, inputs)) for inputs in builder.card_list_inputs()),
+        )
         articles: Iterator[tuple[str, Page | None]] = (
             (f"articles/{s}.md", memo.article(builder, s)) for s in edition.articles
         )
     else:
         memo_path(docs).unlink(missing_ok=True)
         ledger_path(docs).unlink(missing_ok=True)
+        listings = ((p.path, p) for p in builder.listing_pages(intro))
         articles = (
             (f"articles/{s}.md", builder.article(s))
             for s in sorted(only_articles)
             if s in edition.articles
         )
-    pages = itertools.chain(((p.path, p) for p in builder.listing_pages(intro)), articles)
+    pages = itertools.chain(listings, articles)
     fallback = dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
     generating = 0.0
 
@@ -340,6 +349,7 @@ def write_docs(
         if memo is not None:
             memo.save()
             timings.kept = memo.kept
+            timings.listings_kept = memo.listings_kept
     else:
         # Every listing page is made again, so a page not made now is one the
         # edition no longer has (a writer's page after the byline changed, the

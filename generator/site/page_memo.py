@@ -1,4 +1,4 @@
-"""Article pages that need not be generated again: the docs tree is its own cache.
+"""Pages that need not be generated again: the docs tree is its own cache.
 
 Generating the docs tree was a third of a one-edit rebuild at 10,000 articles
 (cProfile, docs/performance.md): every article page rendered with Jinja, its front
@@ -18,6 +18,12 @@ rendered, not read. Anything else is rendered as before. The memo is deleted
 before the docs tree is touched and written only after a complete tree was
 (write_docs), so the live preview, which rewrites some pages, leaves none.
 ``tests/test_incremental.py`` compares every byte with a full build.
+
+Issues' and writers' pages (``PageBuilder.card_list_inputs``) are kept the same
+way: lists of cards, rendered without ``edition`` too, they were most of the
+listing pages' cost (2.2 of 2.5 s at 10,000 articles, under load), redone on
+every rebuild. The other listing pages (indexes, years, letters: 86 at 10,000
+articles) read ``edition`` or are cheap, and are generated every time.
 """
 
 from __future__ import annotations
@@ -28,11 +34,15 @@ import io
 import os
 import pickle
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
+
+from markupsafe import Markup
 
 from generator.atomic import write_atomic
 from generator.content.body import BodyRef
-from generator.site.pages import Page, PageBuilder
+from generator.formatting import page_url
+from generator.site.pages import Page, PageBuilder, PageInputs
 
 MEMO = "page-memo.pickle"
 FORMAT = 1
@@ -73,7 +83,8 @@ class PageMemo:
         every page is generated, and a new memo is written."""
         self.docs = docs
         self.code = code
-        self.kept = 0
+        self.kept = 0  # article pages
+        self.listings_kept = 0  # issues' and writers' pages
         self._old: dict[str, _Entry] = {}
         self._new: dict[str, tuple[bytes, tuple[str, ...], bytes]] = {}
         path = memo_path(docs)
@@ -90,26 +101,42 @@ class PageMemo:
 
     def article(self, builder: PageBuilder, slug: str) -> Page | None:
         """The article's page, or None when the docs tree already holds it."""
-        path, template, meta, values = builder.article_inputs(slug)
-        inputs = _digest((path, template, meta, values, builder.config, builder.books))
-        url = path[: -len(".md")] + "/"
+        page = self._page(builder, builder.article_inputs(slug), lambda: builder.article_body(slug))
+        if page is None:
+            self.kept += 1
+        return page
+
+    def listing(self, builder: PageBuilder, inputs: PageInputs) -> Page | None:
+        """A page of ``PageBuilder.card_list_inputs`` (an issue's, a writer's), or
+        None when the docs tree already holds it."""
+        page = self._page(builder, inputs, None)
+        if page is None:
+            self.listings_kept += 1
+        return page
+
+    def _page(
+        self, builder: PageBuilder, inputs: PageInputs, body: Callable[[], Markup] | None
+    ) -> Page | None:
+        path, template, meta, values = inputs
+        digest = _digest((path, template, meta, values, builder.config, builder.books))
+        url = page_url(path)
         old = self._old.get(path)
-        if old is not None and old[0] == inputs:
-            cards = _digest([builder.card_of(url, s) for s in old[1]])
-            if cards == old[2]:
+        if old is not None and old[0] == digest:
+            if _digest(builder.cards_of(url, old[1])) == old[2]:
                 try:
                     st = os.stat(self.docs / path)
                 except OSError:
                     st = None
                 if st is not None and (st.st_size, st.st_mtime_ns) == old[3:]:
                     self._new[path] = old[:3]
-                    self.kept += 1
                     return None
         asked: list[str] = []
-        body = builder.article_body(slug)
-        page = builder._page(path, template, meta, cards=asked, body=body, **values)
+        if body is None:
+            page = builder.listing(inputs, asked)
+        else:
+            page = builder._page(path, template, meta, cards=asked, body=body(), **values)
         slugs = tuple(dict.fromkeys(asked))
-        self._new[path] = (inputs, slugs, _digest([builder.card_of(url, s) for s in slugs]))
+        self._new[path] = (digest, slugs, _digest(builder.cards_of(url, slugs)))
         return page
 
     def save(self) -> None:
