@@ -65,6 +65,10 @@ def test_bench_runs_end_to_end_and_writes_its_table(tmp_path: Path) -> None:
         "over_hugo",
     ):
         assert row[key] > 0, key
+    # A first visit fetches the page and the theme's script and styles (Material's
+    # bundle alone is over 30 kB compressed): a not-found answer was 0.2 kB, when
+    # the bench visited an article's .bib file as if it were its page.
+    assert row["first_visit_kb"] > 30
     # Issue 18: the search index's CPU, and its share of the same build's CPU.
     assert row["search_cpu_s"] > 0
     assert 0 < row["search_cpu_share"] < 1
