@@ -359,3 +359,34 @@ def test_the_workers_make_the_books_from_their_inputs_alone(
         assert [r.books for r in runs] == [5, 4]
         assert sum(r.made for r in runs) == made
         assert _books(out) == _books(seed_site)
+
+
+def test_a_project_in_another_folder_finds_its_books_in_the_cache(tmp_path: Path) -> None:
+    """Each book is cached under a digest of its inputs; the same content in
+    another folder (a copy, or CI's cache restored elsewhere) has the same digests,
+    while an edited body changes the digests of the books that hold it and no other."""
+    from generator.site.epub import book_digest, book_inputs
+
+    holding: set[str] = set()
+
+    def digests(project: Project) -> dict[str, str]:
+        edition = load_edition(project)
+        day = dt.date(2020, 1, 1)
+        config = project.site_config()
+        books = list(book_inputs(edition, day))
+        holding.update(
+            book.url
+            for book in books
+            if any(a.article.slug == "the-facade-cracks" for a in book.articles)
+        )
+        return {book.url: book_digest(book, config) for book in books}
+
+    here = copy_project(tmp_path / "here")
+    there = copy_project(tmp_path / "elsewhere" / "there")
+    assert digests(here) == digests(there)
+    article = there.content / "articles" / "the-facade-cracks.md"
+    article.write_text(article.read_text("utf-8") + "\nAn added line.\n", "utf-8")
+    changed = {url for url, d in digests(there).items() if digests(here)[url] != d}
+    # Its issue's book and the collections' that hold it (the seed's curation).
+    assert "issues/2008-10-13/" in holding and len(holding) > 1
+    assert changed == holding
