@@ -4,11 +4,12 @@ Generating the docs tree was a third of a one-edit rebuild at 10,000 articles
 (cProfile, docs/performance.md): every article page rendered with Jinja, its front
 matter dumped with PyYAML, and the file read back to find that its bytes had not
 changed. An article page is a function of what ``PageBuilder.article_inputs``
-gives (its values and front matter), of the cards of the articles its template
-asks for (``card(slug)``: related reading, previous and next in the issue), and of
-the code (templates, generator, ``mkdocs.yml``: ``incremental.code_digest``);
-article pages are rendered without ``edition`` in their context, so the template
-can read nothing else (StrictUndefined).
+gives (its values and front matter; for the related-reading block, what
+``related_inputs`` gives: the block is made only for a page made again), of the
+cards of the articles its template asks for (``card(slug)``: previous and next
+in the issue), and of the code (templates, generator, ``mkdocs.yml``:
+``incremental.code_digest``); article pages are rendered without ``edition`` in
+their context, so the template can read nothing else (StrictUndefined).
 
 ``build/page-memo.pickle`` keeps, for each article page of the docs tree, a digest
 of those inputs, the slugs whose cards it asked for, a digest of those cards, and
@@ -36,8 +37,6 @@ import pickle
 from pathlib import Path
 from collections.abc import Callable
 from typing import Any
-
-from markupsafe import Markup
 
 from generator.atomic import write_atomic
 from generator.content.body import BodyRef
@@ -101,7 +100,17 @@ class PageMemo:
 
     def article(self, builder: PageBuilder, slug: str) -> Page | None:
         """The article's page, or None when the docs tree already holds it."""
-        page = self._page(builder, builder.article_inputs(slug), lambda: builder.article_body(slug))
+        inputs = builder.article_inputs(slug, related=False)
+
+        def render(asked: list[str]) -> Page:
+            # The related-reading block only for a page made again: its inputs
+            # stand for it in the key.
+            builder.add_related(inputs, slug)
+            path, template, meta, values = inputs
+            body = builder.article_body(slug)
+            return builder._page(path, template, meta, cards=asked, body=body, **values)
+
+        page = self._page(builder, inputs, builder.related_inputs(slug), render)
         if page is None:
             self.kept += 1
         return page
@@ -109,16 +118,22 @@ class PageMemo:
     def listing(self, builder: PageBuilder, inputs: PageInputs) -> Page | None:
         """A page of ``PageBuilder.card_list_inputs`` (an issue's, a writer's), or
         None when the docs tree already holds it."""
-        page = self._page(builder, inputs, None)
+        page = self._page(builder, inputs, None, lambda asked: builder.listing(inputs, asked))
         if page is None:
             self.listings_kept += 1
         return page
 
     def _page(
-        self, builder: PageBuilder, inputs: PageInputs, body: Callable[[], Markup] | None
+        self,
+        builder: PageBuilder,
+        inputs: PageInputs,
+        more: Any,
+        render: Callable[[list[str]], Page],
     ) -> Page | None:
+        """``more``: what the page is made from besides ``inputs`` and its cards;
+        ``render`` makes it, appending the slugs of the cards it asks for."""
         path, template, meta, values = inputs
-        digest = _digest((path, template, meta, values, builder.config, builder.books))
+        digest = _digest((path, template, meta, values, more, builder.config, builder.books))
         url = page_url(path)
         old = self._old.get(path)
         if old is not None and old[0] == digest:
@@ -131,10 +146,7 @@ class PageMemo:
                     self._new[path] = old[:3]
                     return None
         asked: list[str] = []
-        if body is None:
-            page = builder.listing(inputs, asked)
-        else:
-            page = builder._page(path, template, meta, cards=asked, body=body(), **values)
+        page = render(asked)
         slugs = tuple(dict.fromkeys(asked))
         self._new[path] = (digest, slugs, _digest(builder.cards_of(url, slugs)))
         return page
