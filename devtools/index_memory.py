@@ -4,14 +4,18 @@ a forked ``SearchIndexJob`` (the child inherits the model, as in a build) while
 the summed PSS of this process and the child is sampled
 (``devtools.scale_bench.PssSampler``, every 0.2 s).
 
-    python -m devtools.index_memory PROJECT [--out DIR] [--set NAME=VALUE ...]
+    python -m devtools.index_memory PROJECT [--out DIR] [--cache DIR] [--set NAME=VALUE ...]
 
-``--set`` overrides an integer constant of ``generator.search.index`` (for
-instance ``PARTITION_DOCUMENTS=500``). Prints one JSON line: documents, shards,
-this process's PSS after loading (before the fork), the tree's peak PSS while the
+``--cache DIR`` takes each article's share of the index from a search cache
+(``generator.search.cache``) in DIR, and puts there those it lacks: run it twice
+on an empty DIR for the index from a cold cache, then from a warm one. ``--set``
+overrides an integer constant of ``generator.search.index`` (for instance
+``PARTITION_DOCUMENTS=500``). Prints one JSON line: documents, shards, this
+process's PSS after loading (before the fork), the tree's peak PSS while the
 index was written, the difference (what writing the index adds to a build's
-summed PSS), the child's peak RSS, and the index's CPU and wall seconds. The
-figures in docs/performance.md ("Memory") come from it.
+summed PSS), the child's peak RSS, the index's CPU and wall seconds, and how
+many articles came from the cache. The figures in docs/performance.md ("Memory",
+"The search index on a one-edit rebuild") come from it.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from pathlib import Path
 
 from devtools.scale_bench import PssSampler, tree_pss_kb
 from generator.search import index
+from generator.search.cache import SearchCache
 from generator.site.build import Project, load_edition
 
 
@@ -34,6 +39,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("project", type=Path)
     parser.add_argument("--out", type=Path, help="where to write the index (default: a temp dir)")
+    parser.add_argument("--cache", type=Path, help="a search cache folder to read and fill")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
     args = parser.parse_args(argv)
     for setting in args.set:
@@ -49,7 +55,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         loaded_kb = tree_pss_kb(os.getpid())
         sampler = PssSampler(os.getpid())
-        stats, wall = index.SearchIndexJob(edition, out).wait()
+        cache = SearchCache(args.cache) if args.cache else None
+        stats, wall = index.SearchIndexJob(edition, out, cache).wait()
         peak_mb = sampler.stop()
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -69,6 +76,7 @@ def main(argv: list[str] | None = None) -> None:
                 "index_peak_rss_mb": round(child_rss_mb),
                 "index_cpu_s": round(stats.cpu_seconds, 1),
                 "index_wall_s": round(wall, 1),
+                "from_cache": stats.cached,
             }
         )
     )

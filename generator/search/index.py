@@ -36,6 +36,12 @@ BM25 weight without the idf, in 1..63; the term's idf, x1000, heads its entry.
 
 Counting runs on NumPy arrays: a 10,000-article archive holds about 45 million
 words, too many to touch one by one in Python within the build's budget.
+
+Each article's share (its record, the rest of its text, its postings numbered in
+the article: ``article_entry``) is kept between builds in ``.cache/search/``
+(cache.py), so a rebuild reads and counts only the articles that changed; the
+merge (``count_terms``) numbers the words across the archive as counting every
+article would, so the index is the same bytes with the cache or without it.
 """
 
 from __future__ import annotations
@@ -50,6 +56,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import orjson
@@ -59,6 +66,7 @@ from generator.content.schema import Article
 from generator.errors import SearchIndexError
 from generator.formatting import display_standfirst, long_date
 from generator.jobs import BackgroundJob
+from generator.search.cache import ArticleEntry, SearchCache, entry_key
 from generator.search.text import article_fields, form, stem, words
 
 # 2: forms beside stems, vocabulary files; 3: split common terms, facet blocks;
@@ -165,6 +173,7 @@ class SearchStats:
     # CPU seconds of the process that wrote it (time.process_time): its share of
     # the build's CPU is what ``make bench`` reports (the wall time hides behind MkDocs).
     cpu_seconds: float = 0.0
+    cached: int = 0  # articles whose entries came from the cache
 
 
 def search_documents(edition: Edition) -> list[SearchDocument]:
@@ -215,9 +224,34 @@ def event_years(article: Article) -> tuple[str, ...]:
     return tuple(str(y) for y in sorted(years))
 
 
-class _TermIds(dict[str, int]):
+class _StemOf:
+    """Form id -> stem id as an array, for the forms in ``form_terms`` so far."""
+
+    form_terms: list[int]
+
+    def __init__(self) -> None:
+        self._stem_of = np.zeros(0, np.int64)
+        self._filled = 0
+
+    def stem_of(self) -> np.ndarray:
+        # The buffer grown by doubling: new forms keep coming, and copying the
+        # whole list for each article would not do.
+        known, filled = len(self.form_terms), self._filled
+        if known > filled:
+            if known > len(self._stem_of):
+                grown = np.empty(max(2 * len(self._stem_of), known), np.int64)
+                grown[:filled] = self._stem_of[:filled]
+                self._stem_of = grown
+            self._stem_of[filled:known] = self.form_terms[filled:known]
+            self._filled = known
+        return self._stem_of[:known]
+
+
+class _TermIds(_StemOf, dict[str, int]):
     """Written word -> form id (-1 for a word with no term), computed once per
-    distinct word; each form knows the id of its stem, the term the index keys."""
+    distinct word; each form knows the id of its stem. A cache of ``form`` and
+    ``stem`` for the articles counted in this process: the index's own numbering
+    is ``_Numbering``'s."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -244,6 +278,119 @@ class _TermIds(dict[str, int]):
             self.form_terms.append(tid)
         self[word] = fid
         return fid
+
+
+def _first_seen(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``values`` in the order they first appear, and each value's
+    place among them."""
+    distinct, first, inverse = np.unique(values, return_index=True, return_inverse=True)
+    order = np.argsort(first)
+    rank = np.empty(len(distinct), np.int64)
+    rank[order] = np.arange(len(distinct))
+    return distinct[order], rank[inverse.reshape(-1)]
+
+
+def article_entry(
+    record: dict[str, object], rest: list[str], fields: dict[str, list[str]], ids_of: _TermIds
+) -> ArticleEntry:
+    """One article's share of the index (its record, the rest of its text, its
+    postings), its words numbered in the article: what ``.cache/search`` keeps."""
+    # One array for the whole document, each word tagged with its field: a
+    # handful of NumPy calls per document rather than per field (at 1,000
+    # articles, 4,850 fields' calls were a tenth of the index's CPU).
+    written: list[str] = []
+    sizes: list[int] = []
+    for field in FIELD_WEIGHTS:
+        paragraphs = fields.get(field)
+        found = words("\n".join(paragraphs)) if paragraphs else []
+        written += found
+        sizes.append(len(found))
+    fids = np.fromiter(map(ids_of.__getitem__, written), np.int64, len(written))
+    field_of = np.repeat(np.arange(len(sizes), dtype=np.int8), sizes)
+    kept = fids >= 0
+    fids, field_of = fids[kept], field_of[kept]
+    # The article's own numbering: its forms, then their stems, as they first appear.
+    form_ids, local_forms = _first_seen(fids)
+    term_ids, form_terms = _first_seen(ids_of.stem_of()[form_ids])
+    ids = form_terms[local_forms]
+    if len(ids):
+        # A pair is two neighbouring words of the same field.
+        same = field_of[:-1] == field_of[1:]
+        pairs = (((ids[:-1] + 1) << 32) | ids[1:])[same]
+        all_keys = np.concatenate((ids, pairs))
+        all_fields = np.concatenate((field_of, field_of[:-1][same]))
+        order = np.argsort(all_keys)
+        sorted_keys = all_keys[order]
+        firsts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+        sorted_fields = all_fields[order]
+        keys = sorted_keys[firsts]
+        weights = np.add.reduceat(_FIELD_WEIGHTS[sorted_fields], firsts)
+        titles = np.maximum.reduceat(sorted_fields == _TITLE_FIELD, firsts)
+    else:
+        keys, weights, titles = np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, bool)
+    return ArticleEntry(
+        record=_json(record),
+        rest=_json(rest) if rest else b"",
+        rest_chars=sum(len(p) for p in rest),
+        length=len(ids),
+        forms=[ids_of.forms[i] for i in form_ids.tolist()],
+        terms=[ids_of.terms[i] for i in term_ids.tolist()],
+        form_terms=form_terms,
+        firsts=keys >> 32,
+        seconds=keys & _LOW32,
+        weights=weights,
+        titles=titles,
+    )
+
+
+_FIELD_WEIGHTS = np.array(list(FIELD_WEIGHTS.values()), np.float32)
+_TITLE_FIELD = list(FIELD_WEIGHTS).index("title")
+
+
+class _Numbering(_StemOf):
+    """The index's numbering of terms and forms: in the order they first appear
+    in the articles taken in date order, whether an article was counted now or
+    came from the cache (the own files of a shard are numbered in term order)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.terms: list[str] = []
+        self.forms: list[str] = []
+        self.form_terms: list[int] = []
+        self._term_ids: dict[str, int] = {}
+        self._form_ids: dict[str, int] = {}
+
+    def number(self, entry: ArticleEntry) -> tuple[np.ndarray, np.ndarray]:
+        """The article's keys and forms in the index's numbering."""
+        # A new stem's forms are all new: numbering the article's stems, then its
+        # forms, each in the order they appear in it, gives each the number that
+        # meeting its words one by one gives.
+        # Looked up with map, only the new ones numbered in a loop: a loop over
+        # every one (about 950 an article) was 11.5 s of the index's 37 s at 10,000
+        # articles from the cache, under cProfile; map, 2.8 s.
+        term_map: list[int | None] = list(map(self._term_ids.get, entry.terms))
+        if None in term_map:
+            for i, tid in enumerate(term_map):
+                if tid is None:
+                    t = entry.terms[i]
+                    term_map[i] = self._term_ids[t] = len(self.terms)
+                    self.terms.append(t)
+        form_map: list[int | None] = list(map(self._form_ids.get, entry.forms))
+        if None in form_map:
+            local_terms = entry.form_terms.tolist()
+            for i, fid in enumerate(form_map):
+                if fid is None:
+                    f = entry.forms[i]
+                    form_map[i] = self._form_ids[f] = len(self.forms)
+                    self.forms.append(f)
+                    self.form_terms.append(cast(int, term_map[local_terms[i]]))
+        tmap = np.array(term_map, np.int64)
+        # Words (first 0) keep their term; a pair becomes (first' + 1) << 32 | second'.
+        is_pair = entry.firsts > 0
+        seconds = tmap[entry.seconds]
+        firsts = tmap[np.where(is_pair, entry.firsts - 1, 0)]
+        keys = np.where(is_pair, ((firsts + 1) << 32) | seconds, seconds)
+        return keys, np.array(form_map, np.int64)
 
 
 @dataclass(frozen=True)
@@ -331,8 +478,10 @@ class _Parts:
     def add(
         self, keys: np.ndarray, weights: np.ndarray, titles: np.ndarray, forms: np.ndarray
     ) -> bool:
-        """One document's postings (its keys sorted, distinct) and its forms
-        (distinct); True when the buffer is full and ``spill`` is due."""
+        """One document's postings (its keys distinct, in any order: ``read``'s
+        callers sort a partition by key, stably, so each key's documents stay in
+        order) and its forms (distinct); True when the buffer is full and
+        ``spill`` is due."""
         self._columns["key"].append(keys)
         self._columns["weight"].append(weights)
         self._columns["title"].append(titles)
@@ -400,73 +549,24 @@ def _concat(arrays: list[np.ndarray], dtype: type) -> np.ndarray:
     return np.concatenate(arrays) if arrays else np.zeros(0, dtype)
 
 
-def count_terms(texts: Iterable[dict[str, list[str]]], parts: _Parts) -> Postings:
-    """Count the terms of documents given as their fields' paragraphs, in order:
-    their postings go to ``parts``; the words, forms and lengths are returned."""
-    ids_of = _TermIds()
-    lookup = ids_of.__getitem__
-    field_weights = np.array(list(FIELD_WEIGHTS.values()), np.float32)
-    title_field = list(FIELD_WEIGHTS).index("title")
+def count_terms(entries: Iterable[ArticleEntry], parts: _Parts) -> Postings:
+    """Merge the articles' entries, in order: their postings go to ``parts``, in
+    the index's numbering; the words, forms and lengths are returned."""
+    numbering = _Numbering()
     lengths: list[int] = []
-    stem_of = np.zeros(0, np.int64)
-    filled = 0
-    nothing = (np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, bool))
-    for fields in texts:
-        # One array for the whole document, each word tagged with its field: a
-        # handful of NumPy calls per document rather than per field (at 1,000
-        # articles, 4,850 fields' calls were a tenth of the index's CPU).
-        written: list[str] = []
-        sizes: list[int] = []
-        for field in FIELD_WEIGHTS:
-            paragraphs = fields.get(field)
-            found = words("\n".join(paragraphs)) if paragraphs else []
-            written += found
-            sizes.append(len(found))
-        fids = np.fromiter(map(lookup, written), np.int64, len(written))
-        field_of = np.repeat(np.arange(len(sizes), dtype=np.int8), sizes)
-        kept = fids >= 0
-        fids, field_of = fids[kept], field_of[kept]
-        known = len(ids_of.form_terms)
-        if known > filled:
-            # Form id -> stem id, its buffer grown by doubling: new forms keep
-            # coming, and copying the whole list for each article would not do.
-            if known > len(stem_of):
-                grown = np.empty(max(2 * len(stem_of), known), np.int64)
-                grown[:filled] = stem_of[:filled]
-                stem_of = grown
-            stem_of[filled:known] = ids_of.form_terms[filled:known]
-            filled = known
-        ids = stem_of[fids]
-        lengths.append(len(ids))
-        if not len(ids):
-            full = parts.add(*nothing, np.zeros(0, np.int64))
-        else:
-            # A pair is two neighbouring words of the same field.
-            same = field_of[:-1] == field_of[1:]
-            pairs = (((ids[:-1] + 1) << 32) | ids[1:])[same]
-            all_keys = np.concatenate((ids, pairs))
-            all_fields = np.concatenate((field_of, field_of[:-1][same]))
-            order = np.argsort(all_keys)
-            sorted_keys = all_keys[order]
-            firsts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-            sorted_fields = all_fields[order]
-            # Sorted and deduplicated by hand: np.unique's hashing was slower on
-            # arrays of a few thousand ids (0.14 s of 1,000 articles against 0.02 s).
-            forms_sorted = np.sort(fids)
-            full = parts.add(
-                sorted_keys[firsts],
-                np.add.reduceat(field_weights[sorted_fields], firsts),
-                np.maximum.reduceat(sorted_fields == title_field, firsts),
-                forms_sorted[np.r_[True, forms_sorted[1:] != forms_sorted[:-1]]],
-            )
-        if full:
-            parts.spill(ids_of.terms, stem_of)
-    parts.spill(ids_of.terms, stem_of)
+    for entry in entries:
+        keys, forms = numbering.number(entry)
+        lengths.append(entry.length)
+        # The keys in the order the article's own numbering sorts them: each
+        # partition is sorted by key when written (_Parts.add).
+        if parts.add(keys, entry.weights, entry.titles, forms):
+            parts.spill(numbering.terms, numbering.stem_of())
+    parts.spill(numbering.terms, numbering.stem_of())
     return Postings(
-        terms=ids_of.terms,
+        terms=numbering.terms,
         lengths=np.array(lengths, np.float32),
-        forms=ids_of.forms,
-        form_terms=np.array(ids_of.form_terms, np.int64),
+        forms=numbering.forms,
+        form_terms=np.array(numbering.form_terms, np.int64),
         form_df=parts.form_df,
         parts=parts,
     )
@@ -501,7 +601,9 @@ class _Bundle:
         self._digest = hashlib.sha256()
 
     def dump(self, path: str, value: object) -> None:
-        raw = _json(value)
+        self.dump_raw(path, _json(value))
+
+    def dump_raw(self, path: str, raw: bytes) -> None:
         # os.open and one write, no pathlib or buffered file object: a few thousand
         # files at 1,000 articles, and their creation is most of what writing costs.
         fd = os.open(f"{self._folder}/{path}", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
@@ -777,12 +879,12 @@ class _Rests:
     def __init__(self, bundle: _Bundle) -> None:
         self.bundle = bundle
         self.block = 0
-        self.pieces: list[list[str]] = []
+        self.pieces: list[bytes] = []
         self.chars = 0
 
-    def add(self, rest: list[str]) -> list[int]:
-        """Add one article's rest; returns where it is: [block, index in it]."""
-        size = sum(len(p) for p in rest)
+    def add(self, rest: bytes, size: int) -> list[int]:
+        """Add one article's rest (its JSON list of paragraphs, ``size``
+        characters of text); returns where it is: [block, index in it]."""
         if self.pieces and self.chars + size > REST_BLOCK_CHARS:
             self.flush()
         self.pieces.append(rest)
@@ -791,7 +893,9 @@ class _Rests:
 
     def flush(self) -> None:
         if self.pieces:
-            self.bundle.dump(f"x/{self.block}.json", self.pieces)
+            # The list of the rests as _json writes it (no spaces), from the rests
+            # already written as JSON.
+            self.bundle.dump_raw(f"x/{self.block}.json", b"[" + b",".join(self.pieces) + b"]")
             self.block += 1
             self.pieces, self.chars = [], 0
 
@@ -849,33 +953,49 @@ def _facet_totals(documents: list[SearchDocument]) -> dict[str, dict[str, int]]:
     return totals
 
 
-def build_search_index(edition: Edition, out: Path) -> SearchStats:
-    """Write the index of ``edition`` into ``out`` (replaced if it exists)."""
+def build_search_index(
+    edition: Edition, out: Path, cache: SearchCache | None = None
+) -> SearchStats:
+    """Write the index of ``edition`` into ``out`` (replaced if it exists), each
+    article's entry taken from ``cache`` when it holds it (and put there when not)."""
     cpu_started = time.process_time()
     documents = search_documents(edition)
     bundle = _Bundle(out)
     rests = _Rests(bundle)
+    ids_of = _TermIds()
 
-    def texts() -> Iterator[dict[str, list[str]]]:
+    def entries() -> Iterator[ArticleEntry]:
         # Each article's text is made once and dropped once its record is written
         # and its terms counted: an archive's text is far more than its postings.
         for number, doc in enumerate(documents):
-            collections = [
+            article = edition.articles[doc.slug]
+            collections = tuple(
                 edition.curation.collections[c].title
                 for c in edition.collections_of.get(doc.slug, ())
                 if c in edition.curation.collections
-            ]
-            fields = article_fields(edition.articles[doc.slug], collections)
-            record, rest = _record(doc, fields)
-            if rest:
-                record["more"] = rests.add(rest)
-            bundle.dump(f"r/{number}.json", record)
-            yield fields
+            )
+            entry = key = None
+            if cache is not None:
+                key = entry_key(doc, article, collections)
+                entry = cache.get(doc.slug, key)
+            if entry is None:
+                fields = article_fields(article, collections)
+                record, rest = _record(doc, fields)
+                entry = article_entry(record, rest, fields, ids_of)
+                if cache is not None and key is not None:
+                    cache.put(doc.slug, key, entry)
+            if entry.rest:
+                record = orjson.loads(entry.record)
+                record["more"] = rests.add(entry.rest, entry.rest_chars)
+                bundle.dump(f"r/{number}.json", record)
+            else:
+                bundle.dump_raw(f"r/{number}.json", entry.record)
+            yield entry
 
     # The postings' partitions, in a folder beside the bundle, gone once written.
     folder = Path(tempfile.mkdtemp(prefix=f".{out.name}-parts.", dir=out.parent))
     try:
-        postings = count_terms(texts(), _Parts(folder, partitions_for(len(documents))))
+        postings = count_terms(entries(), _Parts(folder, partitions_for(len(documents))))
         rests.flush()
         terms, shards, prefixes, vocabulary = write_postings(bundle, postings)
     finally:
@@ -884,6 +1004,8 @@ def build_search_index(edition: Edition, out: Path) -> SearchStats:
     for b in range(blocks):
         bundle.dump(f"f/{b}.json", _facets(documents[b * FACET_BLOCK : (b + 1) * FACET_BLOCK]))
     bundle.dump("f/all.json", _facet_totals(documents))
+    if cache is not None:
+        cache.prune({d.slug for d in documents})
     bundle.finish(
         {
             "documents": len(documents),
@@ -903,6 +1025,7 @@ def build_search_index(edition: Edition, out: Path) -> SearchStats:
         files=bundle.files,
         bytes=bundle.bytes,
         cpu_seconds=time.process_time() - cpu_started,
+        cached=cache.hits if cache is not None else 0,
     )
 
 
@@ -911,9 +1034,9 @@ class SearchIndexJob:
     long step: the child inherits the edition model instead of having it pickled.
     Where fork is not offered (Windows, macOS by default), it runs on ``wait()``."""
 
-    def __init__(self, edition: Edition, out: Path) -> None:
+    def __init__(self, edition: Edition, out: Path, cache: SearchCache | None = None) -> None:
         self._job = BackgroundJob(
-            lambda: build_search_index(edition, out),
+            lambda: build_search_index(edition, out, cache),
             error=SearchIndexError,
             what="search index",
             died="if the machine ran out of memory, build with --no-search to preview",

@@ -485,6 +485,7 @@ def _build_locked(
     sweep(project.docs_dir().parent, (".render.",), discard)
     sweep(project.root / ".cache")
     sweep(project.root / ".cache" / "articles")
+    sweep(project.root / ".cache" / "search")
     # The article cache was one file before it was split (article_cache.BUCKETS).
     (project.root / ".cache" / "articles.pickle").unlink(missing_ok=True)
     timings = BuildTimings()
@@ -535,11 +536,19 @@ def _build_locked(
                 pages=tmp,
             )
         if search and (shard is None or shard.first):
+            from generator.search.cache import CACHE_DIR as SEARCH_CACHE
+            from generator.search.cache import SearchCache
             from generator.search.index import BUNDLE, SearchIndexJob
 
             # Started now, the index has the second core to itself while this
             # process generates and writes the pages (single-threaded work).
-            search_job = SearchIndexJob(edition, work / BUNDLE)
+            # Each article's share of the index is kept in .cache/search/ (not
+            # read by --full): a one-edit rebuild counts one article again.
+            search_job = SearchIndexJob(
+                edition,
+                work / BUNDLE,
+                SearchCache(project.root / ".cache" / SEARCH_CACHE, reuse=incremental),
+            )
         changes = write_docs(project, edition, timings, epoch=epoch, reuse=incremental)
         started = time.perf_counter()
         files = tree_files(docs)

@@ -1,0 +1,153 @@
+"""The search index written from .cache/search/ is the index written without it.
+
+A synthetic archive's index is written with no cache, then from a cold cache and
+from a warm one, and, edit by edit (body, title, slug, issue date, deletion, new
+article, curation file), from the cache the previous index left, each compared
+file by file with an index of the same content written with no cache at all.
+Entries that are torn, corrupt or another article's are made again, never used.
+No MkDocs: the index alone (tests/test_incremental.py builds whole sites)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.content.addresses import record_ledger
+from generator.search import cache as search_cache
+from generator.search.cache import SUFFIX, SearchCache, decode, entry_key
+from generator.search.index import BUNDLE, SearchStats, build_search_index
+from generator.site.build import Project, load_edition
+from tests.test_incremental import (
+    curation_file,
+    delete_article,
+    edit_body,
+    edit_issue_date,
+    edit_slug,
+    edit_title,
+    new_article,
+    synthetic_project,
+    tree,
+)
+
+# Each edit, and how many articles' entries it makes again: the article edited
+# (a deletion none; the curation file puts three articles in a collection).
+EDITS = [
+    (edit_body, 1),
+    (edit_title, 1),
+    (edit_slug, 1),
+    (edit_issue_date, 1),
+    (delete_article, 0),
+    (new_article, 1),
+    (curation_file, 3),
+]
+
+
+def index(
+    project: Project, out: Path, cache: SearchCache | None = None
+) -> tuple[SearchStats, dict[str, bytes]]:
+    edition = load_edition(project)
+    stats = build_search_index(edition, out / BUNDLE, cache)
+    # As a build does: its pages' addresses go into the ledger, which the edits
+    # that drop a page update as an editor would.
+    record_ledger(project.content, set(edition.pages))
+    return stats, tree(out / BUNDLE)
+
+
+def slugs(project: Project) -> set[str]:
+    return {p.stem for p in (project.content / "articles").glob("*.md")}
+
+
+def entries(folder: Path) -> set[str]:
+    return {p.name[: -len(SUFFIX)] for p in folder.glob(f"*{SUFFIX}")}
+
+
+def test_an_index_from_the_cache_is_the_index_without_it_edit_by_edit(tmp_path: Path) -> None:
+    project = synthetic_project(tmp_path / "project")
+    folder = tmp_path / "cache"
+    n = len(slugs(project))
+    _, fresh = index(project, tmp_path / "fresh")
+    stats, cold = index(project, tmp_path / "cold", SearchCache(folder))
+    assert stats.cached == 0 and entries(folder) == slugs(project)
+    assert cold == fresh
+    stats, warm = index(project, tmp_path / "warm", SearchCache(folder))
+    assert stats.cached == n
+    assert warm == fresh
+    for step, (edit, made) in enumerate(EDITS):
+        edit(project)
+        _, fresh = index(project, tmp_path / f"fresh-{step}")
+        stats, warm = index(project, tmp_path / f"warm-{step}", SearchCache(folder))
+        assert stats.documents - stats.cached == made, edit.__name__
+        # The deleted article's entry is gone, the renamed one's under its new slug.
+        assert entries(folder) == slugs(project), edit.__name__
+        assert sorted(set(warm) ^ set(fresh)) == [], edit.__name__
+        assert [name for name in sorted(fresh) if warm[name] != fresh[name]] == [], edit.__name__
+
+
+def test_a_torn_corrupt_or_misplaced_entry_is_made_again_not_trusted(tmp_path: Path) -> None:
+    project = synthetic_project(tmp_path / "project", n=12)
+    folder = tmp_path / "cache"
+    _, fresh = index(project, tmp_path / "fresh")
+    index(project, tmp_path / "cold", SearchCache(folder))
+    torn, corrupt, misplaced, other = sorted(folder.glob(f"*{SUFFIX}"))[:4]
+    data = torn.read_bytes()
+    torn.write_bytes(data[: len(data) // 2])  # a write cut short
+    data = bytearray(corrupt.read_bytes())
+    data[len(data) // 2] ^= 0x20  # one bit of its text or postings flipped
+    corrupt.write_bytes(bytes(data))
+    misplaced.write_bytes(other.read_bytes())  # whole, but another article's
+    stats, warm = index(project, tmp_path / "warm", SearchCache(folder))
+    assert stats.documents - stats.cached == 3
+    assert warm == fresh
+    # Each was written again, whole: the next index takes every article from the cache.
+    stats, again = index(project, tmp_path / "again", SearchCache(folder))
+    assert stats.cached == stats.documents and again == fresh
+
+
+def test_a_key_blind_to_the_article_would_serve_a_stale_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The comparisons above can fail: with a key that leaves the article out, a
+    # body edit is missed and the index from the cache is not the fresh one.
+    monkeypatch.setattr(
+        "generator.search.index.entry_key", lambda doc, article, collections: entry_key(doc.slug)
+    )
+    project = synthetic_project(tmp_path / "project", n=12)
+    folder = tmp_path / "cache"
+    index(project, tmp_path / "cold", SearchCache(folder))
+    edit_body(project)
+    _, fresh = index(project, tmp_path / "fresh")
+    stats, warm = index(project, tmp_path / "warm", SearchCache(folder))
+    assert stats.cached == stats.documents
+    assert warm != fresh
+
+
+def test_other_code_or_a_full_build_reads_no_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = synthetic_project(tmp_path / "project", n=12)
+    folder = tmp_path / "cache"
+    _, fresh = index(project, tmp_path / "cold", SearchCache(folder))
+    # build --full: nothing read, every entry written again.
+    stats, full = index(project, tmp_path / "full", SearchCache(folder, reuse=False))
+    assert stats.cached == 0 and full == fresh
+    # Another version of the search code (or of the stemmer, Unicode's tables,
+    # Python), which SEARCH_CODE digests: no entry's key matches.
+    monkeypatch.setattr(search_cache, "SEARCH_CODE", b"another version")
+    stats, other = index(project, tmp_path / "other", SearchCache(folder))
+    assert stats.cached == 0 and other == fresh
+
+
+def test_an_entry_decodes_only_under_its_own_key(tmp_path: Path) -> None:
+    project = synthetic_project(tmp_path / "project", n=3)
+    folder = tmp_path / "cache"
+    index(project, tmp_path / "cold", SearchCache(folder))
+    edition = load_edition(project)
+    path = sorted(folder.glob(f"*{SUFFIX}"))[0]
+    article = edition.articles[path.name[: -len(SUFFIX)]]
+    data = path.read_bytes()
+    assert decode(data, entry_key("not", "its", "inputs")) is None
+    key = data[len(search_cache.MAGIC) + 32 : len(search_cache.MAGIC) + 64]
+    entry = decode(data, key)
+    assert entry is not None and entry.length > 0
+    assert article.title.encode() in entry.record
