@@ -283,3 +283,46 @@ def test_a_rebuild_keeps_every_article_page_the_edit_does_not_touch(
     assert sorted(lists_after) == sorted(lists_before)
     lists_touched = [rel for rel in lists_after if lists_before[rel] != lists_after[rel]]
     assert timings.listings_kept == len(lists_after) - len(lists_touched) > 0
+
+
+def test_citations_are_made_again_only_for_articles_whose_pages_were(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An article page the memo keeps has the same title, writers, issue and
+    address, so its .bib and .ris files are kept too, unless the tree's copy is
+    no longer the one written; the site is byte for byte a full build's."""
+    from generator.site import build as build_module
+    from generator.site.page_memo import PageMemo
+
+    project = synthetic_project(tmp_path / "project", n=12)
+    build(project, ingest_sources=False, search=False)
+    cited: list[str] = []
+    real = build_module.citation_files
+
+    def recording(edition: object, config: object, slugs: list[str]) -> object:
+        cited.extend(slugs)
+        return real(edition, config, slugs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_module, "citation_files", recording)
+    kept: set[str] = set()
+    real_article = PageMemo.article
+
+    def noting(memo: PageMemo, builder: object, slug: str) -> object:
+        page = real_article(memo, builder, slug)  # type: ignore[arg-type]
+        if page is None:
+            kept.add(slug)
+        return page
+
+    monkeypatch.setattr(PageMemo, "article", noting)
+    edit_title(project)
+    edited = _articles(project)[5].stem
+    # A citation file spoiled in the docs tree is made again, though its page is kept.
+    spoiled = _articles(project)[7].stem
+    (project.docs_dir() / "articles" / f"{spoiled}.ris").write_text("TY  - JOUR\n", "utf-8")
+    build(project, ingest_sources=False, search=False)
+    every = {path.stem for path in _articles(project)}
+    assert edited not in kept and kept
+    # The articles whose pages were made again (the edited one, those showing its
+    # card), and the one whose citation file was spoiled.
+    assert sorted(cited) == sorted((every - kept) | {spoiled})
+    assert_same_site(project.site_dir(), full_build_of(project, tmp_path / "full", search=False))

@@ -107,6 +107,10 @@ class DocsLedger:
             self._record(rel, digest)
         return same
 
+    def holds(self, rel: str) -> bool:
+        """Whether the file at ``rel`` is still the one the previous build wrote."""
+        return self._vouched(rel) is not None
+
     def kept(self, rel: str) -> None:
         """The file at ``rel`` is left as it is (the PageMemo said so)."""
         old = self._vouched(rel)
