@@ -108,11 +108,18 @@ class DocsLedger:
         return same
 
     def holds(self, rel: str) -> bool:
-        """Whether the file at ``rel`` is still the one the previous build wrote."""
-        return self._vouched(rel) is not None
+        """Whether the file at ``rel`` is still the one the previous build wrote;
+        if so it is recorded as kept (``kept`` then has nothing more to do)."""
+        old = self._vouched(rel)
+        if old is None:
+            return False
+        self._new[rel] = old
+        return True
 
     def kept(self, rel: str) -> None:
         """The file at ``rel`` is left as it is (the PageMemo said so)."""
+        if rel in self._new:
+            return
         old = self._vouched(rel)
         if old is not None:
             self._new[rel] = old
