@@ -45,7 +45,8 @@ def main(argv: list[str] | None = None) -> None:
     for name, seconds in timings.steps.items():
         print(f"  {name}: {seconds:.2f}")
     for name, seconds in timings.beside.items():
-        print(f"  {name} (beside): {seconds:.2f}")
+        cpu = timings.beside_cpu.get(name)
+        print(f"  {name} (beside): {seconds:.2f}" + (f", {cpu:.2f} CPU" if cpu is not None else ""))
     profile.dump_stats(args.out)
     pstats.Stats(profile).sort_stats("cumulative").print_stats(args.top)
 

@@ -15,6 +15,8 @@ import pytest
 
 from devtools.synth import synthesize
 from generator.ingest.pipeline import ingest
+from generator.search.cache import CACHE_DIR as SEARCH_CACHE
+from generator.search.cache import SUFFIX
 from generator.site.build import Project, build
 from tests.sitekit import ROOT
 
@@ -55,6 +57,11 @@ def full_build_of(project: Project, dest: Path, *, search: bool = True) -> Path:
     timings = build(fresh, ingest_sources=False, search=search)
     assert timings.incremental is None
     return fresh.site_dir()
+
+
+def search_entries(project: Project) -> set[str]:
+    folder = project.root / ".cache" / SEARCH_CACHE
+    return {p.name[: -len(SUFFIX)] for p in folder.glob(f"*{SUFFIX}")}
 
 
 def _articles(project: Project) -> list[Path]:
@@ -155,6 +162,9 @@ def test_incremental_builds_equal_full_builds(tmp_path: Path) -> None:
         # article among its neighbours, whose pages list it).
         least = len(_articles(project)) / 2 if edit is edit_body else 1
         assert timings.kept is not None and timings.kept >= least, (edit.__name__, timings.kept)
+        # One entry an article in .cache/search/ (the deleted one's gone, a new
+        # one's made), and the index made from them is the full build's.
+        assert search_entries(project) == {p.stem for p in _articles(project)}, edit.__name__
         assert_same_site(project.site_dir(), full_build_of(project, tmp_path / f"full-{step}"))
 
 
