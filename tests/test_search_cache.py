@@ -11,11 +11,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from generator.content.addresses import record_ledger
 from generator.search import cache as search_cache
-from generator.search.cache import SUFFIX, SearchCache, decode, entry_key
+from generator.search.cache import (
+    SUFFIX,
+    ArticleEntry,
+    SearchCache,
+    decode,
+    encode,
+    entry_key,
+)
 from generator.search.index import BUNDLE, SearchStats, build_search_index
 from generator.site.build import Project, load_edition
 from tests.test_incremental import (
@@ -151,3 +159,43 @@ def test_an_entry_decodes_only_under_its_own_key(tmp_path: Path) -> None:
     entry = decode(data, key)
     assert entry is not None and entry.length > 0
     assert article.title.encode() in entry.record
+
+
+def _entry(terms: int, keys: int, weights: np.ndarray) -> ArticleEntry:
+    rng = np.random.default_rng(terms)
+    firsts = np.sort(rng.integers(0, terms + 1, keys)) if terms else np.zeros(0, np.int64)
+    return ArticleEntry(
+        record=b'{"title":"T"}',
+        rest=b'["r\\u00e9ste"]' if keys else b"",
+        rest_chars=5 if keys else 0,
+        length=keys,
+        forms=[f"f{i}" for i in range(terms)],
+        terms=[f"t{i}" for i in range(terms)],
+        form_terms=np.arange(terms, dtype=np.int64),
+        firsts=firsts,
+        seconds=rng.integers(0, max(terms, 1), keys) if terms else np.zeros(0, np.int64),
+        weights=weights,
+        titles=rng.integers(0, 2, keys).astype(bool),
+    )
+
+
+@pytest.mark.parametrize(
+    ("terms", "keys", "weights"),
+    [
+        (0, 0, np.zeros(0, np.float32)),  # an article with no word
+        (70_000, 200_000, np.ones(200_000, np.float32)),  # ids past 16 bits
+        (40, 300, np.full(300, 2.5, np.float32)),  # weights that are not whole
+        (40, 300, np.full(300, 70_000.0, np.float32)),  # whole, past 16 bits
+    ],
+    ids=["empty", "wide", "fractional", "heavy"],
+)
+def test_an_entry_comes_back_as_it_went_in(terms: int, keys: int, weights: np.ndarray) -> None:
+    entry = _entry(terms, keys, weights)
+    key = entry_key("inputs")
+    back = decode(encode(key, entry), key)
+    assert back is not None
+    for name in ("record", "rest", "rest_chars", "length", "forms", "terms"):
+        assert getattr(back, name) == getattr(entry, name), name
+    for name in ("form_terms", "firsts", "seconds", "weights", "titles"):
+        mine, theirs = getattr(back, name), getattr(entry, name)
+        assert mine.dtype == theirs.dtype and np.array_equal(mine, theirs), name
