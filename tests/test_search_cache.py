@@ -9,6 +9,7 @@ No MkDocs: the index alone (tests/test_incremental.py builds whole sites)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -199,3 +200,15 @@ def test_an_entry_comes_back_as_it_went_in(terms: int, keys: int, weights: np.nd
     for name in ("form_terms", "firsts", "seconds", "weights", "titles"):
         mine, theirs = getattr(back, name), getattr(entry, name)
         assert mine.dtype == theirs.dtype and np.array_equal(mine, theirs), name
+
+
+def test_a_project_copied_to_another_folder_keeps_its_entries(tmp_path: Path) -> None:
+    # No key holds a path (the body's file is in it by its digest): a project
+    # restored from CI's or Netlify's cache to another folder reads every entry.
+    project = synthetic_project(tmp_path / "project", n=12)
+    index(project, tmp_path / "cold", SearchCache(project.root / ".cache" / "search"))
+    copy = Project(tmp_path / "elsewhere")
+    shutil.copytree(project.root, copy.root)
+    stats, warm = index(copy, tmp_path / "warm", SearchCache(copy.root / ".cache" / "search"))
+    assert stats.cached == stats.documents
+    assert warm == index(copy, tmp_path / "fresh")[1]
