@@ -24,11 +24,16 @@ install: $(STAMP)
 # previous build's docs tree, site and article cache are restored from DIR first
 # and saved there after: the build then renders only the pages whose bytes changed
 # (generator/site/incremental.py decides; a cache from other code is ignored).
+# Ingest's manifest too: with it, an ingest of sources whose bytes are unchanged
+# (a fresh clone gives every file a new time) is replayed, not parsed again.
+INGEST_MANIFEST := content/.ingest-manifest.json
 site: $(STAMP)
 ifdef EDITION_CACHE
 	@for d in build site .cache; do \
 	  if [ -d "$(EDITION_CACHE)/$$d" ] && [ ! -e "$$d" ]; then cp -a "$(EDITION_CACHE)/$$d" "$$d"; fi; \
 	done
+	@if [ -f "$(EDITION_CACHE)/ingest-manifest.json" ] && [ ! -e "$(INGEST_MANIFEST)" ]; then \
+	  cp -a "$(EDITION_CACHE)/ingest-manifest.json" "$(INGEST_MANIFEST)"; fi
 endif
 	$(BIN)/python -m generator build
 ifdef EDITION_CACHE
@@ -38,6 +43,8 @@ ifdef EDITION_CACHE
 	  if [ -d "$$d" ]; then cp -a "$$d" "$(EDITION_CACHE)/$$d.new" && rm -rf "$(EDITION_CACHE)/$$d" \
 	    && mv "$(EDITION_CACHE)/$$d.new" "$(EDITION_CACHE)/$$d"; fi; \
 	done
+	@if [ -f "$(INGEST_MANIFEST)" ]; then cp -a "$(INGEST_MANIFEST)" "$(EDITION_CACHE)/ingest-manifest.json.new" \
+	  && mv "$(EDITION_CACHE)/ingest-manifest.json.new" "$(EDITION_CACHE)/ingest-manifest.json"; fi
 endif
 
 serve: $(STAMP)

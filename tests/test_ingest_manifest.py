@@ -154,3 +154,47 @@ def test_a_changed_identity_or_a_deleted_article_reads_the_sources_again(
     (articles / "the-facade-cracks.md").unlink()
     report = ingest([SEEDS], content)
     assert reads and report.count("written") >= 1
+
+
+def test_a_fresh_clone_with_the_manifest_replays_by_the_files_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A clone (or CI's checkout with the manifest restored from its cache) gives
+    every source and article a new time and the same bytes: the ingest is replayed,
+    not parsed again; a source whose bytes changed is read again."""
+    import os
+
+    sources = tmp_path / "sources"
+    shutil.copytree(SEEDS, sources)
+    content = tmp_path / "content"
+    ingest([sources], content)
+    first = ingest([sources], content)  # what an ingest of the same sources says
+    assert first.count("unchanged") == len(first.outcomes) > 0
+    later = 2_000_000_000
+    for path in [*sources.iterdir(), *(content / "articles").iterdir()]:
+        # New times and a new ctime, as a checkout writes every file anew.
+        path.write_bytes(path.read_bytes())
+        os.utime(path, (later, later))
+    with monkeypatch.context() as patch:
+        _forbid_reading(patch)
+        replayed = ingest([sources], content)
+    assert _statuses(replayed) == _statuses(first)
+    # The new stats were saved: the next ingest compares no bytes at all.
+    monkeypatch.setattr(ingest_module, "_bytes_digest", None)
+    with monkeypatch.context() as patch:
+        _forbid_reading(patch)
+        assert _statuses(ingest([sources], content)) == _statuses(first)
+    monkeypatch.undo()
+    # One byte more in a source: its article is read again.
+    changed = sorted(sources.iterdir())[0]
+    changed.write_bytes(changed.read_bytes() + b"\n")
+    reads: list[int] = []
+    real_read_all = ingest_module.read_all
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        reads.append(1)
+        return real_read_all(*args, **kwargs)
+
+    monkeypatch.setattr(ingest_module, "read_all", counted)
+    ingest([sources], content)
+    assert reads == [1]

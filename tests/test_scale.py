@@ -151,12 +151,16 @@ def test_ci_and_netlify_keep_the_build_cache_and_shard_with_a_matrix() -> None:
         dry.index('"/cache/x/$d.new"'),
     )
     assert restore < build_at < save
+    # Ingest's manifest, so that a fresh clone's unchanged sources are not parsed.
+    assert dry.index('"/cache/x/ingest-manifest.json" "content/.ingest-manifest.json"') < build_at
+    assert build_at < dry.index('"/cache/x/ingest-manifest.json.new"')
     pull = yaml.safe_load((ROOT / ".github/workflows/pull-request.yml").read_text("utf-8"))
     (job,) = pull["jobs"].values()
     names = [str(s.get("uses", "")) + str(s.get("run", "")) for s in job["steps"]]
     cache = next(i for i, n in enumerate(names) if n.startswith("actions/cache"))
     assert cache < names.index("make site")
-    assert {"build/", "site/", ".cache/"} <= set(job["steps"][cache]["with"]["path"].split())
+    kept = {"build/", "site/", ".cache/", "content/.ingest-manifest.json"}
+    assert kept <= set(job["steps"][cache]["with"]["path"].split())
     shards = yaml.safe_load((ROOT / ".github/workflows/shards.yml").read_text("utf-8"))
     shard_job, merge_job = shards["jobs"]["shard"], shards["jobs"]["merge"]
     count = int(shards["env"]["SHARDS"])

@@ -421,10 +421,14 @@ def _ingest_locked(
         if replayed is not None:
             _note_skipped(replayed, skipped, project)
             return replayed
+    # Each input's bytes, digested before they are parsed: a later ingest whose
+    # stats differ (a fresh clone, or CI's cache restored: every file has a new
+    # time) replays this one where the bytes are the same.
+    digests = _file_digests(inputs)
     report = IngestReport(files=len(files))
     with ShardPool(_Shard, _workers(files)) as pool:
         left = _read_and_write(files, content, force, progress, pool, report)
-    manifest.save(inputs, report, content, left)
+    manifest.save(inputs, report, content, left, digests=digests)
     # Not saved with the manifest: a link added later changes no input it keys on,
     # so what is skipped is found, and said, on every run.
     _note_skipped(report, skipped, project)
@@ -621,7 +625,14 @@ class _Manifest:
             data = json.loads(self.path.read_text("utf-8"))
         except (OSError, ValueError):
             return None
-        if data.get("version") != _INGEST_CODE or data.get("inputs") != inputs:
+        if data.get("version") != _INGEST_CODE:
+            return None
+        digests = data.get("digests")
+        if not isinstance(digests, dict):
+            digests = {}
+        saved_inputs = data.get("inputs")
+        restated = saved_inputs != inputs
+        if restated and not _same_bytes(saved_inputs, inputs, digests):
             return None
         articles = _stats(article_paths(content)) if content.exists() else {}
         saved_articles = data.get("articles")
@@ -652,10 +663,12 @@ class _Manifest:
         report.warnings = list(saved["warnings"])
         report.unread_cues = list(saved.get("unread_cues", []))
         report.duplicates = saved["summary"]["duplicates_merged"]
-        if now:
-            # The edited files' stats as judged (read before their text), so that
-            # the next ingest reads nothing, or reads again a file changed since.
-            self.save(inputs, report, content, {k: _Left(*v) for k, v in left.items()}, articles)
+        if now or restated:
+            # The edited files' stats as judged (read before their text), and the
+            # sources' new stats, so that the next ingest reads nothing, or reads
+            # again a file changed since.
+            left_now = {k: _Left(*v) for k, v in left.items()}
+            self.save(inputs, report, content, left_now, articles, digests=digests)
         return report
 
     def save(
@@ -665,10 +678,13 @@ class _Manifest:
         content: Path,
         left: dict[str, _Left],
         articles: dict[str, list[int]] | None = None,
+        *,
+        digests: dict[str, str] | None = None,
     ) -> None:
         data = {
             "version": _INGEST_CODE,
             "inputs": inputs,
+            "digests": digests or {},
             "articles": _stats(article_paths(content)) if articles is None else articles,
             "left": {slug: [w.text, w.identity] for slug, w in sorted(left.items())},
             "report": report.to_json(),
@@ -681,6 +697,36 @@ class _Manifest:
                 return
         with contextlib.suppress(OSError):
             write_atomic(self.path, text)
+
+
+def _file_digests(inputs: dict[str, list[int]]) -> dict[str, str]:
+    """Each input file's bytes, digested (a file that cannot be read: none)."""
+    digests: dict[str, str] = {}
+    for key in inputs:
+        with contextlib.suppress(OSError):
+            digests[key] = _bytes_digest(Path(key).read_bytes())
+    return digests
+
+
+def _bytes_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _same_bytes(saved: object, inputs: dict[str, list[int]], digests: dict[str, str]) -> bool:
+    """Whether the inputs are the saved ones, read by their bytes where their stats
+    differ: the same files (paths), and each changed one's digest the saved one's."""
+    if not isinstance(saved, dict) or saved.keys() != inputs.keys():
+        return False
+    for key, stats in inputs.items():
+        if saved[key] == stats:
+            continue
+        digest = digests.get(key)
+        try:
+            if digest is None or _bytes_digest(Path(key).read_bytes()) != digest:
+                return False
+        except OSError:
+            return False
+    return True
 
 
 def _status_now(path: Path, left: list[str] | None) -> str | None:
