@@ -76,7 +76,20 @@ def test_a_second_build_in_the_same_tree_stops_with_a_message(project: Path) -> 
     assert leftovers(project) == []
 
 
-def test_ctrl_c_during_a_build_leaves_nothing_and_says_so(project: Path) -> None:
+@pytest.fixture
+def slow_project(project: Path) -> Path:
+    """The project with 400 synthetic scrapes more: MkDocs renders for seconds, not
+    the second or so that the seeds take, in which a signal sent once the site
+    folder fills could arrive after the build had ended (it did, once, on a fresh
+    clone's `make test`: exit 0 where 130 was expected)."""
+    from devtools.synth import synthesize
+
+    synthesize(400, project / "content" / "sources" / "synthetic", seed=7)
+    return project
+
+
+def test_ctrl_c_during_a_build_leaves_nothing_and_says_so(slow_project: Path) -> None:
+    project = slow_project
     proc = generator("build", "--root", project, "--no-search", cwd=project)
     # Interrupted while MkDocs renders into the half-built site folder.
     wait_for(lambda: any(project.glob(".site.*/*")))
@@ -89,7 +102,8 @@ def test_ctrl_c_during_a_build_leaves_nothing_and_says_so(project: Path) -> None
     assert not (project / "site").exists()
 
 
-def test_sigkill_leftovers_are_removed_by_the_next_run(project: Path) -> None:
+def test_sigkill_leftovers_are_removed_by_the_next_run(slow_project: Path) -> None:
+    project = slow_project
     proc = generator("build", "--root", project, "--no-search", cwd=project)
     wait_for(lambda: any(project.glob(".site.*/*")))
     proc.send_signal(signal.SIGKILL)
