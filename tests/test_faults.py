@@ -24,6 +24,15 @@ pytestmark = pytest.mark.slow
 SEEDS = ROOT / "content" / "sources"
 
 
+def _as_a_shell_starts_it() -> None:
+    """The signal state a command typed at a shell starts with: Ctrl-C's default
+    handling, nothing blocked. A child inherits its parent's blocked signals and
+    ignored ones, and a test worker's may not be a shell's (a Ctrl-C test on a
+    fresh clone's `make test` saw its build run to the end)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+
+
 def generator(*args: str | Path, cwd: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "generator", *map(str, args)],
@@ -31,7 +40,18 @@ def generator(*args: str | Path, cwd: Path) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_as_a_shell_starts_it,
     )
+
+
+def _signal_state(pid: int) -> str:
+    """The process's pending, blocked, ignored and caught signals (for a message)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return "(gone)"
+    lines = [line.replace("\t", "") for line in status.splitlines()]
+    return " ".join(line for line in lines if line.startswith("Sig"))
 
 
 def finish(proc: subprocess.Popen[str], timeout: float = 300) -> tuple[int, str]:
@@ -94,8 +114,9 @@ def test_ctrl_c_during_a_build_leaves_nothing_and_says_so(slow_project: Path) ->
     # Interrupted while MkDocs renders into the half-built site folder.
     wait_for(lambda: any(project.glob(".site.*/*")))
     proc.send_signal(signal.SIGINT)
+    state = _signal_state(proc.pid)
     code, err = finish(proc)
-    assert code == 130, err
+    assert code == 130, f"{err}\nsignal state after the Ctrl-C: {state}"
     assert "interrupted; no file was left half-written" in err
     assert "Traceback" not in err
     assert leftovers(project) == []
