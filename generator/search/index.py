@@ -224,12 +224,16 @@ def event_years(article: Article) -> tuple[str, ...]:
     return tuple(str(y) for y in sorted(years))
 
 
-class _StemOf:
-    """Form id -> stem id as an array, for the forms in ``form_terms`` so far."""
-
-    form_terms: list[int]
+class _Vocabulary:
+    """A numbering of terms (stems) and forms (written words folded), each form
+    knowing its term; and form id -> stem id as an array, for the forms so far."""
 
     def __init__(self) -> None:
+        self.terms: list[str] = []
+        self.forms: list[str] = []
+        self.form_terms: list[int] = []
+        self._term_ids: dict[str, int] = {}
+        self._form_ids: dict[str, int] = {}
         self._stem_of = np.zeros(0, np.int64)
         self._filled = 0
 
@@ -247,19 +251,11 @@ class _StemOf:
         return self._stem_of[:known]
 
 
-class _TermIds(_StemOf, dict[str, int]):
+class _TermIds(_Vocabulary, dict[str, int]):
     """Written word -> form id (-1 for a word with no term), computed once per
     distinct word; each form knows the id of its stem. A cache of ``form`` and
     ``stem`` for the articles counted in this process: the index's own numbering
     is ``_Numbering``'s."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.terms: list[str] = []
-        self.forms: list[str] = []
-        self.form_terms: list[int] = []
-        self._term_ids: dict[str, int] = {}
-        self._form_ids: dict[str, int] = {}
 
     def __missing__(self, word: str) -> int:
         f = form(word)
@@ -347,18 +343,10 @@ _FIELD_WEIGHTS = np.array(list(FIELD_WEIGHTS.values()), np.float32)
 _TITLE_FIELD = list(FIELD_WEIGHTS).index("title")
 
 
-class _Numbering(_StemOf):
+class _Numbering(_Vocabulary):
     """The index's numbering of terms and forms: in the order they first appear
     in the articles taken in date order, whether an article was counted now or
     came from the cache (the own files of a shard are numbered in term order)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.terms: list[str] = []
-        self.forms: list[str] = []
-        self.form_terms: list[int] = []
-        self._term_ids: dict[str, int] = {}
-        self._form_ids: dict[str, int] = {}
 
     def number(self, entry: ArticleEntry) -> tuple[np.ndarray, np.ndarray]:
         """The article's keys and forms in the index's numbering."""
