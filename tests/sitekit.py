@@ -6,6 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from devtools.quality.browser import CHROMIUM, CHROMIUM_ARGS, serve
 from generator.site.build import Project, build
 
@@ -16,6 +18,7 @@ __all__ = [
     "SEED_ARTICLES",
     "build_copy",
     "copy_project",
+    "count_parses",
     "serve",
 ]
 
@@ -47,3 +50,18 @@ def build_copy(dest: Path, **kwargs: object) -> Project:
     project = copy_project(dest)
     build(project, **kwargs)  # type: ignore[arg-type]
     return project
+
+
+def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The article files parsed from now on (the article cache's misses), in order."""
+    from generator.content import article_cache
+
+    parsed: list[Path] = []
+    real = article_cache.load_article
+
+    def load(path: Path) -> object:
+        parsed.append(path)
+        return real(path)
+
+    monkeypatch.setattr(article_cache, "load_article", load)
+    return parsed

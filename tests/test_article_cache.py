@@ -14,6 +14,7 @@ from generator.content import article_cache
 from generator.content.article_cache import BUCKETS, ArticleCache
 from generator.content.body import BodyRef, body_text
 from tests.conftest import IngestedSeeds
+from tests.sitekit import count_parses
 
 
 @pytest.fixture
@@ -21,18 +22,6 @@ def articles(ingested_seeds: IngestedSeeds, tmp_path: Path) -> list[Path]:
     folder = tmp_path / "articles"
     shutil.copytree(ingested_seeds.content / "articles", folder)
     return sorted(folder.glob("*.md"))
-
-
-def counting(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    parsed: list[Path] = []
-    real = article_cache.load_article
-
-    def load(path: Path) -> object:
-        parsed.append(path)
-        return real(path)
-
-    monkeypatch.setattr(article_cache, "load_article", load)
-    return parsed
 
 
 def stamps(folder: Path) -> dict[str, int]:
@@ -51,7 +40,7 @@ def test_one_edit_parses_and_writes_again_only_its_own(
 
     edited = articles[0]
     edited.write_text(edited.read_text("utf-8") + "\nAn editor's added paragraph.\n", "utf-8")
-    parsed = counting(monkeypatch)
+    parsed = count_parses(monkeypatch)
     second = ArticleCache(folder)
     again = {p: second.load(p) for p in articles}
     assert parsed == [edited]
@@ -76,7 +65,7 @@ def test_an_unreadable_bucket_costs_only_its_articles(
     first.save()
     broken = article_cache._bucket(str(articles[-1]))
     (folder / f"{broken}.pickle").write_bytes(b"not a pickle")
-    parsed = counting(monkeypatch)
+    parsed = count_parses(monkeypatch)
     second = ArticleCache(folder)
     for path in articles:
         second.load(path)
@@ -113,7 +102,7 @@ def test_a_moved_project_keeps_its_cache(
     moved = tmp_path / "elsewhere" / "articles"
     shutil.copytree(articles[0].parent, moved)
     shutil.rmtree(articles[0].parent)
-    parsed = counting(monkeypatch)
+    parsed = count_parses(monkeypatch)
     second = ArticleCache(folder, root=moved)
     again = {p.name: second.load(p) for p in sorted(moved.glob("*.md"))}
     assert parsed == []

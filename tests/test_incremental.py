@@ -18,7 +18,7 @@ from generator.ingest.pipeline import ingest
 from generator.search.cache import CACHE_DIR as SEARCH_CACHE
 from generator.search.cache import SUFFIX
 from generator.site.build import Project, build
-from tests.sitekit import ROOT
+from tests.sitekit import ROOT, count_parses
 
 pytestmark = pytest.mark.slow
 
@@ -257,8 +257,6 @@ def test_a_rebuild_keeps_every_article_page_the_edit_does_not_touch(
     generates only the article pages whose bytes the edit changes (PageMemo) and
     parses only the edited file (ArticleCache). The copy's first rebuild used to
     do both for every article: the keys held the articles' absolute paths."""
-    from generator.content import article_cache
-
     project = synthetic_project(tmp_path / "project", n=12)
     build(project, ingest_sources=False, search=False)
     if first == "full build":
@@ -273,14 +271,7 @@ def test_a_rebuild_keeps_every_article_page_the_edit_does_not_touch(
     before = _article_pages(project)
     lists_before = _card_list_pages(project)
     edit_body(project)
-    parsed: list[Path] = []
-    real = article_cache.load_article
-
-    def load(path: Path) -> object:
-        parsed.append(path)
-        return real(path)
-
-    monkeypatch.setattr(article_cache, "load_article", load)
+    parsed = count_parses(monkeypatch)
     timings = build(project, ingest_sources=False, search=False)
     assert parsed == [_articles(project)[3]]
     after = _article_pages(project)

@@ -71,6 +71,19 @@ def _full_ingest(content: Path, tmp_path: Path, sources: Path = SEEDS) -> Ingest
     return ingest([sources], copy)
 
 
+def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One item for each ingest from now on that reads the sources."""
+    reads: list[int] = []
+    real_read_all = ingest_module.read_all
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        reads.append(1)
+        return real_read_all(*args, **kwargs)
+
+    monkeypatch.setattr(ingest_module, "read_all", counted)
+    return reads
+
+
 def _forbid_reading(monkeypatch: pytest.MonkeyPatch) -> None:
     def no_parsing(*args: object, **kwargs: object) -> object:
         raise AssertionError("this ingest must not read the sources")
@@ -132,14 +145,7 @@ def test_a_changed_identity_or_a_deleted_article_reads_the_sources_again(
     content = tmp_path / "content"
     ingest([SEEDS], content)
     articles = content / "articles"
-    reads: list[int] = []
-    real_read_all = ingest_module.read_all
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        reads.append(1)
-        return real_read_all(*args, **kwargs)
-
-    monkeypatch.setattr(ingest_module, "read_all", counted)
+    reads = _count_reads(monkeypatch)
     redated = articles / "the-facade-cracks.md"
     text = redated.read_text("utf-8")
     old_date = re.search(r"^  date: (\S+)$", text, re.MULTILINE)
@@ -188,13 +194,6 @@ def test_a_fresh_clone_with_the_manifest_replays_by_the_files_bytes(
     # One byte more in a source: its article is read again.
     changed = sorted(sources.iterdir())[0]
     changed.write_bytes(changed.read_bytes() + b"\n")
-    reads: list[int] = []
-    real_read_all = ingest_module.read_all
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        reads.append(1)
-        return real_read_all(*args, **kwargs)
-
-    monkeypatch.setattr(ingest_module, "read_all", counted)
+    reads = _count_reads(monkeypatch)
     ingest([sources], content)
     assert reads == [1]
