@@ -415,19 +415,20 @@ def _ingest_locked(
 ) -> IngestReport:
     files, skipped = find_sources(paths, project)
     manifest = _Manifest(content / MANIFEST_NAME)
-    inputs = _stats(files)
+    keyed = _keyed_stats(files)
+    inputs = dict(keyed)
     if not force:
         replayed = manifest.replay(inputs, content)
         if replayed is not None:
             _note_skipped(replayed, skipped, project)
             return replayed
-    # Each input's bytes, digested before they are parsed: a later ingest whose
-    # stats differ (a fresh clone, or CI's cache restored: every file has a new
-    # time) replays this one where the bytes are the same.
-    digests = _file_digests(inputs)
     report = IngestReport(files=len(files))
     with ShardPool(_Shard, _workers(files)) as pool:
-        left = _read_and_write(files, content, force, progress, pool, report)
+        left, shas = _read_and_write(files, content, force, progress, pool, report)
+    # Each input's SHA-256, of the bytes the workers parsed: a later ingest whose
+    # stats differ (a fresh clone, or CI's cache restored: every file has a new
+    # time) replays this one where the bytes are the same.
+    digests = {key: sha for (key, _), sha in zip(keyed, shas, strict=True) if sha}
     manifest.save(inputs, report, content, left, digests=digests)
     # Not saved with the manifest: a link added later changes no input it keys on,
     # so what is skipped is found, and said, on every run.
@@ -442,10 +443,18 @@ def _read_and_write(
     progress: bool,
     pool: ShardPool,
     report: IngestReport,
-) -> dict[str, _Left]:
-    """Fills ``report``; returns what ingest left in each article file, by slug."""
+) -> tuple[dict[str, _Left], list[str]]:
+    """Fills ``report``; returns what ingest left in each article file, by slug,
+    and each file's SHA-256 as read ("" for a file that could not be read)."""
     project = Path(os.path.abspath(content)).parent
-    merged = _merge(read_all(files, progress, pool), pool.workers, report, files, project)
+    shas: list[str] = []
+
+    def noting(results: Iterable[_FileResult]) -> Iterator[_FileResult]:
+        for result in results:
+            shas.append(result.sha256)
+            yield result
+
+    merged = _merge(noting(read_all(files, progress, pool)), pool.workers, report, files, project)
     articles_dir = content / "articles"
     existing = _existing_index(articles_dir)
     placed = _assign_slugs(merged.values(), existing)
@@ -464,7 +473,7 @@ def _read_and_write(
     for found, slug in placed:
         report.warnings.extend(f"{slug}: {w}" for w in found.dump.warnings)
     report.outcomes.sort(key=lambda o: o.slug)
-    return left
+    return left, shas
 
 
 def _merge(
@@ -560,7 +569,12 @@ _INGEST_CODE = code_digest(
 
 
 def _stats(paths: Iterable[Path]) -> dict[str, list[int]]:
-    out = {}
+    return dict(_keyed_stats(paths))
+
+
+def _keyed_stats(paths: Iterable[Path]) -> list[tuple[str, list[int]]]:
+    """Each path's key (its real path) and stats, in the order of ``paths``."""
+    out = []
     # Path.resolve walks every component of every path (a tenth of a second at
     # 1,000 files); a file that is no symbolic link resolves to its resolved folder
     # and its name, and the files share a few folders.
@@ -579,7 +593,7 @@ def _stats(paths: Iterable[Path]) -> dict[str, list[int]]:
                 real = folders[folder] = os.path.realpath(folder)
             key = os.path.join(real, os.path.basename(text))
         # ctime too: it moves on every write, even one that restores the mtime.
-        out[key] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+        out.append((key, [st.st_size, st.st_mtime_ns, st.st_ctime_ns]))
     return out
 
 
@@ -699,17 +713,9 @@ class _Manifest:
             write_atomic(self.path, text)
 
 
-def _file_digests(inputs: dict[str, list[int]]) -> dict[str, str]:
-    """Each input file's bytes, digested (a file that cannot be read: none)."""
-    digests: dict[str, str] = {}
-    for key in inputs:
-        with contextlib.suppress(OSError):
-            digests[key] = _bytes_digest(Path(key).read_bytes())
-    return digests
-
-
 def _bytes_digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    # As scrape.read_scrape digests a file it parses.
+    return hashlib.sha256(data).hexdigest()
 
 
 def _same_bytes(saved: object, inputs: dict[str, list[int]], digests: dict[str, str]) -> bool:
