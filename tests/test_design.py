@@ -472,6 +472,50 @@ def test_the_dark_palette_keeps_the_hierarchy(browser: Any, site_url: str) -> No
     assert lum["h1"] > lum["standfirst"] > lum["text"] > lum["date"], lum
 
 
+PALETTE_STATE = """() => ({
+  scheme: document.body.getAttribute("data-md-color-scheme"),
+  toggle: [...document.querySelectorAll("[data-md-component=palette] label")]
+    .filter((label) => !label.hidden).map((label) => label.title),
+  meta: document.querySelector("meta[name=color-scheme]")?.content,
+})"""
+
+
+@pytest.mark.parametrize(
+    ("system", "scheme", "other"), [("light", "default", "dark"), ("dark", "slate", "light")]
+)
+def test_the_palette_follows_the_system_until_the_reader_switches_it(
+    browser: Any, site_url: str, system: str, scheme: str, other: str
+) -> None:
+    """overrides/assets/javascripts/palette.js, in place of Material's bundle: the
+    system's palette first, one visible toggle, a click or Enter switches, and the
+    choice holds on the next page whatever the system prefers."""
+    page = _open(browser, site_url + PARIAH, 1440, 900, system)
+    try:
+        scripts = page.evaluate("[...document.scripts].map((s) => s.src).filter(Boolean)")
+        assert not [src for src in scripts if "/bundle." in src], scripts
+        state = page.evaluate(PALETTE_STATE)
+        assert state == {"scheme": scheme, "toggle": [f"Switch to {other} mode"], "meta": system}
+        page.click("[data-md-component=palette] label:not([hidden])")
+        switched = page.evaluate(PALETTE_STATE)
+        assert switched["scheme"] != scheme
+        assert switched["toggle"] == [f"Switch to {system} mode"]
+        assert switched["meta"] == other
+        # The next page opens in the reader's choice, not the system's.
+        page.goto(site_url + "issues/", wait_until="load")
+        assert page.evaluate(PALETTE_STATE) == switched
+        # From the keyboard: Tab to the toggle's radio, Enter switches back.
+        for _ in range(10):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.name") == "__palette":
+                break
+        else:
+            raise AssertionError("Tab never reached the palette toggle")
+        page.keyboard.press("Enter")
+        assert page.evaluate(PALETTE_STATE) == state
+    finally:
+        page.context.close()
+
+
 def test_the_kicker_is_the_first_topic_and_the_cover_line_goes_with_the_issue(
     seed_site: Path,
 ) -> None:

@@ -113,16 +113,22 @@ def test_a_page_view_fetches_nothing_that_grows_with_the_archive(
     site = one_build.site_dir()
     article = sorted((site / "articles").iterdir())[0].name
     fetched = dict(first_visit(site, f"articles/{article}/", browser))
-    # Material's script fetches /sitemap.xml (it takes the feed's rel=alternate for
-    # a language version): it gets the index, one line per part, never a part.
-    assert "/sitemap.xml" in fetched
-    assert not [p for p in fetched if p.startswith("/sitemap-")]
+    # No page fetches /sitemap.xml any more (Material's script did, on every view; it
+    # is not loaded, overrides/main.html). For search engines, the file is an index,
+    # one line per part of at most 50,000 URLs.
+    assert not [p for p in fetched if p.startswith("/sitemap")], fetched
     parts = len(list(site.glob("sitemap-*.xml")))
     assert (site / "sitemap.xml").stat().st_size < 200 + 100 * parts
     # Everything else is the page itself or the theme's and the edition's assets,
     # whose size does not depend on the archive.
-    others = [p for p in fetched if p not in {f"/articles/{article}/", "/sitemap.xml"}]
+    others = [p for p in fetched if p != f"/articles/{article}/"]
     assert others and all(p.startswith("/assets/") for p in others), others
+    assert not [p for p in others if "/bundle." in p], others
+    # Issue 17's budget for a first visit, compressed as Netlify serves it: 100 kB.
+    # The fixed assets take about 85 kB of it (docs/performance.md); an article page
+    # of the synthetic archive is 8 to 12 kB compressed.
+    total = sum(fetched.values())
+    assert total <= 100_000, sorted(fetched.items(), key=lambda item: -item[1])
 
 
 def test_ci_and_netlify_keep_the_build_cache_and_shard_with_a_matrix() -> None:
