@@ -142,8 +142,7 @@ def measure(root: Path, repeats: int = 3, sample: int = SAMPLE) -> RelatedCost:
     articles = list(result.articles)
 
     def addresses() -> None:
-        writers = {writer_slug(n) for a in articles for n in a.authors}
-        pages = page_addresses(articles, curation, writers)
+        pages = page_addresses(articles, curation, writer_slug)
         redirects = declared_redirects(
             articles,
             curation,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ import pytest
 from generator.content import listings
 from generator.content.addresses import page_addresses
 from generator.content.curation import Curation
-from generator.content.edition import build_edition
+from generator.content.edition import build_edition, writer_slug
 from generator.content.listings import initial, listing_paths, part_label, parts
 from generator.content.schema import Article, Correction, IssueRef, Timeline, TimelineEvent
 from generator.site import render
@@ -82,11 +83,11 @@ def pages_of(articles: list[Article]) -> dict[str, str]:
 
 
 def year_and_part_pages(pages: dict[str, str]) -> set[str]:
-    sections = ("timelines/", "issues/", "corrections/", "web-only/", "authors/unattributed/")
+    sections = ("timelines/", "issues/", "corrections/", "web-only/")
     return {
         path
         for path in pages
-        if path.startswith(sections)
+        if (path.startswith(sections) or (path.startswith("authors/") and path.count("/") == 2))
         and not path.endswith("/index.md")
         and not (path.startswith("issues/") and path.count("-") == 2)  # an issue's own page
     }
@@ -153,8 +154,8 @@ def test_the_ledger_records_exactly_the_year_and_part_pages(tmp_path: Path) -> N
     articles = archive(1000)
     pages = pages_of(articles)
     made = year_and_part_pages(pages)
-    assert made == listing_paths(articles)
-    addresses = page_addresses(articles, Curation(), {"ann-smith", "bo-jones", "cy-brown"})
+    assert made == listing_paths(articles, writer_slug)
+    addresses = page_addresses(articles, Curation(), writer_slug)
     assert {f"/{p[: -len('.md')]}/" for p in made} <= addresses
     # Every one of them is a leaf page: rendered by one MkDocs slice, not by all.
     assert all(render.is_leaf(p) for p in made)
@@ -209,3 +210,45 @@ def test_the_listing_cost_tool_reads_the_seed_docs_tree(seed_project: Any) -> No
     assert issues in {f"issues/{y}.md" for y in (2008, 2010, 2011, 2017)}
     shared = shared_pages(docs)
     assert "timelines/index.md" in shared and "timelines/2008.md" not in shared
+
+
+def test_a_prolific_writers_page_stays_short_and_their_years_hold_every_article(
+    small_and_large: tuple[dict[str, str], dict[str, str]],
+) -> None:
+    """A writer's page lists the newest WRITER_LATEST and the years when the writer
+    has more than WRITER_PAGE_MAX articles; each year page holds that year's, and
+    together they hold every article once."""
+    small, large = small_and_large
+    articles = archive(6000)
+    for name in WRITERS:
+        slug = writer_slug(name)
+        theirs = {a.slug: a for a in articles if name in a.authors}
+        assert len(theirs) > 10 * listings.WRITER_PAGE_MAX
+        page = large[f"authors/{slug}.md"]
+        assert page.count('class="ns-list__item"') == listings.WRITER_LATEST
+        # Ten times the career, the same years: (nearly) the same page.
+        assert len(page) < 1.25 * len(small[f"authors/{slug}.md"])
+        years = sorted(p for p in large if p.startswith(f"authors/{slug}/"))
+        # The page links each year page (relative: "1938/").
+        assert years and all(f'href="{p.rsplit("/", 1)[1][:-3]}/"' in page for p in years)
+        seen: list[str] = []
+        for path in years:
+            key = path.rsplit("/", 1)[1][: -len(".md")]
+            listed = re.findall(r'href="\.\./\.\./\.\./articles/([^/"]+)/"', large[path])
+            assert listed, path
+            for s in listed:
+                issue = theirs[s].issue
+                assert (issue and str(issue.date.year) == key[:4]) or (
+                    not issue and key.startswith("undated")
+                ), (path, s)
+            seen += listed
+        assert sorted(seen) == sorted(theirs)
+
+
+def test_a_writer_of_few_articles_keeps_one_page(tmp_path: Path) -> None:
+    few = [a for a in archive(600) if a.authors == (WRITERS[0],)][: listings.WRITER_PAGE_MAX]
+    pages = pages_of(few)
+    slug = writer_slug(WRITERS[0])
+    assert pages[f"authors/{slug}.md"].count('class="ns-list__item"') == len(few)
+    assert not [p for p in pages if p.startswith(f"authors/{slug}/")]
+    assert not {p for p in listing_paths(few, writer_slug) if p.startswith(f"authors/{slug}/")}

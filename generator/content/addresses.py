@@ -24,7 +24,7 @@ The work is linear in the archive: a set of addresses and one sorted write.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,19 +56,21 @@ class Redirect:
 
 
 def page_addresses(
-    articles: Iterable[Article], curation: Curation, writer_slugs: Iterable[str]
+    articles: Iterable[Article], curation: Curation, writer_slug: Callable[[str], str]
 ) -> set[str]:
-    """The addresses of the pages that can move, as site paths ("/articles/x/")."""
+    """The addresses of the pages that can move, as site paths ("/articles/x/");
+    ``writer_slug``: how a writer's name becomes the address of their page."""
     found: set[str] = set()
     articles = list(articles)
-    # The year and part pages of the split section listings (listings.py): a page
-    # such as /timelines/1938/ is shared and linked like an issue's.
-    found.update(f"/{path[: -len('.md')]}/" for path in listing_paths(articles))
+    # The year and part pages of the split section listings (listings.py), and of
+    # the most prolific writers: a page such as /timelines/1938/ is shared and
+    # linked like an issue's.
+    found.update(f"/{path[: -len('.md')]}/" for path in listing_paths(articles, writer_slug))
     for a in articles:
         found.add(f"/articles/{a.slug}/")
         if a.issue:
             found.add(f"/issues/{a.issue.date.isoformat()}/")
-    found.update(f"/authors/{slug}/" for slug in writer_slugs)
+        found.update(f"/authors/{writer_slug(name)}/" for name in a.authors)
     found.update(f"/{c.url}" for c in curation.collections.values())
     found.update(f"/{t.url}" for t in curation.topics.values())
     return found

@@ -132,8 +132,7 @@ def check_all(content: Path, cache: ArticleCache | None = None) -> ContentCheck:
             {i.article.slug: i.line_of("standfirst") for i in loaded if i.article is not None},
         )
     )
-    writers = {writer_slug(n) for a in result.articles for n in a.authors}
-    pages = page_addresses(result.articles, curation, writers)
+    pages = page_addresses(result.articles, curation, writer_slug)
     # A file that failed to load still stands for its pages (its issue's, its
     # writers'), which cannot be known: its front matter is the problem to report,
     # and the ledger is checked once every article reads.

@@ -15,6 +15,9 @@ now split into pages a reader loads one at a time, filed by what they hold:
   no date: the web-only pieces, the unsigned web-only pieces, the corrections
   with no recorded date.
 
+A writer with more than WRITER_PAGE_MAX articles gets the same: a page a year
+under their own (below).
+
 The section's index keeps a compact navigation with counts. This module says
 which pages there are; ``generator.site.pages`` makes them, and the address
 ledger records them (``addresses.page_addresses``) as it records issue pages.
@@ -40,6 +43,14 @@ UNDATED = "undated"
 UNATTRIBUTED = "authors/unattributed"
 # The folder of each split listing, and what its pages are filed by.
 SECTIONS = ("timelines", "issues", "corrections", "web-only", UNATTRIBUTED)
+# A writer's page lists every article up to WRITER_PAGE_MAX of them. A writer with
+# more gets a page a year, /authors/<slug>/<year>/ (their web-only pieces under
+# "undated"), each cut into parts of at most PART_MAX, and their page lists the
+# newest WRITER_LATEST above a navigation of the years: a columnist's page grew
+# with the archive (the longest at 10,000 synthetic articles was 318 kB of HTML;
+# 2.8 MB at 100,000), and every reader of it paid for the whole career.
+WRITER_PAGE_MAX = 100
+WRITER_LATEST = 20
 
 
 def timeline_year(timeline: Timeline) -> str:
@@ -86,15 +97,47 @@ def part_label(key: str) -> str:
     return f"{name} ({number})" if number else name
 
 
-def listing_paths(articles: Iterable[Article]) -> set[str]:
+def dated_key(article: Article) -> str:
+    """The page an article is filed under in a listing by year: its issue's year,
+    or UNDATED for a web-only piece."""
+    return str(article.issue.date.year) if article.issue else UNDATED
+
+
+def writer_by_year(count: int) -> bool:
+    """Whether a writer of ``count`` articles has a page a year."""
+    return count > WRITER_PAGE_MAX
+
+
+def writer_latest(slugs: Sequence[T]) -> Sequence[T]:
+    """What the page of a writer with a page a year lists: the newest articles."""
+    return slugs[:WRITER_LATEST]
+
+
+def writer_parts_paths(slug: str, keys: dict[str, int]) -> set[str]:
+    """The docs paths of a writer's year and part pages, from the count of their
+    articles under each ``dated_key``: none for a writer of WRITER_PAGE_MAX or fewer."""
+    if not writer_by_year(sum(keys.values())):
+        return set()
+    return {f"authors/{slug}/{k}.md" for key, n in keys.items() for k, _ in parts(key, range(n))}
+
+
+def listing_paths(
+    articles: Iterable[Article], writer_slug: Callable[[str], str] | None = None
+) -> set[str]:
     """The docs path of every year and part page of the split listings for these
-    articles (the pages ``PageBuilder.listing_pages`` makes besides the indexes)."""
+    articles (the pages ``PageBuilder.listing_pages`` makes besides the indexes),
+    and, given how a writer's name becomes a slug, of the writers' year pages."""
     timeline_years: set[str] = set()
     issue_years: set[str] = set()
     correction_keys: dict[str, int] = {}
     web_only: dict[str, int] = {}
     unattributed: dict[str, int] = {}
+    writers: dict[str, dict[str, int]] = {}
     for a in articles:
+        if writer_slug is not None:
+            for name in a.authors:  # as edition._writers files them: once a name
+                keys = writers.setdefault(writer_slug(name), {})
+                keys[dated_key(a)] = keys.get(dated_key(a), 0) + 1
         for t in a.timelines:
             timeline_years.update(e.sort_key[:4] for e in t.events)
         if a.issue:
@@ -116,4 +159,6 @@ def listing_paths(articles: Iterable[Article]) -> set[str]:
     ):
         for key, count in counts.items():
             paths |= {f"{folder}/{k}.md" for k, _ in parts(key, range(count))}
+    for slug, keys in writers.items():
+        paths |= writer_parts_paths(slug, keys)
     return paths

@@ -37,11 +37,14 @@ from generator.content.edition import Edition, Issue, Writer
 from generator.content.listings import (
     UNATTRIBUTED,
     UNDATED,
+    dated_key,
     group,
     initial,
     part_label,
     parts,
     timeline_year,
+    writer_by_year,
+    writer_latest,
 )
 from generator.content.policy import strip_comments
 from generator.content.schema import Article, Timeline
@@ -620,7 +623,46 @@ class PageBuilder:
         meta = self._listing_meta(
             writer.name, writer.bio or f"Articles by {writer.name}.", writer.url
         )
-        return f"authors/{writer.slug}.md", "writer.html", meta, dict(writer=writer)
+        years = self.writer_parts(writer)
+        values: dict[str, Any] = dict(writer=writer, latest=writer.slugs, years=None)
+        if years:
+            values.update(latest=writer_latest(writer.slugs), years=_year_index(years))
+        return f"authors/{writer.slug}.md", "writer.html", meta, values
+
+    def writer_parts(self, writer: Writer) -> list[Part]:
+        """A prolific writer's year (and part) pages, newest first, the web-only
+        pieces last; none for a writer of WRITER_PAGE_MAX articles or fewer
+        (generator/content/listings.py)."""
+        if not writer_by_year(len(writer.slugs)):
+            return []
+        articles = self.edition.articles
+        years = group(writer.slugs, lambda s: dated_key(articles[s]))
+        return _split(f"authors/{writer.slug}", years)
+
+    def writer_year_inputs(self, writer: Writer) -> Iterator[PageInputs]:
+        """The inputs of a writer's year pages: the writer's name and address, not
+        the writer, so that a page is kept (PageMemo) while other years change."""
+        for part, before, after in _neighbours(self.writer_parts(writer)):
+            n = len(part.items)
+            when = f"of {part.label}" if part.year else "published online only"
+            meta = self._listing_meta(
+                f"{writer.name}: {part.label if part.year else 'web only' + part.label[7:]}",
+                f"The {n} article{'s' if n != 1 else ''} by {writer.name} {when}.",
+                part.url,
+            )
+            yield (
+                part.path,
+                "writer_year.html",
+                meta,
+                dict(
+                    name=writer.name,
+                    url=writer.url,
+                    part=part,
+                    previous=before,
+                    following=after,
+                    show_issue=part.year is not None,
+                ),
+            )
 
     def listing(self, inputs: PageInputs, cards: list[str] | None = None) -> Page:
         """A page of ``card_list_inputs``: rendered, as the PageMemo does, without
@@ -947,3 +989,4 @@ class PageBuilder:
             yield self.issue_inputs(issue)
         for writer in self.edition.writers:
             yield self.writer_inputs(writer)
+            yield from self.writer_year_inputs(writer)

@@ -52,7 +52,9 @@ LEAF_DIRS = (
 )
 # Leaf pages one folder down: /authors/unattributed/<year>/ (no writer's slug,
 # one path segment, can name it).
-_NESTED_LEAVES = ("authors/unattributed/",)
+# A page under authors/ is a leaf one folder down too: the unsigned articles' years
+# (authors/unattributed/1938.md) and a prolific writer's (authors/<slug>/1938.md).
+_NESTED_LEAVES = ("authors/",)
 # Called as each slice of a sliced render ends, with the folder it was written in.
 SliceDone = Callable[[Path], None]
 _MD_LINK_RE = re.compile(r"\]\(\s*<?([^)\s>]+?\.md)(?:#[^)\s>]*)?>?(?:\s+\"[^\"]*\")?\s*\)")
