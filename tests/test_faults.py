@@ -272,3 +272,92 @@ def test_a_template_that_asks_for_a_missing_value_is_named_with_its_line(project
     assert "Traceback" not in err, err
     assert not (project / "site").exists()
     assert leftovers(project) == []
+
+
+# --- an incremental build stopped while it changes site/ in place ------------------
+
+# A build in a process of its own, killed by SIGKILL after its ``stop_after``-th
+# change to site/ (incremental.apply_in_place): a real kill at a real moment of the
+# journal's plan, the one moment a copied-and-swapped site never had.
+_KILLED_MIDWAY = """
+import os, signal, sys
+from pathlib import Path
+from generator.site import incremental
+from generator.site.build import Project, build
+
+stop_after = int(sys.argv[2])
+real_replace, real_apply = os.replace, incremental.apply_in_place
+applying = False
+count = 0
+
+def replace(src, dst):
+    global count
+    real_replace(src, dst)
+    if applying:
+        count += 1
+        if count == stop_after:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+def apply(*args, **kwargs):
+    global applying
+    applying = True
+    return real_apply(*args, **kwargs)
+
+incremental.os.replace = replace
+incremental.apply_in_place = apply
+import generator.site.build as build_module
+build_module.apply_in_place = apply
+build(Project(Path(sys.argv[1])), ingest_sources=False)
+"""
+
+
+def _killed_midway(project: Path, stop_after: int) -> None:
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILLED_MIDWAY, str(project), str(stop_after)],
+        cwd=ROOT,
+        preexec_fn=_as_a_shell_starts_it,
+        capture_output=True,
+        text=True,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+
+
+def test_a_build_killed_while_it_changes_site_leaves_the_previous_site(tmp_path: Path) -> None:
+    from generator.site.build import Project, build
+    from generator.site.incremental import JOURNAL, recover
+    from tests.test_incremental import (
+        assert_same_site,
+        edit_body,
+        edit_title,
+        full_build_of,
+        synthetic_project,
+        tree,
+    )
+
+    project = synthetic_project(tmp_path / "project", n=12)
+    build(project, ingest_sources=False)
+    site = project.site_dir()
+    before = tree(site)
+    # A title: its page, the pages that show its card, the search index, the
+    # issue's book; the second change kills the build, halfway through the plan.
+    edit_title(project)
+    _killed_midway(project.root, 2)
+    journals = list(project.root.glob(f".site.*/{JOURNAL}"))
+    assert len(journals) == 1
+    assert tree(site) != before  # the kill came after a change: a mixed site/
+    # What the next build does first, under the project's lock: the previous site
+    # back, byte for byte, and nothing of the plan left to roll back.
+    assert recover(site) == [journals[0].parent]
+    assert tree(site) == before
+    assert recover(site) == []
+    # The killed build had taken the manifest: the next one renders in full, as
+    # after any failed build.
+    assert build(project, ingest_sources=False).incremental is None
+    # Killed again, after its first change, and the next build left to find it.
+    edit_body(project)
+    _killed_midway(project.root, 1)
+    assert list(project.root.glob(f".site.*/{JOURNAL}"))
+    build(Project(project.root), ingest_sources=False)
+    assert not list(project.root.glob(f".site.*/{JOURNAL}"))
+    assert_same_site(site, full_build_of(project, tmp_path / "full"))
+    wait_for(lambda: leftovers(project.root) == [], timeout=60)

@@ -3,10 +3,12 @@
 The steps: ingest the bundled sources (only what is missing or new: editors' files
 are never overwritten), check every article (stop with the checker's messages),
 write the docs tree (only files whose bytes changed, so a live preview rebuilds
-only those), let MkDocs render it, then swap the new site in. The search index
-is written beside those steps, in a process of its own started as soon as the
-articles are loaded (from the same edition model, not from the rendered HTML).
-A failure at any step leaves the previous site/ as it was.
+only those), let MkDocs render it, then swap the new site in (an incremental
+build applies its few changes to site/ in place instead, under a journal:
+incremental.py). The search index is written beside those steps, in a process
+of its own started as soon as the articles are loaded (from the same edition
+model, not from the rendered HTML). A failure at any step leaves the previous
+site/ as it was.
 """
 
 from __future__ import annotations
@@ -38,11 +40,14 @@ from generator.site import cite
 from generator.site.docs_ledger import DocsLedger, docs_digest, ledger_path, tree_files
 from generator.site.feed import atom_feed, corrections_feed
 from generator.site.incremental import (
+    STAGED,
     Changes,
-    apply,
+    apply_in_place,
     code_digest,
-    link_copy,
+    recover,
+    roll_back,
     save_manifest,
+    stage,
     take_manifest,
     usable,
 )
@@ -429,6 +434,22 @@ def discard(folder: Path) -> None:
 _DISCARD = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
 
 
+def _is_book(rel: str) -> bool:
+    """Whether a site path is an issue's or a collection's EPUB."""
+    parts = rel.split("/")
+    return len(parts) == 3 and parts[0] in ("issues", "collections") and rel.endswith(".epub")
+
+
+def _journal_left(work: Path, site: Path) -> bool:
+    """Whether a journal of changes to ``site`` is still in ``work`` once rolled
+    back as far as it can be (where the roll back fails, it stays)."""
+    try:
+        roll_back(work, site)
+    except OSError:
+        return True
+    return False
+
+
 def swap_in(new_site: Path, site: Path, *, defer: bool = False) -> Path | None:
     """Replace site/ by new_site/ with two renames, so readers of site/ never see
     a half-built tree and a failure before this point leaves the old one. The old
@@ -508,6 +529,10 @@ def _build_locked(
     # the background, as the build deletes the site it replaces. A rebuild started
     # while that deletion still ran took it over: 1.1 s of a one-edit rebuild at
     # 10,000 articles right after another (cProfile), 28 s under load.
+    # A site a killed incremental build left half changed: the previous one again
+    # (incremental.recover), before the sweep below deletes what it kept aside.
+    if shard is None:
+        recover(project.site_dir())
     sweep(project.docs_dir().parent, (".render.",), discard)
     sweep(project.root / ".cache")
     sweep(project.root / ".cache" / "articles")
@@ -540,6 +565,14 @@ def _build_locked(
     sweep(final.parent, (f".{final.name}.",), discard)
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
     work = Path(tempfile.mkdtemp(prefix=".render.", dir=docs.parent))
+    # An incremental build: site/'s listing, checked against the manifest; the
+    # changes are written into ``out`` (tmp/new) and applied to site/ in place
+    # (incremental.apply_in_place). Otherwise ``out`` is tmp, the new site whole,
+    # swapped in at the end.
+    entries = usable(manifest, code, site) if shard is None and incremental else None
+    out = tmp / STAGED if entries is not None else tmp
+    out.mkdir(exist_ok=True)
+    removed: list[str] = []
     search_job = None
     epub_job = None
     trash: Path | None = None
@@ -559,7 +592,9 @@ def _build_locked(
                 work / "epub",
                 project.root / ".cache" / "epub",
                 dt.datetime.fromtimestamp(epoch, tz=dt.UTC).date(),
-                pages=tmp,
+                # An incremental build's changed pages, then the others in site/
+                # (unchanged until the end of the build).
+                pages=tmp if entries is None else (out, site),
             )
         if search and (shard is None or shard.first):
             from generator.search.cache import CACHE_DIR as SEARCH_CACHE
@@ -586,7 +621,7 @@ def _build_locked(
             slicing["on_slice"] = epub_job.slice_ready
         if shard is not None:
             render(project.mkdocs_yml, docs, tmp, work, epoch, only=shard.pages(files), **slicing)
-        elif incremental and usable(manifest, code, site):
+        elif entries is not None:
             timings.incremental = len(changes.pages)
             rendered = work / "rendered"
             if changes.pages:
@@ -602,8 +637,7 @@ def _build_locked(
                     pages_only=True,
                     link_sources=None if removed_page else changes.pages,
                 )
-            link_copy(site, tmp, skip={"search-index"})
-            apply(changes, docs, rendered, tmp)
+            removed += stage(changes, docs, rendered, out)
         else:
             render(project.mkdocs_yml, docs, tmp, work, epoch, **slicing)
         if epub_job is not None:
@@ -613,25 +647,39 @@ def _build_locked(
             # build is carried over stale by an incremental build's copy.
             for old in [*tmp.glob("issues/*/*.epub"), *tmp.glob("collections/*/*.epub")]:
                 old.unlink()
+            if entries is not None:
+                removed += [rel for rel in entries if _is_book(rel)]
         if shard is None or shard.first:
-            write_sitemap(tmp, project.site_config().site_url, files)
+            sitemaps = write_sitemap(out, project.site_config().site_url, files)
+            if entries is not None:
+                # The parts a larger archive needed, and MkDocs' old compressed one.
+                removed += [
+                    rel
+                    for rel in entries
+                    if rel == "sitemap.xml.gz"
+                    or (rel.startswith("sitemap-") and "/" not in rel and rel not in sitemaps)
+                ]
         timings.time("mkdocs", started)
         if search_job is not None:
             started = time.perf_counter()
             stats, seconds = search_job.wait()
-            (work / BUNDLE).rename(tmp / BUNDLE)
+            (work / BUNDLE).rename(out / BUNDLE)
             timings.time("search index", started)
             timings.beside["search index"] = seconds
             timings.beside_cpu["search index"] = stats.cpu_seconds
         if epub_job is not None:
             started = time.perf_counter()
-            books = epub_job.finish(tmp)
+            books = epub_job.finish(out)
+            if entries is not None:
+                # A book of an issue or collection that is gone.
+                wanted = set(books.paths)
+                removed += [rel for rel in entries if _is_book(rel) and rel not in wanted]
             timings.time("epub", started)
             timings.beside["epub"] = books.seconds
             timings.beside_cpu["epub"] = books.cpu_seconds
         if shard is None or shard.first:
             started = time.perf_counter()
-            write_service_worker(project.root, tmp, build_digest(docs_digest(docs, files), code))
+            write_service_worker(project.root, out, build_digest(docs_digest(docs, files), code))
             timings.time("service worker", started)
         started = time.perf_counter()
         if shard is None or shard.first:
@@ -639,14 +687,19 @@ def _build_locked(
                 data = redirects_file(list(edition.redirects), set(edition.pages))
             except ValueError as error:
                 raise BuildError(str(error)) from error
-            # Atomic: an incremental build's tmp holds hard links to the old site.
-            write_atomic(tmp / REDIRECTS, data)
+            write_atomic(out / REDIRECTS, data)
         timings.time("redirects", started)
         if shard is not None:
             finish(tmp, shard, files, docs, code)
-        trash = swap_in(tmp, final, defer=True)
+        if entries is not None:
+            started = time.perf_counter()
+            apply_in_place(tmp, site, removed, entries)
+            trash = tmp
+            timings.time("apply", started)
+        else:
+            trash = swap_in(tmp, final, defer=True)
         if shard is None:
-            save_manifest(docs, code, site)
+            save_manifest(docs, code, site, entries)
             # Published: the ledger now holds these pages' addresses for good.
             # The site is already in place: a ledger that cannot be written (a
             # read-only checkout) is a warning, and `check` records it next time.
@@ -661,7 +714,10 @@ def _build_locked(
             search_job.cancel()
         if epub_job is not None:
             epub_job.cancel()
-        shutil.rmtree(tmp, ignore_errors=True)
+        # apply_in_place rolls back what it changed before it raises; if even that
+        # failed, the journal stays for the next build's recover, with tmp.
+        if trash is None and not _journal_left(tmp, site):
+            shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
         if trash is not None:

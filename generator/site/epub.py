@@ -252,13 +252,20 @@ def book_digest(book: BookInput, config: SiteConfig) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
+# Where the article pages are read from (BookMaker): a rendered site, or several
+# searched in turn.
+Pages = Path | tuple[Path, ...] | None
+
+
 class BookMaker:
     """Makes books from their inputs; one Markdown engine, reset between texts.
     Nothing of a book is kept once it is made."""
 
-    def __init__(self, config: SiteConfig, pages: Path | None = None) -> None:
+    def __init__(self, config: SiteConfig, pages: Pages = None) -> None:
         self.config = config
-        self.pages = pages  # a rendered site to read the article bodies from
+        # Rendered sites to read the article bodies from, the first that has the
+        # page (an incremental build: its newly rendered pages, then site/).
+        self.pages = (pages,) if isinstance(pages, Path) else pages
         # Articles whose pages a slice of the render has written, and where (a
         # slice's own folder, whose pages later move into ``pages``).
         self._rendered: dict[str, Path] = {}
@@ -324,7 +331,7 @@ class BookMaker:
         # rename of the page's folder, so it is in one or the other).
         folders = [self._rendered[slug]] if slug in self._rendered else []
         page = None
-        for folder in [*folders, self.pages]:
+        for folder in [*folders, *self.pages]:
             try:
                 page = (folder / "articles" / slug / "index.html").read_text("utf-8")
                 break
@@ -609,7 +616,7 @@ def write_epubs(
     out: Path,
     cache_dir: Path | None,
     fallback_date: dt.date,
-    pages: Path | None = None,
+    pages: Pages = None,
     news: Callable[[], PagesNews] | None = None,
     part: tuple[int, int] = (0, 1),
 ) -> EpubStats:
@@ -626,7 +633,7 @@ def write_books(
     config: SiteConfig,
     out: Path,
     cache_dir: Path | None,
-    pages: Path | None = None,
+    pages: Pages = None,
     news: Callable[[], PagesNews] | None = None,
     prune: bool = True,
 ) -> EpubStats:
@@ -725,7 +732,7 @@ def write_from_file(
     config: SiteConfig,
     out: Path,
     cache_dir: Path | None,
-    pages: Path | None,
+    pages: Pages,
     news: Callable[[], PagesNews] | None,
 ) -> EpubStats:
     """A worker: the books whose inputs are in the file ``inputs``
@@ -771,7 +778,7 @@ class EpubJob:
         out: Path,
         cache_dir: Path | None,
         fallback_date: dt.date,
-        pages: Path | None = None,
+        pages: Pages = None,
     ) -> None:
         self._out, self._cache_dir = out, cache_dir
         out.mkdir(parents=True, exist_ok=True)
