@@ -317,9 +317,12 @@ def _render(
         for k in range(1, slices):
             shard_site = work / f"site-{k}"
             for rel in slice_leaves[k]:
-                page_dir = rel[: -len(".md")]
-                (site_dir / page_dir).parent.mkdir(parents=True, exist_ok=True)
-                os.replace(shard_site / page_dir, site_dir / page_dir)
+                # The page's file, not its folder: a leaf's folder can hold other
+                # leaves' (a writer's /authors/<slug>/ holds their year pages,
+                # /authors/<slug>/1938/), rendered by other slices or this one.
+                page = output_of(rel)
+                (site_dir / page).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(shard_site / page, site_dir / page)
     finally:
         for k in range(slices):
             shutil.rmtree(work / f"docs-{k}", ignore_errors=True)
