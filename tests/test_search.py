@@ -224,7 +224,7 @@ def test_a_failing_index_stops_the_build_and_keeps_the_site(
         raise OSError("disk full")
 
     # The index is written in a forked process, which inherits the patch.
-    monkeypatch.setattr("generator.search.index.write_postings", broken)
+    monkeypatch.setattr("generator.search.index._write_facets", broken)
     with pytest.raises(BuildError, match="search index could not be written: OSError: disk full"):
         build(project, ingest_sources=False)
     assert bundle_bytes(project.site_dir()) == before

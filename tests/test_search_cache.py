@@ -5,10 +5,13 @@ from a warm one, and, edit by edit (body, title, slug, issue date, deletion, new
 article, curation file), from the cache the previous index left, each compared
 file by file with an index of the same content written with no cache at all.
 Entries that are torn, corrupt or another article's are made again, never used.
+The same edits again from the merged state (merged.py), files lent by the
+previous bundle; a state or a lent file that is not what was written is not used.
 No MkDocs: the index alone (tests/test_incremental.py builds whole sites)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -17,6 +20,8 @@ import pytest
 
 from generator.content.addresses import record_ledger
 from generator.search import cache as search_cache
+from generator.search import index as search_index
+from generator.search import merged
 from generator.search.cache import (
     SUFFIX,
     ArticleEntry,
@@ -53,10 +58,10 @@ EDITS = [
 
 
 def index(
-    project: Project, out: Path, cache: SearchCache | None = None
+    project: Project, out: Path, cache: SearchCache | None = None, previous: Path | None = None
 ) -> tuple[SearchStats, dict[str, bytes]]:
     edition = load_edition(project)
-    stats = build_search_index(edition, out / BUNDLE, cache)
+    stats = build_search_index(edition, out / BUNDLE, cache, previous and previous / BUNDLE)
     # As a build does: its pages' addresses go into the ledger, which the edits
     # that drop a page update as an editor would.
     record_ledger(project.content, set(edition.pages))
@@ -105,6 +110,9 @@ def test_a_torn_corrupt_or_misplaced_entry_is_made_again_not_trusted(tmp_path: P
     data[len(data) // 2] ^= 0x20  # one bit of its text or postings flipped
     corrupt.write_bytes(bytes(data))
     misplaced.write_bytes(other.read_bytes())  # whole, but another article's
+    # The entries are read by a merge of every article (a rebuild from the merged
+    # state reads only those of the articles that changed).
+    merged.discard(folder / merged.STATE)
     stats, warm = index(project, tmp_path / "warm", SearchCache(folder))
     assert stats.documents - stats.cached == 3
     assert warm == fresh
@@ -212,3 +220,136 @@ def test_a_project_copied_to_another_folder_keeps_its_entries(tmp_path: Path) ->
     stats, warm = index(copy, tmp_path / "warm", SearchCache(copy.root / ".cache" / "search"))
     assert stats.cached == stats.documents
     assert warm == index(copy, tmp_path / "fresh")[1]
+
+
+# --- the merged state (merged.py) -----------------------------------------------------
+
+
+def _differ(one: dict[str, bytes], two: dict[str, bytes]) -> list[str]:
+    return sorted(set(one) ^ set(two)) + [n for n in sorted(one) if n in two and one[n] != two[n]]
+
+
+def _write_paragraph(project: Project, article: int, text: str) -> None:
+    path = sorted((project.content / "articles").glob("*.md"))[article]
+    path.write_text(path.read_text("utf-8") + f"\n{text}\n", "utf-8")
+
+
+def swap_form(project: Project) -> None:
+    """One word for another form of its stem, once: the article's postings are the
+    same (same stem, same count, same length), only its forms differ."""
+    for path in (project.content / "articles").glob("*.md"):
+        text = path.read_text("utf-8")
+        if "Zebras graze." in text:
+            path.write_text(text.replace("Zebras graze.", "Zebra graze."), "utf-8")
+            return
+    raise AssertionError("no article says Zebras graze.")
+
+
+def forms_to_swap(project: Project) -> None:
+    # "zebra" written two ways in the archive, so its stem's entry lists its forms.
+    _write_paragraph(project, 6, "Zebras graze.")
+    _write_paragraph(project, 7, "Zebra grazed.")
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{}, {"PARTITION_DOCUMENTS": 8, "SHARD_POSTINGS": 10**9}],
+    # With the bench's settings a deletion or a new article changes the number of
+    # shards of 30 articles (then every entry is merged again); the second keeps
+    # four partitions and one shard each, so every edit is applied to the state.
+    ids=["bench", "fixed-shards"],
+)
+def test_a_rebuild_from_the_merged_state_is_the_full_index_edit_by_edit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: dict[str, int]
+) -> None:
+    for name, value in settings.items():
+        monkeypatch.setattr(search_index, name, value)
+    project = synthetic_project(tmp_path / "project")
+    forms_to_swap(project)
+    folder = tmp_path / "cache"
+    previous = tmp_path / "cold"
+    index(project, previous, SearchCache(folder))
+    for step, (edit, made) in enumerate([*EDITS, (swap_form, 1)]):
+        edit(project)
+        _, fresh = index(project, tmp_path / f"fresh-{step}")
+        lent = tree(previous / BUNDLE)
+        stats, warm = index(project, tmp_path / f"warm-{step}", SearchCache(folder), previous)
+        assert _differ(warm, fresh) == [], edit.__name__
+        assert stats.documents - stats.cached == made, edit.__name__
+        # The previous bundle lent its files and is as it was: a reader still on
+        # the old meta.json reads the old index whole.
+        assert tree(previous / BUNDLE) == lent, edit.__name__
+        if settings:
+            assert stats.linked > 0, edit.__name__  # made from the state
+        previous = tmp_path / f"warm-{step}"
+
+
+def test_a_changed_form_is_seen_though_its_postings_are_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The comparison above can fail: a rebuild blind to the forms of the articles
+    # it makes again would keep the stem's old forms list (its shard is linked).
+    project = synthetic_project(tmp_path / "project", n=12)
+    forms_to_swap(project)
+    folder = tmp_path / "cache"
+    index(project, tmp_path / "cold", SearchCache(folder))
+    swap_form(project)
+    _, fresh = index(project, tmp_path / "fresh")
+    blind = tmp_path / "blind-cache"
+    shutil.copytree(folder, blind)
+    stats, warm = index(project, tmp_path / "warm", SearchCache(folder), tmp_path / "cold")
+    assert stats.linked > 0 and _differ(warm, fresh) == []
+    records = search_index._form_records
+    monkeypatch.setattr(
+        search_index, "_form_records", lambda forms, docs: records(forms[:0], docs[:0])
+    )
+    stats, stale = index(project, tmp_path / "stale", SearchCache(blind), tmp_path / "cold")
+    assert stats.linked > 0 and [n for n in _differ(stale, fresh) if n.startswith("v/")]
+    assert all(n.startswith(("meta.json", "v/")) for n in _differ(stale, fresh))
+
+
+def _state_parts(folder: Path) -> list[Path]:
+    return sorted(p for p in (folder / merged.STATE).iterdir() if p.name != "head")
+
+
+@pytest.mark.parametrize("damage", ["flipped", "torn", "head"])
+def test_a_torn_or_corrupt_state_is_not_used(tmp_path: Path, damage: str) -> None:
+    project = synthetic_project(tmp_path / "project", n=12)
+    folder = tmp_path / "cache"
+    index(project, tmp_path / "cold", SearchCache(folder))
+    edit_body(project)
+    _, fresh = index(project, tmp_path / "fresh")
+    part = _state_parts(folder)[0]
+    data = bytearray(part.read_bytes())
+    if damage == "flipped":
+        data[1] ^= 0x01  # the first key's second byte: another term
+        part.write_bytes(bytes(data))
+    elif damage == "torn":
+        part.write_bytes(bytes(data[: len(data) // 2]))
+    else:
+        head = folder / merged.STATE / "head"
+        head.write_bytes(head.read_bytes()[:-10])
+    stats, warm = index(project, tmp_path / "warm", SearchCache(folder), tmp_path / "cold")
+    assert stats.linked == 0  # every entry merged, nothing lent
+    assert _differ(warm, fresh) == []
+    # And the state was written again, whole: the next rebuild uses it.
+    edit_title(project)
+    _, fresh = index(project, tmp_path / "fresh-2")
+    stats, warm = index(project, tmp_path / "warm-2", SearchCache(folder), tmp_path / "warm")
+    assert stats.linked > 0 and _differ(warm, fresh) == []
+
+
+def test_a_lent_file_that_changed_since_it_was_written_is_made_again(tmp_path: Path) -> None:
+    project = synthetic_project(tmp_path / "project", n=12)
+    folder = tmp_path / "cache"
+    index(project, tmp_path / "cold", SearchCache(folder))
+    bundle = tmp_path / "cold" / BUNDLE
+    data = next(bundle.glob("v/*/r")) / "0.json"
+    stat = data.stat()
+    text = data.read_bytes()
+    data.write_bytes(text.replace(b'"url"', b'"URL"'))  # same size, other bytes
+    os.utime(data, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    edit_body(project)
+    _, fresh = index(project, tmp_path / "fresh")
+    stats, warm = index(project, tmp_path / "warm", SearchCache(folder), tmp_path / "cold")
+    assert stats.linked > 0 and _differ(warm, fresh) == []

@@ -49,6 +49,7 @@ SEARCH_CODE = hashlib.blake2b(
             code_digest(
                 "search/cache.py",
                 "search/index.py",
+                "search/merged.py",
                 "search/text.py",
                 "content/body.py",
                 "content/policy.py",

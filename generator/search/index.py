@@ -42,10 +42,15 @@ the article: ``article_entry``) is kept between builds in ``.cache/search/``
 (cache.py), so a rebuild reads and counts only the articles that changed; the
 merge (``count_terms``) numbers the words across the archive as counting every
 article would, so the index is the same bytes with the cache or without it.
+The merge's result is kept there too (merged.py): a rebuild takes the rows of
+the articles that changed out of it and puts their new ones in, makes only the
+files whose exact inputs changed and hard-links the others from the previous
+bundle (``_rebuild``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 import os
@@ -66,7 +71,9 @@ from generator.content.schema import Article
 from generator.errors import SearchIndexError
 from generator.formatting import display_standfirst, long_date
 from generator.jobs import BackgroundJob
-from generator.search.cache import ArticleEntry, SearchCache, entry_key
+from generator.search import merged
+from generator.search.cache import SEARCH_CODE, ArticleEntry, SearchCache, entry_key
+from generator.search.merged import Ledger, StateWriter
 from generator.search.text import article_fields, form, stem, words
 
 # 2: forms beside stems, vocabulary files; 3: split common terms, facet blocks;
@@ -173,7 +180,8 @@ class SearchStats:
     # CPU seconds of the process that wrote it (time.process_time): its share of
     # the build's CPU is what ``make bench`` reports (the wall time hides behind MkDocs).
     cpu_seconds: float = 0.0
-    cached: int = 0  # articles whose entries came from the cache
+    cached: int = 0  # articles whose entries came from the cache (or the merged state)
+    linked: int = 0  # files hard-linked from the previous bundle
 
 
 def search_documents(edition: Edition) -> list[SearchDocument]:
@@ -346,7 +354,17 @@ _TITLE_FIELD = list(FIELD_WEIGHTS).index("title")
 class _Numbering(_Vocabulary):
     """The index's numbering of terms and forms: in the order they first appear
     in the articles taken in date order, whether an article was counted now or
-    came from the cache (the own files of a shard are numbered in term order)."""
+    came from the cache; a rebuild from the previous build's state (merged.py)
+    numbers the words new since then after those it knew. No byte of the index
+    depends on the numbering (a shard's own files go by their terms' text)."""
+
+    @classmethod
+    def resume(cls, terms: list[str], forms: list[str], form_terms: list[int]) -> _Numbering:
+        numbering = cls()
+        numbering.terms, numbering.forms, numbering.form_terms = terms, forms, form_terms
+        numbering._term_ids = {t: i for i, t in enumerate(terms)}
+        numbering._form_ids = {f: i for i, f in enumerate(forms)}
+        return numbering
 
     def number(self, entry: ArticleEntry) -> tuple[np.ndarray, np.ndarray]:
         """The article's keys and forms in the index's numbering."""
@@ -391,7 +409,7 @@ class Postings:
     forms: list[str]  # form id -> a word as written, folded (not stemmed)
     form_terms: np.ndarray  # int64: form id -> the term id of its stem
     form_df: np.ndarray  # int64: form id -> how many documents hold it
-    parts: _Parts
+    parts: _Parts | None  # None when merged from the previous build's state
 
 
 # The postings are written in partitions so that the index's memory is bounded by
@@ -575,9 +593,11 @@ def _json(value: object) -> bytes:
 class _Bundle:
     """The bundle's files, written into a new folder that is named by their digest
     once complete (the build writes the whole site aside and swaps it in, so
-    readers never see half an index)."""
+    readers never see half an index). With the previous bundle and its ledger, a
+    file whose bytes are the previous one's is hard-linked from it rather than
+    written, and ``link`` takes one unchanged without making it at all."""
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, previous: Path | None = None, old: Ledger | None = None) -> None:
         if out.exists():
             shutil.rmtree(out)
         self.out = out
@@ -585,65 +605,186 @@ class _Bundle:
         for folder in ("t", "w", "r", "x", "p", "s", "f"):
             (self.data / folder).mkdir(parents=True)
         self._folder = str(self.data)
-        self.files = self.bytes = 0
-        self._digest = hashlib.sha256()
+        self.files = self.bytes = self.linked = 0
+        self.ledger = Ledger()
+        self._old = old if previous is not None else None
+        self._previous = str(previous)
 
     def dump(self, path: str, value: object) -> None:
         self.dump_raw(path, _json(value))
 
     def dump_raw(self, path: str, raw: bytes) -> None:
+        sha = hashlib.sha256(raw).digest()
+        if self._old is not None:
+            known = self._old.files.get(path)
+            if known is not None and known[0] == len(raw) and known[1] == sha and self.link(path):
+                return
         # os.open and one write, no pathlib or buffered file object: a few thousand
         # files at 1,000 articles, and their creation is most of what writing costs.
-        fd = os.open(f"{self._folder}/{path}", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        # O_EXCL: never into a file linked from the previous bundle.
+        fd = os.open(f"{self._folder}/{path}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
             os.write(fd, raw)
+            mtime = os.fstat(fd).st_mtime_ns
         finally:
             os.close(fd)
-        self._digest.update(f"{path}\0{len(raw)}\0".encode())
-        self._digest.update(raw)
+        self.ledger.files[path] = (len(raw), sha, mtime)
         self.files += 1
         self.bytes += len(raw)
 
-    def finish(self, meta: dict[str, object]) -> None:
-        name = self._digest.hexdigest()[:16]
+    def link(self, *paths: str) -> bool:
+        """Hard-link ``paths`` from the previous bundle, all or none: each only if
+        its size and modification time are still those its ledger recorded."""
+        if self._old is None:
+            return False
+        found = []
+        for path in paths:
+            known = self._old.files.get(path)
+            if known is None:
+                return False
+            try:
+                stat = os.stat(f"{self._previous}/{path}")
+            except OSError:
+                return False
+            if stat.st_size != known[0] or stat.st_mtime_ns != known[2]:
+                return False
+            found.append((path, known))
+        done: list[str] = []
+        for path, _ in found:
+            try:
+                os.link(f"{self._previous}/{path}", f"{self._folder}/{path}")
+            except OSError:
+                for linked in done:
+                    os.unlink(f"{self._folder}/{linked}")
+                return False
+            done.append(path)
+        for path, known in found:
+            self.ledger.files[path] = known
+            self.files += 1
+            self.bytes += known[0]
+            self.linked += 1
+        return True
+
+    def finish(self, meta: dict[str, object]) -> str:
+        name = self.ledger.name()
         self.data.rename(self.out / "v" / name)
         meta = {"version": FORMAT_VERSION, "data": f"v/{name}/", **meta}
         (self.out / "meta.json").write_bytes(_json(meta))
+        return name
+
+
+@dataclass
+class _Rows:
+    """A partition's postings sorted by key (documents ascending within a key) with
+    their weights and headline bits, and its (form, document) pairs sorted by form
+    (documents ascending within a form)."""
+
+    key: np.ndarray  # int64
+    doc: np.ndarray  # int32
+    weight: np.ndarray  # float32
+    title: np.ndarray  # bool
+    form: np.ndarray  # int64
+    form_doc: np.ndarray  # int32
+
+
+def _read_rows(parts: _Parts, p: int) -> _Rows:
+    keys = parts.read(p, "key")
+    order = np.argsort(keys, kind="stable")  # documents stay ascending
+    forms = parts.read(p, "form")
+    form_order = np.argsort(forms, kind="stable")
+    return _Rows(
+        key=keys[order],
+        doc=parts.read(p, "doc")[order],
+        weight=parts.read(p, "weight")[order],
+        title=parts.read(p, "title")[order],
+        form=forms[form_order],
+        form_doc=parts.read(p, "form_doc")[form_order],
+    )
+
+
+@dataclass
+class _Scored:
+    """A partition's keys with their idf, its rows' impacts and gaps, each key's shard."""
+
+    unique: np.ndarray  # the distinct keys, ascending
+    starts: np.ndarray  # where each key's rows start
+    ends: np.ndarray
+    idf: np.ndarray  # int64, x1000, per key
+    impacts: np.ndarray  # uint8, per row
+    gaps: np.ndarray  # per row: the document less the one before it in the key's list
+    shard: np.ndarray  # int64, per key
+    in_shards: int  # the rows of the keys without an own file
+
+
+def _score(rows: _Rows, lengths: np.ndarray, crc: np.ndarray, shard_count: int) -> _Scored:
+    n = len(lengths)
+    keys, docs = rows.key, rows.doc
+    starts = _runs(keys)
+    ends = np.r_[starts[1:], len(keys)].astype(np.int64)
+    unique = keys[starts]
+    df = ends - starts
+    idf = np.rint(1000 * np.log(1 + (n - df + 0.5) / (df + 0.5))).astype(np.int64)
+    mean = max(float(lengths.mean()) if n else 1.0, 1.0)
+    norm = K1 * (1 - B + B * lengths[docs] / np.float32(mean))
+    tf = rows.weight / (rows.weight + norm)  # BM25's tf part, tf (k1 + 1) / (tf + norm), / (k1 + 1)
+    del norm
+    scaled = np.rint(tf * (IMPACT_LEVELS - TITLE_LEVELS)) + TITLE_LEVELS * rows.title
+    impacts = np.clip(scaled, 1, IMPACT_LEVELS).astype(np.uint8)
+    del tf, scaled
+    gaps = docs.copy()
+    if len(gaps):
+        gaps[1:] -= docs[:-1]
+        gaps[starts] = docs[starts]
+    shard = (_hashes(unique, crc) % np.uint64(max(shard_count, 1))).astype(np.int64)
+    return _Scored(
+        unique=unique,
+        starts=starts,
+        ends=ends,
+        idf=idf,
+        impacts=impacts,
+        gaps=gaps,
+        shard=shard,
+        in_shards=int(df[df <= OWN_FILE_POSTINGS].sum()),
+    )
+
+
+def _several(rows: _Rows, form_terms: np.ndarray, terms: int) -> np.ndarray:
+    """Stem id -> whether the archive writes it in more than one form, for the
+    stems of this partition (a stem's forms all lie in its partition)."""
+    live = np.unique(rows.form)
+    return np.bincount(form_terms[live], minlength=terms) > 1
 
 
 def _form_positions(
-    postings: Postings,
-    p: int,
-    unique: np.ndarray,
-    keys: np.ndarray,
-    docs: np.ndarray,
-    starts: np.ndarray,
+    rows: _Rows,
+    scored: _Scored,
+    forms: list[str],
+    form_terms: np.ndarray,
+    n: int,
     several: np.ndarray,
 ) -> dict[int, dict[str, np.ndarray]]:
-    """For each stem of partition ``p`` that the archive writes in more than one
-    form: each form's articles, as positions in the stem's posting list, gap-coded.
-    The browser ranks an article that holds the very form a reader typed above one
-    that holds only another form of its stem ("terrorism" above "terrorists" for
-    ``terrorism``). Positions rather than articles: most gaps are 1, which
-    compresses to almost nothing."""
-    form_keys = postings.parts.read(p, "form")
+    """For each stem in ``several`` (those the archive writes in more than one form,
+    of the shards being written): each form's articles, as positions in the stem's
+    posting list, gap-coded. The browser ranks an article that holds the very form
+    a reader typed above one that holds only another form of its stem ("terrorism"
+    above "terrorists" for ``terrorism``). Positions rather than articles: most
+    gaps are 1, which compresses to almost nothing."""
+    form_keys, form_docs = rows.form, rows.form_doc
     if not len(form_keys):
         return {}
-    order = np.argsort(form_keys, kind="stable")
-    form_keys, form_docs = form_keys[order], postings.parts.read(p, "form_doc")[order]
-    del order
-    stems = postings.form_terms[form_keys]
+    stems = form_terms[form_keys]
     keep = several[stems]
     form_keys, form_docs, stems = form_keys[keep], form_docs[keep], stems[keep]
     if not len(form_keys):
         return {}
+    keys, docs, unique = rows.key, rows.doc, scored.unique
     # Words' keys (term ids, below 2**32) sort before pairs': (key, doc) as one
     # number finds each (stem, doc) in the sorted postings.
-    n = np.int64(max(len(postings.lengths), 1))
+    scale = np.int64(max(n, 1))
     word_count = int(np.searchsorted(keys, 1 << 32))
-    combined = keys[:word_count] * n + docs[:word_count]
-    runs_of_stems = starts[np.searchsorted(unique, stems)]
-    at = np.searchsorted(combined, stems * n + form_docs) - runs_of_stems
+    combined = keys[:word_count] * scale + docs[:word_count]
+    runs_of_stems = scored.starts[np.searchsorted(unique, stems)]
+    at = np.searchsorted(combined, stems * scale + form_docs) - runs_of_stems
     runs = np.flatnonzero(np.r_[True, form_keys[1:] != form_keys[:-1]])
     ends = np.r_[runs[1:], len(form_keys)]
     gaps = at.copy()
@@ -652,7 +793,7 @@ def _form_positions(
     result: dict[int, dict[str, np.ndarray]] = {}
     for lo, hi in zip(runs.tolist(), ends.tolist(), strict=True):
         fid = int(form_keys[lo])
-        result.setdefault(int(stems[lo]), {})[postings.forms[fid]] = gaps[lo:hi]
+        result.setdefault(int(stems[lo]), {})[forms[fid]] = gaps[lo:hi]
     return result
 
 
@@ -663,14 +804,22 @@ def _runs(keys: np.ndarray) -> np.ndarray:
     return np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
 
 
-def write_postings(bundle: _Bundle, postings: Postings) -> tuple[int, int, int, int]:
+def _shard_count(in_shards: int, partitions: int) -> int:
+    """The postings of the terms without a file of their own, by SHARD_POSTINGS,
+    rounded up to a multiple of the partitions."""
+    return partitions * max(1, math.ceil(in_shards / SHARD_POSTINGS / partitions))
+
+
+def write_postings(
+    bundle: _Bundle, postings: Postings, state: StateWriter | None = None
+) -> tuple[int, int, int, int, list[int]]:
     """Write the shards, common terms' own files, the prefix files and the
-    vocabulary files; returns how many terms, shards, prefix and vocabulary files.
+    vocabulary files; returns how many terms, shards, prefix and vocabulary files,
+    and each shard's own files. Each partition, sorted, goes to ``state`` too.
 
     Two passes over the partitions: the first counts each key's documents, for the
-    number of shards (the postings of the terms without a file of their own, by
-    SHARD_POSTINGS, rounded up to a multiple of the partitions); the second writes
-    each partition's shards."""
+    number of shards; the second writes each partition's shards."""
+    assert postings.parts is not None
     partitions = postings.parts.partitions
     in_shards = terms = 0
     for p in range(partitions):
@@ -681,77 +830,99 @@ def write_postings(bundle: _Bundle, postings: Postings) -> tuple[int, int, int, 
         in_shards += int(df[df <= OWN_FILE_POSTINGS].sum())
         terms += len(starts)
         del keys, starts, df
-    shard_count = partitions * max(1, math.ceil(in_shards / SHARD_POSTINGS / partitions))
-    several = np.bincount(postings.form_terms, minlength=len(postings.terms)) > 1
+    shard_count = _shard_count(in_shards, partitions)
+    own_files = [0] * shard_count
     for p in range(partitions):
-        _write_partition(bundle, postings, p, shard_count, several)
+        rows = _read_rows(postings.parts, p)
+        scored = _score(rows, postings.lengths, postings.parts.crc, shard_count)
+        several = _several(rows, postings.form_terms, len(postings.terms))
+        mine = range(p, shard_count, partitions)
+        for s, count in _emit(bundle, postings, rows, scored, several, mine).items():
+            own_files[s] = count
+        if state is not None:
+            state.put(p, _columns(rows, scored.impacts))
     form_df = postings.form_df.tolist()
     prefix_files = _write_prefixes(bundle, postings.forms, form_df)
     vocabulary_files = _write_vocabulary(bundle, postings.forms, form_df)
-    return terms, shard_count, prefix_files, vocabulary_files
+    return terms, shard_count, prefix_files, vocabulary_files, own_files
 
 
-def _write_partition(
-    bundle: _Bundle, postings: Postings, p: int, shard_count: int, several: np.ndarray
-) -> None:
-    """Write the shards of partition ``p`` (those ``s`` with ``s % partitions == p``)
-    and its common terms' own files."""
+def _columns(rows: _Rows, impacts: np.ndarray) -> dict[str, np.ndarray]:
+    return {
+        "key": rows.key,
+        "doc": rows.doc,
+        "weight": rows.weight,
+        "title": rows.title,
+        "impact": impacts,
+        "form": rows.form,
+        "form_doc": rows.form_doc,
+    }
+
+
+def _emit(
+    bundle: _Bundle,
+    postings: Postings,
+    rows: _Rows,
+    scored: _Scored,
+    several: np.ndarray,
+    shards: Iterable[int],
+) -> dict[int, int]:
+    """Write ``shards`` (all of one partition) and their common terms' own files;
+    returns how many own files each has."""
+    chosen_shards = sorted(set(shards))
+    if not chosen_shards:
+        return {}
     n = len(postings.lengths)
-    parts = postings.parts
-    keys = parts.read(p, "key")
-    order = np.argsort(keys, kind="stable")  # documents stay ascending
-    keys = keys[order]
-    docs = parts.read(p, "doc")[order]
-    tf = parts.read(p, "weight")[order]
-    in_title = parts.read(p, "title")[order]
-    del order
-    starts = _runs(keys)
-    ends = np.r_[starts[1:], len(keys)].astype(np.int64)
-    unique = keys[starts]
-    forms_of = _form_positions(postings, p, unique, keys, docs, starts, several)
-    del keys
+    chosen = np.flatnonzero(np.isin(scored.shard, chosen_shards))
+    unique, starts, ends = scored.unique, scored.starts, scored.ends
+    # The forms of the chosen shards' stems only.
+    stems_wanted = np.zeros(len(several), bool)
+    chosen_words = unique[chosen]
+    stems_wanted[chosen_words[chosen_words < (1 << 32)]] = True
+    forms_of = _form_positions(
+        rows, scored, postings.forms, postings.form_terms, n, several & stems_wanted
+    )
     df = ends - starts
-    idf = np.rint(1000 * np.log(1 + (n - df + 0.5) / (df + 0.5))).astype(np.int64)
-    mean = max(float(postings.lengths.mean()) if n else 1.0, 1.0)
-    norm = K1 * (1 - B + B * postings.lengths[docs] / np.float32(mean))
-    tf /= tf + norm  # BM25's tf part, tf (k1 + 1) / (tf + norm), divided by k1 + 1
-    del norm
-    scaled = np.rint(tf * (IMPACT_LEVELS - TITLE_LEVELS)) + TITLE_LEVELS * in_title
-    impacts = np.clip(scaled, 1, IMPACT_LEVELS).astype(np.uint8)
-    del tf, scaled, in_title
-    gaps = docs.copy()
-    gaps[1:] -= docs[:-1]
-    gaps[starts] = docs[starts]
-    del docs
-
     own = df > OWN_FILE_POSTINGS
-    shard = (_hashes(unique, parts.crc) % np.uint64(shard_count)).astype(np.int64)
-    mine = range(p, shard_count, parts.partitions)
-    entries: dict[int, dict[str, object]] = {s: {} for s in mine}
-    own_files = dict.fromkeys(mine, 0)
+    terms = postings.terms
+    # A shard's common terms' own files are numbered in the order of their text,
+    # not of their ids: the ids are the order in which the words first appeared
+    # in the articles, which a rebuild from the previous state does not keep.
+    own_numbers: dict[int, int] = {}
+    own_counts = dict.fromkeys(chosen_shards, 0)
+    by_text = sorted(
+        (int(scored.shard[i]), _term_text(int(unique[i]), terms), int(i))
+        for i in chosen[own[chosen]].tolist()
+    )
+    for s, _, i in by_text:
+        own_numbers[i] = own_counts[s]
+        own_counts[s] += 1
+    entries: dict[int, dict[str, object]] = {s: {} for s in chosen_shards}
     # Plain lists: indexing NumPy arrays one item at a time is slower than Python's.
-    starts_list, ends_list, own_list = starts.tolist(), ends.tolist(), own.tolist()
-    idf_list, shard_list, key_list = idf.tolist(), shard.tolist(), unique.tolist()
-    for i in np.lexsort((unique, shard)).tolist():
+    starts_list, ends_list = starts.tolist(), ends.tolist()
+    idf_list, shard_list, key_list = scored.idf.tolist(), scored.shard.tolist(), unique.tolist()
+    gaps, impacts = scored.gaps, scored.impacts
+    for i in chosen.tolist():
         s, lo, hi = shard_list[i], starts_list[i], ends_list[i]
         key = key_list[i]
         entry: list[object] = [idf_list[i], gaps[lo:hi], impacts[lo:hi]]
         if key in forms_of:
             entry.append(forms_of[key])
-        text = _term_text(key, postings.terms)
-        if own_list[i]:
+        text = _term_text(key, terms)
+        number = own_numbers.get(i)
+        if number is not None:
             if hi - lo > TOP_POSTINGS:
                 entry = _split_entry(idf_list[i], gaps[lo:hi], impacts[lo:hi], forms_of.get(key), n)
-            bundle.dump(f"w/{s}-{own_files[s]}.json", entry)
+            bundle.dump(f"w/{s}-{number}.json", entry)
             # The shard says how many articles hold it, so that a "Did you mean"
             # (search-engine.js: commoner) can weigh a common word without its
             # file: that file was 7.5 of the 82.3 kB of `goverment` at 100,000.
-            entries[s][text] = {"articles": hi - lo, "own": own_files[s]}
-            own_files[s] += 1
+            entries[s][text] = {"articles": hi - lo, "own": number}
         else:
             entries[s][text] = entry
-    for s in mine:
+    for s in chosen_shards:
         bundle.dump(f"t/{s}.json", entries[s])
+    return own_counts
 
 
 def _gaps(docs: np.ndarray) -> np.ndarray:
@@ -861,31 +1032,57 @@ RECORD_HEAD_CHARS = 1200
 REST_BLOCK_CHARS = 24_000
 
 
+class _Packer:
+    """Where each rest goes: consecutive articles' rests share a block up to
+    REST_BLOCK_CHARS characters (a longer one has a block of its own)."""
+
+    def __init__(self) -> None:
+        self.block = 0
+        self.count = 0
+        self.chars = 0
+
+    def add(self, size: int) -> list[int]:
+        """[block, index in it] of a rest of ``size`` characters."""
+        if self.count and self.chars + size > REST_BLOCK_CHARS:
+            self.block += 1
+            self.count = self.chars = 0
+        self.count += 1
+        self.chars += size
+        return [self.block, self.count - 1]
+
+    def blocks(self) -> int:
+        return self.block + 1 if self.count else self.block
+
+
 class _Rests:
     """The rests of the articles' text, packed into ``x/`` blocks in order."""
 
     def __init__(self, bundle: _Bundle) -> None:
         self.bundle = bundle
+        self.packer = _Packer()
         self.block = 0
         self.pieces: list[bytes] = []
-        self.chars = 0
 
     def add(self, rest: bytes, size: int) -> list[int]:
         """Add one article's rest (its JSON list of paragraphs, ``size``
         characters of text); returns where it is: [block, index in it]."""
-        if self.pieces and self.chars + size > REST_BLOCK_CHARS:
+        place = self.packer.add(size)
+        if place[0] != self.block:
             self.flush()
+            self.block = place[0]
         self.pieces.append(rest)
-        self.chars += size
-        return [self.block, len(self.pieces) - 1]
+        return place
 
     def flush(self) -> None:
         if self.pieces:
-            # The list of the rests as _json writes it (no spaces), from the rests
-            # already written as JSON.
-            self.bundle.dump_raw(f"x/{self.block}.json", b"[" + b",".join(self.pieces) + b"]")
-            self.block += 1
-            self.pieces, self.chars = [], 0
+            self.bundle.dump_raw(f"x/{self.block}.json", _block(self.pieces))
+            self.pieces = []
+
+
+def _block(rests: list[bytes]) -> bytes:
+    """The list of the rests as _json writes it (no spaces), from the rests
+    already written as JSON."""
+    return b"[" + b",".join(rests) + b"]"
 
 
 def _record(
@@ -941,79 +1138,461 @@ def _facet_totals(documents: list[SearchDocument]) -> dict[str, dict[str, int]]:
     return totals
 
 
+@dataclass(frozen=True)
+class _Source:
+    """An article as the index reads it."""
+
+    doc: SearchDocument
+    article: Article
+    collections: tuple[str, ...]  # the titles of its collections
+
+
+def _sources(edition: Edition) -> list[_Source]:
+    sources = []
+    for doc in search_documents(edition):
+        collections = tuple(
+            edition.curation.collections[c].title
+            for c in edition.collections_of.get(doc.slug, ())
+            if c in edition.curation.collections
+        )
+        sources.append(_Source(doc, edition.articles[doc.slug], collections))
+    return sources
+
+
+def _make_entry(source: _Source, ids_of: _TermIds) -> ArticleEntry:
+    fields = article_fields(source.article, source.collections)
+    record, rest = _record(source.doc, fields)
+    return article_entry(record, rest, fields, ids_of)
+
+
+def _dump_record(bundle: _Bundle, number: int, entry: ArticleEntry, more: list[int] | None) -> None:
+    if more is not None:
+        record = orjson.loads(entry.record)
+        record["more"] = more
+        bundle.dump(f"r/{number}.json", record)
+    else:
+        bundle.dump_raw(f"r/{number}.json", entry.record)
+
+
+def _meta(documents: int, shards: int, prefixes: int, vocabulary: int) -> dict[str, object]:
+    return {
+        "documents": documents,
+        "shards": shards,
+        "prefixes": prefixes,
+        "prefix_length": PREFIX_LENGTH,
+        "vocabulary": vocabulary,
+        "levels": IMPACT_LEVELS,
+        "facet_block": FACET_BLOCK,
+        "facet_blocks": max(1, math.ceil(documents / FACET_BLOCK)),
+    }
+
+
+def _write_facets(bundle: _Bundle, documents: list[SearchDocument]) -> None:
+    blocks = max(1, math.ceil(len(documents) / FACET_BLOCK))
+    for b in range(blocks):
+        bundle.dump(f"f/{b}.json", _facets(documents[b * FACET_BLOCK : (b + 1) * FACET_BLOCK]))
+    bundle.dump("f/all.json", _facet_totals(documents))
+
+
 def build_search_index(
-    edition: Edition, out: Path, cache: SearchCache | None = None
+    edition: Edition, out: Path, cache: SearchCache | None = None, previous: Path | None = None
 ) -> SearchStats:
     """Write the index of ``edition`` into ``out`` (replaced if it exists), each
-    article's entry taken from ``cache`` when it holds it (and put there when not)."""
+    article's entry taken from ``cache`` when it holds it (and put there when not).
+
+    With a cache, the merged index is kept there too (merged.py), and the next
+    build applies to it only the articles that changed; ``previous``, the bundle
+    the build before wrote (``site/search-index``), lends the files whose exact
+    inputs did not change, hard-linked."""
     cpu_started = time.process_time()
-    documents = search_documents(edition)
+    sources = _sources(edition)
+    keys = [entry_key(s.doc, s.article, s.collections) for s in sources] if cache else []
+    stats = None
+    if cache is not None and cache.reuse:
+        head = merged.load(cache.folder / merged.STATE, SEARCH_CODE)
+        if head is not None:
+            try:
+                stats = _rebuild(sources, keys, out, cache, head, previous)
+            except merged.Stale:
+                stats = None
+    if stats is None:
+        stats = _full(sources, keys, out, cache)
+    if cache is not None:
+        cache.prune({s.doc.slug for s in sources})
+    return dataclasses.replace(
+        stats,
+        cpu_seconds=time.process_time() - cpu_started,
+        # Those whose entry this build did not have to make (a rebuild that gave
+        # way to a full merge has made some already).
+        cached=len(sources) - cache.misses if cache is not None else 0,
+    )
+
+
+def _full(
+    sources: list[_Source], keys: list[bytes], out: Path, cache: SearchCache | None
+) -> SearchStats:
+    """Every article's entry merged, in order."""
+    documents = [s.doc for s in sources]
     bundle = _Bundle(out)
     rests = _Rests(bundle)
     ids_of = _TermIds()
+    rest_chars: list[int] = []
+    more: list[list[int] | None] = []
 
     def entries() -> Iterator[ArticleEntry]:
         # Each article's text is made once and dropped once its record is written
         # and its terms counted: an archive's text is far more than its postings.
-        for number, doc in enumerate(documents):
-            article = edition.articles[doc.slug]
-            collections = tuple(
-                edition.curation.collections[c].title
-                for c in edition.collections_of.get(doc.slug, ())
-                if c in edition.curation.collections
-            )
-            entry = key = None
+        for number, source in enumerate(sources):
+            entry = None
             if cache is not None:
-                key = entry_key(doc, article, collections)
-                entry = cache.get(doc.slug, key)
+                entry = cache.get(source.doc.slug, keys[number])
             if entry is None:
-                fields = article_fields(article, collections)
-                record, rest = _record(doc, fields)
-                entry = article_entry(record, rest, fields, ids_of)
-                if cache is not None and key is not None:
-                    cache.put(doc.slug, key, entry)
-            if entry.rest:
-                record = orjson.loads(entry.record)
-                record["more"] = rests.add(entry.rest, entry.rest_chars)
-                bundle.dump(f"r/{number}.json", record)
-            else:
-                bundle.dump_raw(f"r/{number}.json", entry.record)
+                entry = _make_entry(source, ids_of)
+                if cache is not None:
+                    cache.put(source.doc.slug, keys[number], entry)
+            place = rests.add(entry.rest, entry.rest_chars) if entry.rest else None
+            _dump_record(bundle, number, entry, place)
+            rest_chars.append(entry.rest_chars)
+            more.append(place)
             yield entry
 
+    state = merged.StateWriter(cache.folder / merged.STATE) if cache is not None else None
     # The postings' partitions, in a folder beside the bundle, gone once written.
     folder = Path(tempfile.mkdtemp(prefix=f".{out.name}-parts.", dir=out.parent))
     try:
         postings = count_terms(entries(), _Parts(folder, partitions_for(len(documents))))
         rests.flush()
-        terms, shards, prefixes, vocabulary = write_postings(bundle, postings)
+        terms, shards, prefixes, vocabulary, own_files = write_postings(bundle, postings, state)
+        _write_facets(bundle, documents)
+        name = bundle.finish(_meta(len(documents), shards, prefixes, vocabulary))
+        if state is not None:
+            assert postings.parts is not None
+            state.commit(
+                merged.Head(
+                    code=SEARCH_CODE,
+                    slugs=[d.slug for d in documents],
+                    keys=keys,
+                    lengths=postings.lengths.astype(np.int64).tolist(),
+                    rest_chars=rest_chars,
+                    more=more,
+                    terms=postings.terms,
+                    forms=postings.forms,
+                    form_terms=postings.form_terms.tolist(),
+                    crc=postings.parts.crc[: len(postings.terms)],
+                    form_df=_padded(postings.form_df, len(postings.forms)),
+                    partitions=postings.parts.partitions,
+                    shard_count=shards,
+                    own_files=own_files,
+                    bundle=name,
+                    ledger=bundle.ledger,
+                )
+            )
+            state = None
     finally:
+        if state is not None:
+            state.abandon()
         shutil.rmtree(folder, ignore_errors=True)
-    blocks = max(1, math.ceil(len(documents) / FACET_BLOCK))
-    for b in range(blocks):
-        bundle.dump(f"f/{b}.json", _facets(documents[b * FACET_BLOCK : (b + 1) * FACET_BLOCK]))
-    bundle.dump("f/all.json", _facet_totals(documents))
-    if cache is not None:
-        cache.prune({d.slug for d in documents})
-    bundle.finish(
-        {
-            "documents": len(documents),
-            "shards": shards,
-            "prefixes": prefixes,
-            "prefix_length": PREFIX_LENGTH,
-            "vocabulary": vocabulary,
-            "levels": IMPACT_LEVELS,
-            "facet_block": FACET_BLOCK,
-            "facet_blocks": blocks,
-        }
-    )
     return SearchStats(
         documents=len(documents),
         terms=terms,
         shards=shards,
         files=bundle.files,
         bytes=bundle.bytes,
-        cpu_seconds=time.process_time() - cpu_started,
         cached=cache.hits if cache is not None else 0,
+    )
+
+
+def _padded(values: np.ndarray, size: int) -> np.ndarray:
+    if len(values) >= size:
+        return values[:size].copy()
+    return np.concatenate((values, np.zeros(size - len(values), values.dtype)))
+
+
+# A rebuild from the state holds the postings of the articles it merges again in
+# memory; past this many, the build merges every entry in partitions, as a build
+# without the state does (its memory bounded by a partition).
+REBUILD_ARTICLES = PARTITION_DOCUMENTS
+
+
+def _insert_at(
+    keys: np.ndarray, docs: np.ndarray, new_keys: np.ndarray, new_docs: np.ndarray
+) -> np.ndarray:
+    """Where rows (new_keys, new_docs), sorted by key then document, go among rows
+    (keys, docs) sorted the same way, for np.insert."""
+    lo = np.searchsorted(keys, new_keys, "left")
+    hi = np.searchsorted(keys, new_keys, "right")
+    at = lo.copy()
+    for i in np.flatnonzero(hi > lo).tolist():
+        a, b = int(lo[i]), int(hi[i])
+        at[i] = a + int(np.searchsorted(docs[a:b], new_docs[i]))
+    return at
+
+
+_ROW = np.dtype(
+    [("key", "<i8"), ("doc", "<i4"), ("weight", "<f4"), ("title", "?"), ("impact", "u1")]
+)
+_FORM_ROW = np.dtype([("form", "<i8"), ("doc", "<i4")])
+
+
+def _row_records(*columns: np.ndarray) -> np.ndarray:
+    records = np.empty(len(columns[0]), _ROW)
+    for name, column in zip(_ROW.names or (), columns, strict=True):
+        records[name] = column
+    return records
+
+
+def _form_records(forms: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    records = np.empty(len(forms), _FORM_ROW)
+    records["form"], records["doc"] = forms, docs
+    return records
+
+
+def _rebuild(
+    sources: list[_Source],
+    keys: list[bytes],
+    out: Path,
+    cache: SearchCache,
+    head: merged.Head,
+    previous: Path | None,
+) -> SearchStats:
+    """The index from the previous build's merged state: the rows of the articles
+    that changed or went taken out, those of the articles made again put in, and
+    only the files whose exact inputs changed made; the others hard-linked from
+    ``previous``. Raises merged.Stale where the state cannot give the full build's
+    bytes (then every entry is merged again)."""
+    documents = [s.doc for s in sources]
+    n, old_n = len(documents), len(head.slugs)
+    if partitions_for(n) != head.partitions:
+        raise merged.Stale("another number of partitions")
+    old_at = {slug: i for i, slug in enumerate(head.slugs)}
+    remap = np.full(old_n, -1, np.int64)  # old number -> new, -1: changed or gone
+    old_of: list[int] = []  # new number -> old, -1: changed or new
+    changed: list[int] = []
+    for j, doc in enumerate(documents):
+        i = old_at.get(doc.slug, -1)
+        if i >= 0 and head.keys[i] == keys[j]:
+            remap[i] = j
+            old_of.append(i)
+        else:
+            old_of.append(-1)
+            changed.append(j)
+    kept = remap[remap >= 0]
+    if len(changed) > REBUILD_ARTICLES or np.any(kept[1:] <= kept[:-1]):
+        raise merged.Stale("too many changes")
+    state_dir = cache.folder / merged.STATE
+    numbering = _Numbering.resume(list(head.terms), list(head.forms), list(head.form_terms))
+    ids_of = _TermIds()
+    made: dict[int, ArticleEntry] = {}
+
+    def entry_of(j: int) -> ArticleEntry:
+        found = made.get(j)
+        if found is None:
+            found = cache.get(documents[j].slug, keys[j])
+            if found is None:
+                found = _make_entry(sources[j], ids_of)
+                cache.put(documents[j].slug, keys[j], found)
+            made[j] = found
+        return found
+
+    lengths = np.zeros(n, np.float32)
+    old_lengths = np.array(head.lengths, np.float32)
+    lengths[kept] = old_lengths[remap >= 0]
+    new_key_parts, new_doc_parts, weight_parts, title_parts = [], [], [], []
+    form_parts, form_doc_parts = [], []
+    for j in changed:
+        entry = entry_of(j)
+        k, f = numbering.number(entry)
+        lengths[j] = entry.length
+        new_key_parts.append(k)
+        new_doc_parts.append(np.full(len(k), j, np.int32))
+        weight_parts.append(entry.weights)
+        title_parts.append(entry.titles)
+        form_parts.append(f)
+        form_doc_parts.append(np.full(len(f), j, np.int32))
+    terms, forms = numbering.terms, numbering.forms
+    form_terms = np.array(numbering.form_terms, np.int64)
+    crc = np.concatenate((head.crc, _crcs(terms[len(head.crc) :])))
+    new_keys = _concat(new_key_parts, np.int64)
+    new_docs = _concat(new_doc_parts, np.int32)
+    new_weights = _concat(weight_parts, np.float32)
+    new_titles = _concat(title_parts, np.bool_)
+    new_forms = _concat(form_parts, np.int64)
+    new_form_docs = _concat(form_doc_parts, np.int32)
+    partitions = head.partitions
+    row_part = (_hashes(new_keys, crc) % np.uint64(partitions)).astype(np.int64)
+    form_part = (crc[form_terms[new_forms]] % np.uint64(partitions)).astype(np.int64)
+    form_df = _padded(head.form_df, len(forms))
+    form_df += np.bincount(new_forms, minlength=len(forms))
+    postings = Postings(
+        terms=terms,
+        lengths=lengths,
+        forms=forms,
+        form_terms=form_terms,
+        form_df=form_df,
+        parts=None,
+    )
+    # Every shard is made again when the number of articles changed: every idf
+    # depends on it.
+    every = n != old_n
+    old_data = previous / "v" / head.bundle if previous is not None else None
+    bundle = _Bundle(out, old_data, head.ledger)
+    state = merged.StateWriter(state_dir)
+    try:
+        own_files = list(head.own_files)
+        in_shards = term_count = 0
+        for p in range(partitions):
+            old = merged.read_part(state_dir, head, p)
+            keep = remap[old["doc"]] >= 0
+            key = old["key"][keep]
+            doc = remap[old["doc"][keep]].astype(np.int32)
+            moved = doc != old["doc"][keep]  # an article renumbered: its gaps change
+            mine = np.flatnonzero(row_part == p)
+            order = mine[np.lexsort((new_docs[mine], new_keys[mine]))]
+            at = _insert_at(key, doc, new_keys[order], new_docs[order])
+            form_keep = remap[old["form_doc"]] >= 0
+            form_df -= np.bincount(old["form"][~form_keep], minlength=len(forms))
+            form_key = old["form"][form_keep]
+            form_doc = remap[old["form_doc"][form_keep]].astype(np.int32)
+            fmine = np.flatnonzero(form_part == p)
+            forder = fmine[np.lexsort((new_form_docs[fmine], new_forms[fmine]))]
+            fat = _insert_at(form_key, form_doc, new_forms[forder], new_form_docs[forder])
+            rows = _Rows(
+                key=np.insert(key, at, new_keys[order]),
+                doc=np.insert(doc, at, new_docs[order]),
+                weight=np.insert(old["weight"][keep], at, new_weights[order]),
+                title=np.insert(old["title"][keep], at, new_titles[order]),
+                form=np.insert(form_key, fat, new_forms[forder]),
+                form_doc=np.insert(form_doc, fat, new_form_docs[forder]),
+            )
+            inserted = at + np.arange(len(at))  # where the new rows went
+            old_impacts = np.insert(old["impact"][keep], at, 0)
+            dirty = np.insert(moved, at, False)
+            scored = _score(rows, lengths, crc, head.shard_count)
+            in_shards += scored.in_shards
+            term_count += len(scored.unique)
+            dirty |= scored.impacts != old_impacts
+            dirty[inserted] = False
+            shards = range(p, head.shard_count, partitions)
+            if every:
+                write = set(shards)
+            else:
+                # The rows the articles made again took out and put in, compared
+                # whole (key, number, weight, headline, impact): a row in one and
+                # not the other changes its key's shard; an identical one does not
+                # (an added paragraph leaves most of an article's terms as they were).
+                gone = ~keep
+                out_rows = _row_records(
+                    old["key"][gone],
+                    old["doc"][gone],
+                    old["weight"][gone],
+                    old["title"][gone],
+                    old["impact"][gone],
+                )
+                in_rows = _row_records(
+                    rows.key[inserted],
+                    rows.doc[inserted],
+                    rows.weight[inserted],
+                    rows.title[inserted],
+                    scored.impacts[inserted],
+                )
+                changed_keys = [
+                    out_rows["key"][~np.isin(out_rows, in_rows)],
+                    in_rows["key"][~np.isin(in_rows, out_rows)],
+                ]
+                # And the forms: an article that writes "running" where it wrote
+                # "run" changes the stem's forms, not its row.
+                out_forms = _form_records(old["form"][~form_keep], old["form_doc"][~form_keep])
+                in_forms = _form_records(new_forms[forder], new_form_docs[forder])
+                for found in (
+                    out_forms["form"][~np.isin(out_forms, in_forms)],
+                    in_forms["form"][~np.isin(in_forms, out_forms)],
+                ):
+                    changed_keys.append(form_terms[found])
+                row_shard = np.repeat(scored.shard, scored.ends - scored.starts)
+                write = set(row_shard[dirty].tolist())
+                for found in changed_keys:
+                    write.update((_hashes(found, crc) % np.uint64(head.shard_count)).tolist())
+                for s in shards:
+                    if s in write:
+                        continue
+                    paths = [f"t/{s}.json"] + [f"w/{s}-{k}.json" for k in range(own_files[s])]
+                    if not bundle.link(*paths):
+                        write.add(s)
+            del old, keep, key, doc, form_key, form_doc
+            several = _several(rows, form_terms, len(terms))
+            for s, count in _emit(bundle, postings, rows, scored, several, write).items():
+                own_files[s] = count
+            state.put(p, _columns(rows, scored.impacts))
+        if _shard_count(in_shards, partitions) != head.shard_count:
+            raise merged.Stale("another number of shards")
+        # The records and the rests' blocks.
+        packer = _Packer()
+        more: list[list[int] | None] = []
+        rest_chars: list[int] = []
+        for j in range(n):
+            i = old_of[j]
+            if i < 0:
+                entry = entry_of(j)
+                has_rest, size = bool(entry.rest), entry.rest_chars
+            else:
+                has_rest, size = head.more[i] is not None, head.rest_chars[i]
+            more.append(packer.add(size) if has_rest else None)
+            rest_chars.append(size)
+        for j in range(n):
+            i = old_of[j]
+            if i == j and head.more[i] == more[j] and bundle.link(f"r/{j}.json"):
+                continue
+            _dump_record(bundle, j, entry_of(j), more[j])
+        old_blocks: dict[int, list[int]] = {}
+        for i, place in enumerate(head.more):
+            if place is not None:
+                old_blocks.setdefault(place[0], []).append(int(remap[i]))
+        new_blocks: dict[int, list[int]] = {}
+        for j, place in enumerate(more):
+            if place is not None:
+                new_blocks.setdefault(place[0], []).append(j)
+        for b, members in new_blocks.items():
+            if old_blocks.get(b) == members and bundle.link(f"x/{b}.json"):
+                continue
+            bundle.dump_raw(f"x/{b}.json", _block([entry_of(j).rest for j in members]))
+        live = np.flatnonzero(form_df > 0).tolist()
+        live_forms = [forms[f] for f in live]
+        live_df = form_df[live].tolist()
+        prefixes = _write_prefixes(bundle, live_forms, live_df)
+        vocabulary = _write_vocabulary(bundle, live_forms, live_df)
+        _write_facets(bundle, documents)
+        name = bundle.finish(_meta(n, head.shard_count, prefixes, vocabulary))
+        state.commit(
+            merged.Head(
+                code=SEARCH_CODE,
+                slugs=[d.slug for d in documents],
+                keys=keys,
+                lengths=lengths.astype(np.int64).tolist(),
+                rest_chars=rest_chars,
+                more=more,
+                terms=terms,
+                forms=forms,
+                form_terms=form_terms.tolist(),
+                crc=crc,
+                form_df=form_df,
+                partitions=partitions,
+                shard_count=head.shard_count,
+                own_files=own_files,
+                bundle=name,
+                ledger=bundle.ledger,
+            )
+        )
+    except BaseException:
+        state.abandon()
+        raise
+    return SearchStats(
+        documents=n,
+        terms=term_count,
+        shards=head.shard_count,
+        files=bundle.files,
+        bytes=bundle.bytes,
+        cached=n - len(changed),
+        linked=bundle.linked,
     )
 
 
@@ -1022,9 +1601,15 @@ class SearchIndexJob:
     long step: the child inherits the edition model instead of having it pickled.
     Where fork is not offered (Windows, macOS by default), it runs on ``wait()``."""
 
-    def __init__(self, edition: Edition, out: Path, cache: SearchCache | None = None) -> None:
+    def __init__(
+        self,
+        edition: Edition,
+        out: Path,
+        cache: SearchCache | None = None,
+        previous: Path | None = None,
+    ) -> None:
         self._job = BackgroundJob(
-            lambda: build_search_index(edition, out, cache),
+            lambda: build_search_index(edition, out, cache, previous),
             error=SearchIndexError,
             what="search index",
             died="if the machine ran out of memory, build with --no-search to preview",

@@ -605,10 +605,12 @@ def _build_locked(
             # process generates and writes the pages (single-threaded work).
             # Each article's share of the index is kept in .cache/search/ (not
             # read by --full): a one-edit rebuild counts one article again.
+            # The previous site's bundle lends the files an edit left unchanged.
             search_job = SearchIndexJob(
                 edition,
                 work / BUNDLE,
                 SearchCache(project.root / ".cache" / SEARCH_CACHE, reuse=incremental),
+                previous=site / BUNDLE if incremental and shard is None else None,
             )
         changes = write_docs(project, edition, timings, epoch=epoch, reuse=incremental)
         started = time.perf_counter()
