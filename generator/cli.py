@@ -109,6 +109,8 @@ def report_build(timings: BuildTimings) -> None:
         kind += f", {timings.kept} article page(s) kept from the last docs tree"
     if timings.listings_kept:
         kind += f", {timings.listings_kept} issue and writer page(s) kept"
+    if timings.sections_kept:
+        kind += f", {timings.sections_kept} section page(s) kept"
     print(f"build: {what} ready in {total:.1f}s ({steps}{beside}{kind})", file=sys.stderr)
     for warning in timings.warnings:
         print(warning, file=sys.stderr)

@@ -162,6 +162,12 @@ def test_incremental_builds_equal_full_builds(tmp_path: Path) -> None:
         # article among its neighbours, whose pages list it).
         least = len(_articles(project)) / 2 if edit is edit_body else 1
         assert timings.kept is not None and timings.kept >= least, (edit.__name__, timings.kept)
+        # The section pages are kept together or made together (PageMemo.sections):
+        # a title is on them, an added paragraph (same reading time) is not.
+        if edit is edit_body:
+            assert timings.sections_kept, edit.__name__
+        if edit is edit_title:
+            assert not timings.sections_kept, edit.__name__
         # One entry an article in .cache/search/ (the deleted one's gone, a new
         # one's made), and the index made from them is the full build's.
         assert search_entries(project) == {p.stem for p in _articles(project)}, edit.__name__
@@ -284,6 +290,10 @@ def test_a_rebuild_keeps_every_article_page_the_edit_does_not_touch(
     assert sorted(lists_after) == sorted(lists_before)
     lists_touched = [rel for rel in lists_after if lists_before[rel] != lists_after[rel]]
     assert timings.listings_kept == len(lists_after) - len(lists_touched) > 0
+    # The section pages (indexes, years, home): the edition but its bodies is
+    # the same, so every one is kept, not made and compared again.
+    sections = len(list(project.docs_dir().rglob("*.md"))) - len(after) - len(lists_after)
+    assert timings.sections_kept == sections > 0
 
 
 def test_citations_are_made_again_only_for_articles_whose_pages_were(

@@ -84,8 +84,9 @@ class BuildTimings:
     # Article pages the docs tree already held and that were not generated again
     # (PageMemo); None when the memo was not used (the live preview).
     kept: int | None = None
-    # The same for the issues' and writers' pages.
+    # The same for the issues' and writers' pages, and for the other listing pages.
     listings_kept: int | None = None
+    sections_kept: int | None = None
     # What went wrong without failing the build (the caller prints them).
     warnings: list[str] = field(default_factory=list)
 
@@ -302,7 +303,7 @@ def write_docs(
         # The issues' and writers' pages too, after the other listing pages as
         # listing_pages gives them.
         listings: Iterator[tuple[str, Page | None]] = itertools.chain(
-            ((p.path, p) for p in builder.section_pages(intro)),
+            memo.sections(builder, intro),
             ((inputs[0], memo.listing(builder, inputs)) for inputs in builder.card_list_inputs()),
         )
         articles = _noting_kept(memo, builder, edition.articles, kept_pages)
@@ -370,6 +371,7 @@ def write_docs(
             memo.save()
             timings.kept = memo.kept
             timings.listings_kept = memo.listings_kept
+            timings.sections_kept = memo.sections_kept
     else:
         # Every listing page is made again, so a page not made now is one the
         # edition no longer has (a writer's page after the byline changed, the

@@ -23,8 +23,9 @@ before the docs tree is touched and written only after a complete tree was
 Issues' and writers' pages (``PageBuilder.card_list_inputs``) are kept the same
 way: lists of cards, rendered without ``edition`` too, they were most of the
 listing pages' cost (2.2 of 2.5 s at 10,000 articles, under load), redone on
-every rebuild. The other listing pages (indexes, years, letters: 86 at 10,000
-articles) read ``edition`` or are cheap, and are generated every time.
+every rebuild. The other listing pages (indexes, years, letters: 87 at 10,000
+articles, the section pages) read ``edition`` at large: they are kept together,
+keyed by the whole edition but the articles' bodies (``PageMemo.sections``).
 """
 
 from __future__ import annotations
@@ -35,19 +36,22 @@ import io
 import os
 import pickle
 from pathlib import Path
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from generator.atomic import write_atomic
 from generator.content.body import BodyRef
-from generator.formatting import page_url
 from generator.site.pages import Page, PageBuilder, PageInputs
 
 MEMO = "page-memo.pickle"
-FORMAT = 1
+# 2: the cards' digest from their fields (PageBuilder.cards_digest); 3: the
+# section pages (``sections``).
+FORMAT = 3
 
 # path -> (inputs digest, card slugs, cards digest, size, mtime_ns)
 _Entry = tuple[bytes, tuple[str, ...], bytes, int, int]
+# The section pages: (inputs digest, ((path, size, mtime_ns), ...))
+_Sections = tuple[bytes, tuple[tuple[str, int, int], ...]]
 
 
 class _Pickler(pickle.Pickler):
@@ -61,6 +65,16 @@ class _Pickler(pickle.Pickler):
         if type(obj) is BodyRef:
             fields = dataclasses.fields(obj)
             return BodyRef, tuple("" if f.name == "path" else getattr(obj, f.name) for f in fields)
+        return NotImplemented
+
+
+class _WithoutBodies(_Pickler):
+    """Pickles a ``BodyRef`` as nothing: for the section pages, which show no
+    article's text (the reading time they show is in ``Edition.reading_minutes``)."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if type(obj) is BodyRef:
+            return BodyRef, ("", 0, 0, 0, "", 0, 0)
         return NotImplemented
 
 
@@ -84,19 +98,62 @@ class PageMemo:
         self.code = code
         self.kept = 0  # article pages
         self.listings_kept = 0  # issues' and writers' pages
+        self.sections_kept = 0  # the other listing pages (``sections``)
         self._old: dict[str, _Entry] = {}
         self._new: dict[str, tuple[bytes, tuple[str, ...], bytes]] = {}
+        self._old_sections: _Sections | None = None
+        self._new_sections: tuple[bytes, list[str]] | None = None
         path = memo_path(docs)
         try:
             if not reuse:
                 raise FileNotFoundError(path)
             with path.open("rb") as handle:
-                form, code_then, entries = pickle.load(handle)
+                form, code_then, entries, sections = pickle.load(handle)
             if form == FORMAT and code_then == code and isinstance(entries, dict):
                 self._old = entries
+                self._old_sections = sections
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
             pass
         path.unlink(missing_ok=True)
+
+    def sections(self, builder: PageBuilder, intro: str) -> Iterator[tuple[str, Page | None]]:
+        """The section pages (``PageBuilder.section_pages``), each with None where
+        the docs tree holds it already. They read the edition at large (the home
+        page, the indexes, the year pages of timelines, corrections, web-only
+        pieces), so they are kept or made together, keyed by all of the edition
+        but the articles' bodies (which they do not show: an edit of an article's
+        text that leaves its reading time alone leaves them all) and the home
+        page's introduction. Making them was 2.3 s of a one-edit rebuild at
+        10,000 articles under load; the key takes 0.3 to 0.6 s there."""
+        edition = builder.edition
+        values = {f.name: getattr(edition, f.name) for f in dataclasses.fields(edition)}
+        values["pages"] = sorted(edition.pages)  # a set's order changes between runs
+        buffer = io.BytesIO()
+        _WithoutBodies(buffer, protocol=5).dump((values, intro, builder.config, builder.books))
+        digest = hashlib.sha256(buffer.getbuffer()).digest()
+        del buffer
+        old = self._old_sections
+        if old is not None and old[0] == digest and all(
+            self._holds(path, size, mtime) for path, size, mtime in old[1]
+        ):
+            self._new_sections = (digest, [path for path, _, _ in old[1]])
+            self.sections_kept = len(old[1])
+            for path, _, _ in old[1]:
+                yield path, None
+            return
+        made: list[str] = []
+        self._new_sections = (digest, made)
+        for page in builder.section_pages(intro):
+            made.append(page.path)
+            yield page.path, page
+
+    def _holds(self, path: str, size: int, mtime_ns: int) -> bool:
+        """Whether the docs tree's file is still the one written."""
+        try:
+            st = os.stat(self.docs / path)
+        except OSError:
+            return False
+        return (st.st_size, st.st_mtime_ns) == (size, mtime_ns)
 
     def article(self, builder: PageBuilder, slug: str) -> Page | None:
         """The article's page, or None when the docs tree already holds it."""
@@ -133,11 +190,12 @@ class PageMemo:
         """``more``: what the page is made from besides ``inputs`` and its cards;
         ``render`` makes it, appending the slugs of the cards it asks for."""
         path, template, meta, values = inputs
+        # The path (so the page's address, which the cards' links are relative
+        # to) is in the key: the cards' digest needs only their fields.
         digest = _digest((path, template, meta, values, more, builder.config, builder.books))
-        url = page_url(path)
         old = self._old.get(path)
         if old is not None and old[0] == digest:
-            if _digest(builder.cards_of(url, old[1])) == old[2]:
+            if builder.cards_digest(old[1]) == old[2]:
                 try:
                     st = os.stat(self.docs / path)
                 except OSError:
@@ -148,7 +206,7 @@ class PageMemo:
         asked: list[str] = []
         page = render(asked)
         slugs = tuple(dict.fromkeys(asked))
-        self._new[path] = (digest, slugs, _digest(builder.cards_of(url, slugs)))
+        self._new[path] = (digest, slugs, builder.cards_digest(slugs))
         return page
 
     def save(self) -> None:
@@ -160,4 +218,17 @@ class PageMemo:
             except OSError:
                 continue
             entries[path] = (inputs, slugs, cards, st.st_size, st.st_mtime_ns)
-        write_atomic(memo_path(self.docs), pickle.dumps((FORMAT, self.code, entries), protocol=5))
+        sections: _Sections | None = None
+        if self._new_sections is not None:
+            digest, paths = self._new_sections
+            stats = []
+            for path in paths:
+                try:
+                    st = os.stat(self.docs / path)
+                except OSError:
+                    break
+                stats.append((path, st.st_size, st.st_mtime_ns))
+            else:
+                sections = (digest, tuple(stats))
+        data = (FORMAT, self.code, entries, sections)
+        write_atomic(memo_path(self.docs), pickle.dumps(data, protocol=5))
