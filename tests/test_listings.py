@@ -252,3 +252,32 @@ def test_a_writer_of_few_articles_keeps_one_page(tmp_path: Path) -> None:
     assert pages[f"authors/{slug}.md"].count('class="ns-list__item"') == len(few)
     assert not [p for p in pages if p.startswith(f"authors/{slug}/")]
     assert not {p for p in listing_paths(few, writer_slug) if p.startswith(f"authors/{slug}/")}
+
+
+def test_a_year_of_events_is_cut_into_parts(tmp_path: Path) -> None:
+    """A year's chronology gathers events from timelines of any year's articles, so
+    it is cut into parts of PART_MAX like the undated listings: every event once,
+    the timelines that begin in the year on its first part, and the ledger records
+    exactly the parts made."""
+    articles = archive(6000)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(listings, "PART_MAX", 10)
+        pages = pages_of(articles)
+        assert year_and_part_pages(pages) == listing_paths(articles, writer_slug)
+    events: dict[str, int] = {}
+    for a in articles:
+        for t in a.timelines:
+            for e in t.events:
+                events[e.sort_key[:4]] = events.get(e.sort_key[:4], 0) + 1
+    assert max(events.values()) > 10
+    for year, count in events.items():
+        # The year's own page first, then its parts 2, 3, ...
+        later = sorted(
+            (p for p in pages if p.startswith(f"timelines/{year}-")),
+            key=lambda p: int(p[len(f"timelines/{year}-") : -len(".md")]),
+        )
+        parts_of_year = [f"timelines/{year}.md", *later]
+        shown = [pages[p].count('class="ns-timeline__event"') for p in parts_of_year]
+        assert sum(shown) == count and max(shown) <= 10, (year, shown)
+        assert len(parts_of_year) == -(-count // 10), year
+        assert all("timelines-begun" not in pages[p] for p in parts_of_year[1:]), year

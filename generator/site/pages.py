@@ -784,9 +784,7 @@ class PageBuilder:
     def _timeline_years(self) -> tuple[list[Part], dict[str, list[tuple[str, Timeline]]]]:
         """The chronology by the year each event starts (a decade's 199X under 1990),
         in date order; and the timelines by the year of their first event."""
-        events = _split(
-            "timelines", group(self.edition.chronology, lambda e: e.event.sort_key[:4]), chunk=False
-        )
+        events = _split("timelines", group(self.edition.chronology, lambda e: e.event.sort_key[:4]))
         timelines: dict[str, list[tuple[str, Timeline]]] = {}
         for slug, a in self.edition.articles.items():
             for t in a.timelines:
@@ -816,6 +814,7 @@ class PageBuilder:
         years, timelines = self._timeline_years
         articles = self.edition.articles
         for part, before, after in _neighbours(years):
+            # The timelines that begin in the year: on its first part.
             begun = timelines.get(part.key, [])
             # Each event links to its article once per timeline on this page, at the
             # timeline's first event here; later events name their timeline only
@@ -826,12 +825,14 @@ class PageBuilder:
                 key = (entry.slug, entry.timeline.title)
                 chronology.append((entry, key not in seen))
                 seen.add(key)
-            meta = self._listing_meta(
-                f"Timelines: {part.label}",
+            about = (
                 f"The timelines that begin in {part.label}, and the chronology of every "
-                f"timeline's events of {part.label}.",
-                part.url,
+                f"timeline's events of {part.label}."
+                if part.key == part.year
+                else f"The chronology of every timeline's events of {part.label[:4]}, "
+                f"continued (part {part.label[6:-1]})."
             )
+            meta = self._listing_meta(f"Timelines: {part.label}", about, part.url)
             yield self._page(
                 part.path,
                 "timelines_year.html",
