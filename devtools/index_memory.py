@@ -4,11 +4,15 @@ a forked ``SearchIndexJob`` (the child inherits the model, as in a build) while
 the summed PSS of this process and the child is sampled
 (``devtools.scale_bench.PssSampler``, every 0.2 s).
 
-    python -m devtools.index_memory PROJECT [--out DIR] [--cache DIR] [--set NAME=VALUE ...]
+    python -m devtools.index_memory PROJECT [--out DIR] [--cache DIR] [--previous DIR]
+        [--set NAME=VALUE ...]
 
 ``--cache DIR`` takes each article's share of the index from a search cache
 (``generator.search.cache``) in DIR, and puts there those it lacks: run it twice
-on an empty DIR for the index from a cold cache, then from a warm one. ``--set``
+on an empty DIR for the index from a cold cache, then from a warm one (from
+the merged state it keeps, index.py's ``_rebuild``). ``--previous DIR``: the
+bundle the run before wrote (its ``--out``), whose unchanged files are linked,
+as a build's are from site/search-index. ``--set``
 overrides an integer constant of ``generator.search.index`` (for instance
 ``PARTITION_DOCUMENTS=500``). Prints one JSON line: documents, shards, this
 process's PSS after loading (before the fork), the tree's peak PSS while the
@@ -40,6 +44,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("project", type=Path)
     parser.add_argument("--out", type=Path, help="where to write the index (default: a temp dir)")
     parser.add_argument("--cache", type=Path, help="a search cache folder to read and fill")
+    parser.add_argument("--previous", type=Path, help="the previous run's --out, to link from")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
     args = parser.parse_args(argv)
     for setting in args.set:
@@ -56,7 +61,7 @@ def main(argv: list[str] | None = None) -> None:
         loaded_kb = tree_pss_kb(os.getpid())
         sampler = PssSampler(os.getpid())
         cache = SearchCache(args.cache) if args.cache else None
-        stats, wall = index.SearchIndexJob(edition, out, cache).wait()
+        stats, wall = index.SearchIndexJob(edition, out, cache, args.previous).wait()
         peak_mb = sampler.stop()
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -77,6 +82,7 @@ def main(argv: list[str] | None = None) -> None:
                 "index_cpu_s": round(stats.cpu_seconds, 1),
                 "index_wall_s": round(wall, 1),
                 "from_cache": stats.cached,
+                "linked": stats.linked,
             }
         )
     )

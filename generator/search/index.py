@@ -724,13 +724,7 @@ def _score(rows: _Rows, lengths: np.ndarray, crc: np.ndarray, shard_count: int) 
     unique = keys[starts]
     df = ends - starts
     idf = np.rint(1000 * np.log(1 + (n - df + 0.5) / (df + 0.5))).astype(np.int64)
-    mean = max(float(lengths.mean()) if n else 1.0, 1.0)
-    norm = K1 * (1 - B + B * lengths[docs] / np.float32(mean))
-    tf = rows.weight / (rows.weight + norm)  # BM25's tf part, tf (k1 + 1) / (tf + norm), / (k1 + 1)
-    del norm
-    scaled = np.rint(tf * (IMPACT_LEVELS - TITLE_LEVELS)) + TITLE_LEVELS * rows.title
-    impacts = np.clip(scaled, 1, IMPACT_LEVELS).astype(np.uint8)
-    del tf, scaled
+    impacts = _impacts(rows.weight, rows.title, lengths[docs], _mean(lengths))
     gaps = docs.copy()
     if len(gaps):
         gaps[1:] -= docs[:-1]
@@ -746,6 +740,21 @@ def _score(rows: _Rows, lengths: np.ndarray, crc: np.ndarray, shard_count: int) 
         shard=shard,
         in_shards=int(df[df <= OWN_FILE_POSTINGS].sum()),
     )
+
+
+def _mean(lengths: np.ndarray) -> float:
+    """The archive's mean length in words, as BM25 takes it (float32 lengths)."""
+    return max(float(lengths.mean()) if len(lengths) else 1.0, 1.0)
+
+
+def _impacts(
+    weight: np.ndarray, title: np.ndarray, doc_lengths: np.ndarray, mean: float
+) -> np.ndarray:
+    """Each posting's impact, 1..IMPACT_LEVELS: its BM25 weight without the idf."""
+    norm = K1 * (1 - B + B * doc_lengths / np.float32(mean))
+    tf = weight / (weight + norm)  # BM25's tf part, tf (k1 + 1) / (tf + norm), / (k1 + 1)
+    scaled = np.rint(tf * (IMPACT_LEVELS - TITLE_LEVELS)) + TITLE_LEVELS * title
+    return np.clip(scaled, 1, IMPACT_LEVELS).astype(np.uint8)
 
 
 def _several(rows: _Rows, form_terms: np.ndarray, terms: int) -> np.ndarray:
@@ -840,23 +849,33 @@ def write_postings(
         for s, count in _emit(bundle, postings, rows, scored, several, mine).items():
             own_files[s] = count
         if state is not None:
-            state.put(p, _columns(rows, scored.impacts))
+            state.put(p, _columns(rows))
     form_df = postings.form_df.tolist()
     prefix_files = _write_prefixes(bundle, postings.forms, form_df)
     vocabulary_files = _write_vocabulary(bundle, postings.forms, form_df)
     return terms, shard_count, prefix_files, vocabulary_files, own_files
 
 
-def _columns(rows: _Rows, impacts: np.ndarray) -> dict[str, np.ndarray]:
+def _columns(rows: _Rows) -> dict[str, np.ndarray]:
     return {
         "key": rows.key,
         "doc": rows.doc,
         "weight": rows.weight,
         "title": rows.title,
-        "impact": impacts,
         "form": rows.form,
         "form_doc": rows.form_doc,
     }
+
+
+def _empty_rows() -> _Rows:
+    return _Rows(
+        key=np.zeros(0, np.int64),
+        doc=np.zeros(0, np.int32),
+        weight=np.zeros(0, np.float32),
+        title=np.zeros(0, np.bool_),
+        form=np.zeros(0, np.int64),
+        form_doc=np.zeros(0, np.int32),
+    )
 
 
 def _emit(
@@ -1272,6 +1291,8 @@ def _full(
                     code=SEARCH_CODE,
                     slugs=[d.slug for d in documents],
                     keys=keys,
+                    base_slugs=[d.slug for d in documents],
+                    base_keys=keys,
                     lengths=postings.lengths.astype(np.int64).tolist(),
                     rest_chars=rest_chars,
                     more=more,
@@ -1285,6 +1306,7 @@ def _full(
                     own_files=own_files,
                     bundle=name,
                     ledger=bundle.ledger,
+                    overlay=state.put(merged.OVERLAY, _columns(_empty_rows())),
                 )
             )
             state = None
@@ -1312,6 +1334,9 @@ def _padded(values: np.ndarray, size: int) -> np.ndarray:
 # memory; past this many, the build merges every entry in partitions, as a build
 # without the state does (its memory bounded by a partition).
 REBUILD_ARTICLES = PARTITION_DOCUMENTS
+# The articles whose rows a rebuild takes from the overlay or their entries rather
+# than the partitions (merged.py), past which it writes the partitions again.
+OVERLAY_ARTICLES = 200
 
 
 def _insert_at(
@@ -1319,13 +1344,21 @@ def _insert_at(
 ) -> np.ndarray:
     """Where rows (new_keys, new_docs), sorted by key then document, go among rows
     (keys, docs) sorted the same way, for np.insert."""
-    lo = np.searchsorted(keys, new_keys, "left")
-    hi = np.searchsorted(keys, new_keys, "right")
-    at = lo.copy()
-    for i in np.flatnonzero(hi > lo).tolist():
-        a, b = int(lo[i]), int(hi[i])
-        at[i] = a + int(np.searchsorted(docs[a:b], new_docs[i]))
-    return at
+    if not len(new_keys):
+        return np.zeros(0, np.int64)
+    # (key, document) as one number: the key's rank among the distinct keys, odd
+    # for a key that is there, even for one that falls between two, then the
+    # document (a pair's key is past 2**50: it cannot be scaled itself).
+    starts = _runs(keys)
+    unique = keys[starts]
+    scale = np.int64(max(int(docs.max(initial=0)), int(new_docs.max())) + 1)
+    ranks = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(keys)]))
+    at = np.searchsorted(unique, new_keys)
+    found = at < len(unique)
+    found[found] = unique[at[found]] == new_keys[found]
+    combined = (2 * ranks + 1) * scale + docs
+    wanted = (2 * at + found) * scale + new_docs
+    return np.searchsorted(combined, wanted)
 
 
 _ROW = np.dtype(
@@ -1359,26 +1392,49 @@ def _rebuild(
     that changed or went taken out, those of the articles made again put in, and
     only the files whose exact inputs changed made; the others hard-linked from
     ``previous``. Raises merged.Stale where the state cannot give the full build's
-    bytes (then every entry is merged again)."""
+    bytes (then every entry is merged again).
+
+    Each article's rows come from one place: the partitions (the base build's
+    rows) for an article unchanged since the base build and since the last one,
+    the overlay for one unchanged since the last build but not since the base,
+    its entry for the others (made again)."""
     documents = [s.doc for s in sources]
-    n, old_n = len(documents), len(head.slugs)
+    n, old_n, base_n = len(documents), len(head.slugs), len(head.base_slugs)
     if partitions_for(n) != head.partitions:
         raise merged.Stale("another number of partitions")
-    old_at = {slug: i for i, slug in enumerate(head.slugs)}
-    remap = np.full(old_n, -1, np.int64)  # old number -> new, -1: changed or gone
-    old_of: list[int] = []  # new number -> old, -1: changed or new
-    changed: list[int] = []
+    prev_at = {slug: i for i, slug in enumerate(head.slugs)}
+    base_at = {slug: b for b, slug in enumerate(head.base_slugs)}
+    remap = np.full(old_n, -1, np.int64)  # last build's number -> new, if unchanged since
+    base_remap = np.full(base_n, -1, np.int64)  # base number -> new, rows from the base
+    base_prev = np.full(base_n, -1, np.int64)  # base number -> last build's, if from the base then
+    for b, slug in enumerate(head.base_slugs):
+        i = prev_at.get(slug, -1)
+        if i >= 0 and head.keys[i] == head.base_keys[b]:
+            base_prev[b] = i
+    old_of: list[int] = []  # new number -> last build's, -1: changed or new
+    changed: list[int] = []  # made again
+    overlaid = 0  # articles whose rows are not the base's
     for j, doc in enumerate(documents):
-        i = old_at.get(doc.slug, -1)
-        if i >= 0 and head.keys[i] == keys[j]:
+        i = prev_at.get(doc.slug, -1)
+        same = i >= 0 and head.keys[i] == keys[j]
+        old_of.append(i if same else -1)
+        if same:
             remap[i] = j
-            old_of.append(i)
+        b = base_at.get(doc.slug, -1)
+        if same and b >= 0 and base_prev[b] == i:
+            base_remap[b] = j
         else:
-            old_of.append(-1)
-            changed.append(j)
-    kept = remap[remap >= 0]
-    if len(changed) > REBUILD_ARTICLES or np.any(kept[1:] <= kept[:-1]):
+            overlaid += 1
+            if not same:
+                changed.append(j)
+    kept, base_kept = remap[remap >= 0], base_remap[base_remap >= 0]
+    if (
+        len(changed) > REBUILD_ARTICLES
+        or np.any(kept[1:] <= kept[:-1])
+        or np.any(base_kept[1:] <= base_kept[:-1])
+    ):
         raise merged.Stale("too many changes")
+    compact = overlaid > OVERLAY_ARTICLES  # the partitions written again, overlay emptied
     state_dir = cache.folder / merged.STATE
     numbering = _Numbering.resume(list(head.terms), list(head.forms), list(head.form_terms))
     ids_of = _TermIds()
@@ -1394,17 +1450,18 @@ def _rebuild(
             made[j] = found
         return found
 
-    lengths = np.zeros(n, np.float32)
     old_lengths = np.array(head.lengths, np.float32)
+    old_mean = _mean(old_lengths)
+    lengths = np.zeros(n, np.float32)
     lengths[kept] = old_lengths[remap >= 0]
-    new_key_parts, new_doc_parts, weight_parts, title_parts = [], [], [], []
+    key_parts, doc_parts, weight_parts, title_parts = [], [], [], []
     form_parts, form_doc_parts = [], []
     for j in changed:
         entry = entry_of(j)
         k, f = numbering.number(entry)
         lengths[j] = entry.length
-        new_key_parts.append(k)
-        new_doc_parts.append(np.full(len(k), j, np.int32))
+        key_parts.append(k)
+        doc_parts.append(np.full(len(k), j, np.int32))
         weight_parts.append(entry.weights)
         title_parts.append(entry.titles)
         form_parts.append(f)
@@ -1412,17 +1469,29 @@ def _rebuild(
     terms, forms = numbering.terms, numbering.forms
     form_terms = np.array(numbering.form_terms, np.int64)
     crc = np.concatenate((head.crc, _crcs(terms[len(head.crc) :])))
-    new_keys = _concat(new_key_parts, np.int64)
-    new_docs = _concat(new_doc_parts, np.int32)
-    new_weights = _concat(weight_parts, np.float32)
-    new_titles = _concat(title_parts, np.bool_)
-    new_forms = _concat(form_parts, np.int64)
-    new_form_docs = _concat(form_doc_parts, np.int32)
     partitions = head.partitions
-    row_part = (_hashes(new_keys, crc) % np.uint64(partitions)).astype(np.int64)
-    form_part = (crc[form_terms[new_forms]] % np.uint64(partitions)).astype(np.int64)
+    mean = _mean(lengths)
+    # The rows made again, and the overlay's: each (new number, last build's).
+    made_rows = {
+        "key": _concat(key_parts, np.int64),
+        "doc": _concat(doc_parts, np.int32),
+        "weight": _concat(weight_parts, np.float32),
+        "title": _concat(title_parts, np.bool_),
+        "form": _concat(form_parts, np.int64),
+        "form_doc": _concat(form_doc_parts, np.int32),
+    }
+    made_prev = np.full(len(made_rows["key"]), -1, np.int64)
+    overlay = merged.read_part(state_dir, head, merged.OVERLAY)
     form_df = _padded(head.form_df, len(forms))
-    form_df += np.bincount(new_forms, minlength=len(forms))
+    form_df += np.bincount(made_rows["form"], minlength=len(forms))
+    row_part = {
+        "made": (_hashes(made_rows["key"], crc) % np.uint64(partitions)).astype(np.int64),
+        "overlay": (_hashes(overlay["key"], crc) % np.uint64(partitions)).astype(np.int64),
+    }
+    form_part = {
+        "made": (crc[form_terms[made_rows["form"]]] % np.uint64(partitions)).astype(np.int64),
+        "overlay": (crc[form_terms[overlay["form"]]] % np.uint64(partitions)).astype(np.int64),
+    }
     postings = Postings(
         terms=terms,
         lengths=lengths,
@@ -1437,63 +1506,107 @@ def _rebuild(
     old_data = previous / "v" / head.bundle if previous is not None else None
     bundle = _Bundle(out, old_data, head.ledger)
     state = merged.StateWriter(state_dir)
+    next_overlay: dict[str, list[np.ndarray]] = {name: [] for name in merged.ROWS}
     try:
         own_files = list(head.own_files)
         in_shards = term_count = 0
         for p in range(partitions):
-            old = merged.read_part(state_dir, head, p)
-            keep = remap[old["doc"]] >= 0
-            key = old["key"][keep]
-            doc = remap[old["doc"][keep]].astype(np.int32)
-            moved = doc != old["doc"][keep]  # an article renumbered: its gaps change
-            mine = np.flatnonzero(row_part == p)
-            order = mine[np.lexsort((new_docs[mine], new_keys[mine]))]
-            at = _insert_at(key, doc, new_keys[order], new_docs[order])
-            form_keep = remap[old["form_doc"]] >= 0
-            form_df -= np.bincount(old["form"][~form_keep], minlength=len(forms))
-            form_key = old["form"][form_keep]
-            form_doc = remap[old["form_doc"][form_keep]].astype(np.int32)
-            fmine = np.flatnonzero(form_part == p)
-            forder = fmine[np.lexsort((new_form_docs[fmine], new_forms[fmine]))]
-            fat = _insert_at(form_key, form_doc, new_forms[forder], new_form_docs[forder])
-            rows = _Rows(
-                key=np.insert(key, at, new_keys[order]),
-                doc=np.insert(doc, at, new_docs[order]),
-                weight=np.insert(old["weight"][keep], at, new_weights[order]),
-                title=np.insert(old["title"][keep], at, new_titles[order]),
-                form=np.insert(form_key, fat, new_forms[forder]),
-                form_doc=np.insert(form_doc, fat, new_form_docs[forder]),
+            base = merged.read_part(state_dir, head, p)
+            new_of, prev_of = base_remap[base["doc"]], base_prev[base["doc"]]
+            keep = new_of >= 0
+            gone = ~keep & (prev_of >= 0)  # rows of the last build's, not this one's
+            om = row_part["overlay"] == p
+            o_new = remap[overlay["doc"][om]]
+            o_keep = o_new >= 0
+            mm = row_part["made"] == p
+            # The rows put in among the base's: the overlay's kept and those made again.
+            put_key = np.concatenate((overlay["key"][om][o_keep], made_rows["key"][mm]))
+            put_doc = np.concatenate((o_new[o_keep], made_rows["doc"][mm])).astype(np.int32)
+            put_prev = np.concatenate((overlay["doc"][om][o_keep], made_prev[mm]))
+            order = np.lexsort((put_doc, put_key))
+            key, doc = base["key"][keep], new_of[keep].astype(np.int32)
+            at = _insert_at(key, doc, put_key[order], put_doc[order])
+
+            rows_key = np.insert(key, at, put_key[order])
+            rows_doc = np.insert(doc, at, put_doc[order])
+            weight, title = (
+                np.insert(
+                    base[name][keep],
+                    at,
+                    np.concatenate((overlay[name][om][o_keep], made_rows[name][mm]))[order],
+                )
+                for name in ("weight", "title")
             )
-            inserted = at + np.arange(len(at))  # where the new rows went
-            old_impacts = np.insert(old["impact"][keep], at, 0)
-            dirty = np.insert(moved, at, False)
+            prev_num = np.insert(prev_of[keep], at, put_prev[order])
+            # The forms, the same way.
+            f_new, f_prev = base_remap[base["form_doc"]], base_prev[base["form_doc"]]
+            f_keep = f_new >= 0
+            f_gone = ~f_keep & (f_prev >= 0)
+            fom = form_part["overlay"] == p
+            fo_new = remap[overlay["form_doc"][fom]]
+            fo_keep = fo_new >= 0
+            fmm = form_part["made"] == p
+            fput_form = np.concatenate((overlay["form"][fom][fo_keep], made_rows["form"][fmm]))
+            fput_doc = np.concatenate((fo_new[fo_keep], made_rows["form_doc"][fmm])).astype(
+                np.int32
+            )
+            forder = np.lexsort((fput_doc, fput_form))
+            form_key, form_doc = base["form"][f_keep], f_new[f_keep].astype(np.int32)
+            fat = _insert_at(form_key, form_doc, fput_form[forder], fput_doc[forder])
+            rows = _Rows(
+                key=rows_key,
+                doc=rows_doc,
+                weight=weight,
+                title=title,
+                form=np.insert(form_key, fat, fput_form[forder]),
+                form_doc=np.insert(form_doc, fat, fput_doc[forder]),
+            )
+            inserted = at + np.arange(len(at))  # where the put rows went
+            # The last build's rows of the articles that changed or went.
+            out_key = np.concatenate((base["key"][gone], overlay["key"][om][~o_keep]))
+            out_prev = np.concatenate((prev_of[gone], overlay["doc"][om][~o_keep]))
+            out_weight = np.concatenate((base["weight"][gone], overlay["weight"][om][~o_keep]))
+            out_title = np.concatenate((base["title"][gone], overlay["title"][om][~o_keep]))
+            out_form = np.concatenate((base["form"][f_gone], overlay["form"][fom][~fo_keep]))
+            out_form_prev = np.concatenate((f_prev[f_gone], overlay["form_doc"][fom][~fo_keep]))
+            form_df -= np.bincount(out_form, minlength=len(forms))
             scored = _score(rows, lengths, crc, head.shard_count)
             in_shards += scored.in_shards
             term_count += len(scored.unique)
-            dirty |= scored.impacts != old_impacts
-            dirty[inserted] = False
             shards = range(p, head.shard_count, partitions)
             if every:
                 write = set(shards)
             else:
+                kept_rows = prev_num >= 0
+                # An article renumbered: its gaps change. A new mean length: the
+                # impacts of the articles that did not change may move.
+                dirty = kept_rows & (prev_num != rows.doc)
+                if mean != old_mean:
+                    before = _impacts(
+                        rows.weight[kept_rows],
+                        rows.title[kept_rows],
+                        old_lengths[prev_num[kept_rows]],
+                        old_mean,
+                    )
+                    dirty[kept_rows] |= before != scored.impacts[kept_rows]
                 # The rows the articles made again took out and put in, compared
                 # whole (key, number, weight, headline, impact): a row in one and
                 # not the other changes its key's shard; an identical one does not
                 # (an added paragraph leaves most of an article's terms as they were).
-                gone = ~keep
+                fresh = inserted[~kept_rows[inserted]]
                 out_rows = _row_records(
-                    old["key"][gone],
-                    old["doc"][gone],
-                    old["weight"][gone],
-                    old["title"][gone],
-                    old["impact"][gone],
+                    out_key,
+                    out_prev,
+                    out_weight,
+                    out_title,
+                    _impacts(out_weight, out_title, old_lengths[out_prev], old_mean),
                 )
                 in_rows = _row_records(
-                    rows.key[inserted],
-                    rows.doc[inserted],
-                    rows.weight[inserted],
-                    rows.title[inserted],
-                    scored.impacts[inserted],
+                    rows.key[fresh],
+                    rows.doc[fresh],
+                    rows.weight[fresh],
+                    rows.title[fresh],
+                    scored.impacts[fresh],
                 )
                 changed_keys = [
                     out_rows["key"][~np.isin(out_rows, in_rows)],
@@ -1501,8 +1614,8 @@ def _rebuild(
                 ]
                 # And the forms: an article that writes "running" where it wrote
                 # "run" changes the stem's forms, not its row.
-                out_forms = _form_records(old["form"][~form_keep], old["form_doc"][~form_keep])
-                in_forms = _form_records(new_forms[forder], new_form_docs[forder])
+                out_forms = _form_records(out_form, out_form_prev)
+                in_forms = _form_records(made_rows["form"][fmm], made_rows["form_doc"][fmm])
                 for found in (
                     out_forms["form"][~np.isin(out_forms, in_forms)],
                     in_forms["form"][~np.isin(in_forms, out_forms)],
@@ -1518,11 +1631,23 @@ def _rebuild(
                     paths = [f"t/{s}.json"] + [f"w/{s}-{k}.json" for k in range(own_files[s])]
                     if not bundle.link(*paths):
                         write.add(s)
-            del old, keep, key, doc, form_key, form_doc
             several = _several(rows, form_terms, len(terms))
             for s, count in _emit(bundle, postings, rows, scored, several, write).items():
                 own_files[s] = count
-            state.put(p, _columns(rows, scored.impacts))
+            if compact:
+                state.put(p, _columns(rows))
+            else:
+                finserted = fat + np.arange(len(fat))
+                for name, column in (
+                    ("key", rows.key[inserted]),
+                    ("doc", rows.doc[inserted]),
+                    ("weight", rows.weight[inserted]),
+                    ("title", rows.title[inserted]),
+                    ("form", rows.form[finserted]),
+                    ("form_doc", rows.form_doc[finserted]),
+                ):
+                    next_overlay[name].append(column)
+            del base, rows, scored
         if _shard_count(in_shards, partitions) != head.shard_count:
             raise merged.Stale("another number of shards")
         # The records and the rests' blocks.
@@ -1562,11 +1687,27 @@ def _rebuild(
         vocabulary = _write_vocabulary(bundle, live_forms, live_df)
         _write_facets(bundle, documents)
         name = bundle.finish(_meta(n, head.shard_count, prefixes, vocabulary))
+        slugs = [d.slug for d in documents]
+        if compact:
+            base_slugs, base_keys = slugs, keys
+            overlay_info = state.put(merged.OVERLAY, _columns(_empty_rows()))
+        else:
+            state.keep(head)
+            base_slugs, base_keys = head.base_slugs, head.base_keys
+            overlay_info = state.put(
+                merged.OVERLAY,
+                {
+                    name: _concat(columns, merged.ROWS[name])
+                    for name, columns in next_overlay.items()
+                },
+            )
         state.commit(
             merged.Head(
                 code=SEARCH_CODE,
-                slugs=[d.slug for d in documents],
+                slugs=slugs,
                 keys=keys,
+                base_slugs=base_slugs,
+                base_keys=base_keys,
                 lengths=lengths.astype(np.int64).tolist(),
                 rest_chars=rest_chars,
                 more=more,
@@ -1580,6 +1721,7 @@ def _rebuild(
                 own_files=own_files,
                 bundle=name,
                 ledger=bundle.ledger,
+                overlay=overlay_info,
             )
         )
     except BaseException:
@@ -1591,7 +1733,6 @@ def _rebuild(
         shards=head.shard_count,
         files=bundle.files,
         bytes=bundle.bytes,
-        cached=n - len(changed),
         linked=bundle.linked,
     )
 
