@@ -337,3 +337,46 @@ def test_citations_are_made_again_only_for_articles_whose_pages_were(
     # card), and the one whose citation file was spoiled.
     assert sorted(cited) == sorted((every - kept) | {spoiled})
     assert_same_site(project.site_dir(), full_build_of(project, tmp_path / "full", search=False))
+
+
+def test_a_build_stopped_while_it_changes_site_leaves_the_previous_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C (KeyboardInterrupt) after the second change an incremental build
+    makes to site/ in place: the changes are rolled back at once, from what the
+    journal kept aside, and the site is the previous one byte for byte
+    (tests/test_faults.py kills a build with SIGKILL at the same point)."""
+    import os
+
+    from generator.site import build as build_module
+    from generator.site import incremental
+
+    project = synthetic_project(tmp_path / "project", n=12)
+    build(project, ingest_sources=False, search=False)
+    before = tree(project.site_dir())
+    edit_title(project)
+    real_replace, real_apply = os.replace, incremental.apply_in_place
+    applying: list[bool] = []
+    replaced: list[str] = []
+
+    def replace(src: str, dst: str) -> None:
+        real_replace(src, dst)
+        if applying:
+            replaced.append(str(dst))
+            if len(replaced) == 2:
+                raise KeyboardInterrupt
+
+    def apply(*args: object, **kwargs: object) -> int:
+        applying.append(True)
+        return real_apply(*args, **kwargs)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(incremental.os, "replace", replace)
+        patch.setattr(build_module, "apply_in_place", apply)
+        with pytest.raises(KeyboardInterrupt):
+            build(project, ingest_sources=False, search=False)
+    assert len(replaced) > 2  # two changes made, then undone
+    assert tree(project.site_dir()) == before
+    assert not list(project.root.glob(f".site.*/{incremental.JOURNAL}"))
+    build(project, ingest_sources=False, search=False)
+    assert_same_site(project.site_dir(), full_build_of(project, tmp_path / "full", search=False))
