@@ -380,3 +380,15 @@ def test_a_build_stopped_while_it_changes_site_leaves_the_previous_one(
     assert not list(project.root.glob(f".site.*/{incremental.JOURNAL}"))
     build(project, ingest_sources=False, search=False)
     assert_same_site(project.site_dir(), full_build_of(project, tmp_path / "full", search=False))
+
+
+def test_a_rebuild_without_search_drops_the_previous_index(tmp_path: Path) -> None:
+    """``build --no-search`` after a build with the index: the site is a full
+    no-search build's, with no index of the earlier build left in it."""
+    project = synthetic_project(tmp_path / "project", n=12)
+    build(project, ingest_sources=False)
+    assert (project.site_dir() / "search-index").is_dir()
+    edit_body(project)
+    assert build(project, ingest_sources=False, search=False).incremental is not None
+    assert not (project.site_dir() / "search-index").exists()
+    assert_same_site(project.site_dir(), full_build_of(project, tmp_path / "full", search=False))

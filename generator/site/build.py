@@ -642,6 +642,12 @@ def _build_locked(
                     link_sources=None if removed_page else changes.pages,
                 )
             removed += stage(changes, docs, rendered, out)
+            if search_job is None:
+                # --no-search: no index of an earlier build is kept, as a full
+                # build of the same content has none (the copy used to skip it).
+                from generator.search.index import BUNDLE as SEARCH_BUNDLE
+
+                removed.append(SEARCH_BUNDLE)
         else:
             render(project.mkdocs_yml, docs, tmp, work, epoch, **slicing)
         if epub_job is not None:

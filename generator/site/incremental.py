@@ -241,7 +241,7 @@ def apply_in_place(
     work: Path, site: Path, removed: Iterable[str], entries: dict[str, int] | None = None
 ) -> int:
     """Apply ``work``/new (laid out as the site) to ``site``, and remove the files
-    ``removed`` (site paths), under a journal in ``work`` (see above). A staged
+    ``removed`` (site paths; a folder of ``WHOLE`` goes whole), under a journal in ``work`` (see above). A staged
     file whose bytes are the site's already is left out (the EPUBs, written from
     their cache at every build). ``entries``, site/'s listing (``site_entries``),
     is brought up to date. Returns how many entries changed."""
@@ -262,7 +262,11 @@ def apply_in_place(
             continue
         replace.append((rel, True, False))
     placed = {rel for rel, _, _ in replace}
-    remove = sorted(rel for rel in set(removed) if rel not in placed and (site / rel).is_file())
+    remove = sorted(
+        rel
+        for rel in set(removed)
+        if rel not in placed and ((site / rel).is_file() or (rel in WHOLE and (site / rel).is_dir()))
+    )
     write_atomic(
         work / JOURNAL,
         json.dumps({"replace": replace, "remove": remove}, indent=0) + "\n",
@@ -302,6 +306,9 @@ def apply_in_place(
                 entries[rel] = os.lstat(site / rel).st_size
         for rel in remove:
             entries.pop(rel, None)
+            if rel in WHOLE:
+                for key in [k for k in entries if k.startswith(rel + "/")]:
+                    del entries[key]
     return len(replace) + len(remove)
 
 
