@@ -392,3 +392,28 @@ def test_a_rebuild_without_search_drops_the_previous_index(tmp_path: Path) -> No
     assert build(project, ingest_sources=False, search=False).incremental is not None
     assert not (project.site_dir() / "search-index").exists()
     assert_same_site(project.site_dir(), full_build_of(project, tmp_path / "full", search=False))
+
+
+def test_the_docs_digest_is_the_same_from_the_build_s_ledger_or_the_files(
+    tmp_path: Path,
+) -> None:
+    """The service worker's digest of the docs tree: from the digests the build
+    recorded as it wrote the tree, from the saved ledger, or from reading every
+    file, the same; a file the build's record misses is read."""
+    import hashlib
+
+    from generator.site.docs_ledger import docs_digest, ledger_path, tree_files
+
+    project = synthetic_project(tmp_path / "project", n=12)
+    build(project, ingest_sources=False, search=False)
+    docs = project.docs_dir()
+    files = sorted(tree_files(docs))
+    read = {rel: hashlib.sha256((docs / rel).read_bytes()).digest() for rel in files}
+    from_ledger = docs_digest(docs, files)
+    assert docs_digest(docs, files, read) == from_ledger
+    assert docs_digest(docs, files, dict(list(read.items())[1:])) == from_ledger
+    ledger_path(docs).unlink()
+    assert docs_digest(docs, files) == from_ledger
+    # And it is a digest of the bytes: one file changed, another digest.
+    (docs / files[0]).write_bytes(b"changed")
+    assert docs_digest(docs, files) != from_ledger

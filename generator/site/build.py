@@ -397,7 +397,8 @@ def write_docs(
     timings.steps["write docs tree"] = (
         timings.steps.get("write docs tree", 0.0) + total - generating
     )
-    return Changes(frozenset(written), frozenset(removed))
+    digests = ledger.digests() if ledger is not None else {}
+    return Changes(frozenset(written), frozenset(removed), digests)
 
 
 def _noting_kept(
@@ -689,7 +690,8 @@ def _build_locked(
             timings.beside_cpu["epub"] = books.cpu_seconds
         if shard is None or shard.first:
             started = time.perf_counter()
-            write_service_worker(project.root, out, build_digest(docs_digest(docs, files), code))
+            digest = build_digest(docs_digest(docs, files, changes.digests), code)
+            write_service_worker(project.root, out, digest)
             timings.time("service worker", started)
         started = time.perf_counter()
         if shard is None or shard.first:

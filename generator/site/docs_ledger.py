@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from generator.atomic import write_atomic
@@ -133,6 +133,10 @@ class DocsLedger:
         st = os.stat(self.docs / rel)
         self._new[rel] = (digest, st.st_size, st.st_mtime_ns)
 
+    def digests(self) -> dict[str, bytes]:
+        """Each file's SHA-256 in the tree being written, as recorded so far."""
+        return {rel: entry[0] for rel, entry in self._new.items()}
+
     def forget(self, rel: str) -> None:
         self._new.pop(rel, None)
 
@@ -141,8 +145,17 @@ class DocsLedger:
         write_atomic(ledger_path(self.docs), pickle.dumps((FORMAT, self._new), protocol=5))
 
 
-def _digests(docs: Path, files: Iterable[str]) -> Iterator[tuple[str, bytes]]:
-    """Each file's SHA-256, from the ledger where it vouches for the file."""
+def _digests(
+    docs: Path, files: Iterable[str], known: Mapping[str, bytes] | None = None
+) -> Iterator[tuple[str, bytes]]:
+    """Each file's SHA-256, from ``known`` (the ledger of the tree this process
+    has just written: ``DocsLedger.digests``) or else from the saved ledger
+    where it vouches for the file."""
+    if known:
+        for rel in files:
+            found = known.get(rel)
+            yield rel, found if found is not None else _file_digest(docs / rel)
+        return
     entries: dict[str, _Entry] = {}
     try:
         with ledger_path(docs).open("rb") as handle:
@@ -164,14 +177,22 @@ def _digests(docs: Path, files: Iterable[str]) -> Iterator[tuple[str, bytes]]:
         if entry is not None:
             yield rel, entry[0]
         else:
-            yield rel, hashlib.sha256((docs / rel).read_bytes()).digest()
+            yield rel, _file_digest(docs / rel)
 
 
-def docs_digest(docs: Path, files: Iterable[str]) -> str:
+def _file_digest(path: Path) -> bytes:
+    return hashlib.sha256(path.read_bytes()).digest()
+
+
+def docs_digest(docs: Path, files: Iterable[str], known: Mapping[str, bytes] | None = None) -> str:
     """A digest of these files of the docs tree (their paths and bytes): the
-    same whether each file's digest comes from the ledger or from reading it."""
+    same whether each file's digest comes from ``known``, the ledger or from
+    reading it. ``known``: the build's own ledger of the tree it wrote; reading
+    the saved ledger back and checking every file's stat against it again was
+    1.35 s of a one-edit rebuild at 10,000 articles (cProfile, load 10: 31,259
+    files)."""
     digest = hashlib.sha256()
-    for rel, file_digest in _digests(docs, files):
+    for rel, file_digest in _digests(docs, files, known):
         digest.update(f"{rel}\0".encode())
         digest.update(file_digest)
     return digest.hexdigest()

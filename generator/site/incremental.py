@@ -36,8 +36,8 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -141,6 +141,8 @@ class Changes:
 
     written: frozenset[str]
     removed: frozenset[str]
+    # Each file's SHA-256 in the tree as written (the docs ledger's), where known.
+    digests: Mapping[str, bytes] = field(default_factory=dict, compare=False)
 
     @property
     def pages(self) -> frozenset[str]:
