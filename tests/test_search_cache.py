@@ -234,15 +234,20 @@ def _write_paragraph(project: Project, article: int, text: str) -> None:
     path.write_text(path.read_text("utf-8") + f"\n{text}\n", "utf-8")
 
 
+def _replace_in_an_article(project: Project, old: str, new: str) -> None:
+    """``old`` replaced by ``new`` in the first article that holds it."""
+    for path in (project.content / "articles").glob("*.md"):
+        text = path.read_text("utf-8")
+        if old in text:
+            path.write_text(text.replace(old, new), "utf-8")
+            return
+    raise AssertionError(f"no article holds {old!r}")
+
+
 def swap_form(project: Project) -> None:
     """One word for another form of its stem, once: the article's postings are the
     same (same stem, same count, same length), only its forms differ."""
-    for path in (project.content / "articles").glob("*.md"):
-        text = path.read_text("utf-8")
-        if "Zebras graze." in text:
-            path.write_text(text.replace("Zebras graze.", "Zebra graze."), "utf-8")
-            return
-    raise AssertionError("no article says Zebras graze.")
+    _replace_in_an_article(project, "Zebras graze.", "Zebra graze.")
 
 
 def forms_to_swap(project: Project) -> None:
@@ -253,12 +258,7 @@ def forms_to_swap(project: Project) -> None:
 
 def unedit_body(project: Project) -> None:
     """The body edit undone: the article's entry is the base build's again."""
-    for path in (project.content / "articles").glob("*.md"):
-        text = path.read_text("utf-8")
-        if "\nAn editor's added paragraph.\n" in text:
-            path.write_text(text.replace("\nAn editor's added paragraph.\n", ""), "utf-8")
-            return
-    raise AssertionError("no article has the added paragraph")
+    _replace_in_an_article(project, "\nAn editor's added paragraph.\n", "")
 
 
 FIXED_SHARDS = {"PARTITION_DOCUMENTS": 8, "SHARD_POSTINGS": 10**9}
