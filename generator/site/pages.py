@@ -205,6 +205,23 @@ def template_problem(error: TemplateError, template: str, page: str) -> str:
     )
 
 
+@dataclass(frozen=True)
+class ArticleContext:
+    """What an article page takes from the edition: its article (a function of its
+    file), its issue, the slugs of the articles before and after it there, its
+    reading time, its topics (None for a name the curation does not describe),
+    its collections and its writers' slugs. With the site's configuration,
+    ``PageBuilder.inputs_of`` makes the page's inputs from it alone."""
+
+    article: Article
+    issue: Issue | None
+    neighbours: tuple[str | None, str | None]
+    minutes: int
+    topics: tuple[Topic | None, ...]
+    collections: tuple[Collection, ...]
+    writer_slugs: tuple[str, ...]
+
+
 class PageBuilder:
     def __init__(
         self, edition: Edition, config: SiteConfig, templates: Path, books: bool = True
@@ -362,6 +379,24 @@ class PageBuilder:
         digest, in the article, so a kept page needs none)."""
         return Markup(strip_comments(body_text(self.edition.articles[slug].body)))
 
+    def article_context(self, slug: str) -> ArticleContext:
+        """All an article page is made from besides the site's configuration, its
+        cards, its body and the related-reading block (``ArticleContext``)."""
+        edition = self.edition
+        a = edition.articles[slug]
+        topics = edition.curation.topics
+        return ArticleContext(
+            article=a,
+            issue=edition.issue_of.get(slug),
+            neighbours=edition.neighbours.get(slug, (None, None)),
+            minutes=edition.reading_minutes[slug],
+            topics=tuple(topics.get(n) for n in a.topics),
+            collections=tuple(
+                edition.curation.collections[c] for c in edition.collections_of.get(slug, ())
+            ),
+            writer_slugs=tuple(edition.writer_slugs[n] for n in a.authors),
+        )
+
     def article_inputs(self, slug: str, *, related: bool = True) -> PageInputs:
         """(path, template, meta, values): what an article page is rendered from,
         besides the cards its template asks for and its body (``article_body``,
@@ -369,14 +404,29 @@ class PageBuilder:
 
         ``related=False``: without the related-reading block, which ``add_related``
         adds; ``related_inputs`` is what it is made from."""
-        edition = self.edition
-        a = edition.articles[slug]
+        inputs = self.inputs_of(self.article_context(slug))
+        if related:
+            self.add_related(inputs, slug)
+        return inputs
+
+    def inputs_of(self, context: ArticleContext) -> PageInputs:
+        """An article page's inputs (``article_inputs``, without related reading)
+        from its context and the site's configuration alone: so the context is
+        what PageMemo keys the page by, and it is made into inputs only for a page
+        made again (making them for every article page, kept or not, was most of
+        the memo's check at 10,000 articles)."""
+        a = context.article
+        slug = a.slug
         url = f"articles/{slug}/"
         canonical = self.config.absolute(url)
-        issue = edition.issue_of.get(slug)
-        previous, following = edition.neighbours.get(slug, (None, None))
-        timelines = _timeline_context(a.timelines)
-        jsonld = self._article_jsonld(a, canonical)
+        previous, following = context.neighbours
+        jsonld = self._article_jsonld(a, canonical, context.writer_slugs)
+        first = context.topics[0] if context.topics else None
+        kicker = (
+            None
+            if not a.topics
+            else {"name": a.topics[0], "url": first.url if first is not None else None}
+        )
         meta = {
             "title": a.title,
             "description": display_standfirst(a) or "",
@@ -392,30 +442,25 @@ class PageBuilder:
                 "jsonld": jsonld,
             },
         }
-        inputs: PageInputs = (
+        return (
             f"articles/{slug}.md",
             "article.html",
             meta,
             dict(
                 article=a,
                 standfirst=display_standfirst(a),
-                issue=issue,
+                issue=context.issue,
                 previous=previous,
                 following=following,
-                timelines=timelines,
-                minutes=edition.reading_minutes[slug],
-                kicker=self._kicker(a),
-                topics=[t for n in a.topics if (t := edition.curation.topics.get(n))],
-                collections=[
-                    edition.curation.collections[c] for c in edition.collections_of.get(slug, ())
-                ],
+                timelines=_timeline_context(a.timelines),
+                minutes=context.minutes,
+                kicker=kicker,
+                topics=[t for t in context.topics if t is not None],
+                collections=list(context.collections),
                 citations=cite.citations(cite.work_of(a, canonical)),
                 cite_files={"bibtex": f"articles/{slug}.bib", "ris": f"articles/{slug}.ris"},
             ),
         )
-        if related:
-            self.add_related(inputs, slug)
-        return inputs
 
     def add_related(self, inputs: PageInputs, slug: str) -> None:
         """Put the related-reading block into an article page's inputs (``article_inputs``
@@ -441,9 +486,11 @@ class PageBuilder:
                 items.append((s, a.title, a.issue.date if a.issue else None))
         return blocks, items
 
-    def _article_jsonld(self, a: Article, canonical: str) -> dict[str, Any]:
-        """schema.org NewsArticle for the article page's <script type="application/ld+json">."""
-        edition = self.edition
+    def _article_jsonld(
+        self, a: Article, canonical: str, writer_slugs: Sequence[str]
+    ) -> dict[str, Any]:
+        """schema.org NewsArticle for the article page's <script type="application/ld+json">;
+        ``writer_slugs``: of ``a.authors``, in order."""
         jsonld: dict[str, Any] = {
             "@context": "https://schema.org",
             "@type": "NewsArticle",
@@ -456,9 +503,9 @@ class PageBuilder:
                 {
                     "@type": "Person",
                     "name": n,
-                    "url": self.config.absolute(f"authors/{edition.writer_slugs[n]}/"),
+                    "url": self.config.absolute(f"authors/{w}/"),
                 }
-                for n in a.authors
+                for n, w in zip(a.authors, writer_slugs, strict=True)
             ],
             "publisher": {"@type": "Organization", "name": PUBLICATION},
         }
