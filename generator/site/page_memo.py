@@ -3,9 +3,11 @@
 Generating the docs tree was a third of a one-edit rebuild at 10,000 articles
 (cProfile, docs/performance.md): every article page rendered with Jinja, its front
 matter dumped with PyYAML, and the file read back to find that its bytes had not
-changed. An article page is a function of what ``PageBuilder.article_inputs``
-gives (its values and front matter; for the related-reading block, what
-``related_inputs`` gives: the block is made only for a page made again), of the
+changed. An article page is a function of its ``ArticleContext`` (what
+``PageBuilder.article_context`` gives, its article standing for the article's
+file; ``inputs_of`` makes the page's values and front matter from it, only for a
+page made again), of the related-reading block's inputs (``related_inputs``: the
+block is made only for a page made again), of the
 cards of the articles its template asks for (``card(slug)``: previous and next
 in the issue), and of the code (templates, generator, ``mkdocs.yml``:
 ``incremental.code_digest``); article pages are rendered without ``edition`` in
@@ -41,41 +43,71 @@ from typing import Any
 
 from generator.atomic import write_atomic
 from generator.content.body import BodyRef
+from generator.content.schema import Article
 from generator.site.pages import Page, PageBuilder, PageInputs
 
 MEMO = "page-memo.pickle"
 # 2: the cards' digest from their fields (PageBuilder.cards_digest); 3: the
-# section pages (``sections``).
-FORMAT = 3
+# section pages (``sections``); 4: article pages keyed by their ArticleContext,
+# articles by their file's digest, and the articles' front-matter digests kept.
+FORMAT = 4
 
 # path -> (inputs digest, card slugs, cards digest, size, mtime_ns)
 _Entry = tuple[bytes, tuple[str, ...], bytes, int, int]
 # The section pages: (inputs digest, ((path, size, mtime_ns), ...))
 _Sections = tuple[bytes, tuple[tuple[str, int, int], ...]]
+# An article file's digest -> the digest of its article without the body.
+_Front = dict[str, bytes]
+
+
+def _article(slug: str, digest: str, part: str) -> None:
+    """Never called: what an ``Article`` loaded from its file is pickled as in a
+    memo key (``_Pickler``), a reference to the file's bytes."""
+    raise TypeError("a memo key's stand-in for an article, not to be unpickled")
 
 
 class _Pickler(pickle.Pickler):
-    """Pickles a ``BodyRef`` without the file's path: the body is pinned by the
-    file's digest and its place in the file, and the path was absolute, so a
-    project copied, or restored from CI's cache, to another folder (the first
-    rebuild of a copy of the 10,000-article project) generated every article page
-    again (0 kept; tests/test_incremental.py)."""
+    """Pickles an ``Article`` loaded from its file as the file's digest: the
+    article is a function of the file's bytes and the code (which the memo is
+    kept for), and pickling its every field, for every article page of every
+    rebuild, was most of the memo's check (0.3 of 1.2 s at 10,000 articles).
+
+    And a ``BodyRef`` without the file's path: the body is pinned by the file's
+    digest and its place in the file, and the path was absolute, so a project
+    copied, or restored from CI's cache, to another folder (the first rebuild of
+    a copy of the 10,000-article project) generated every article page again
+    (0 kept; tests/test_incremental.py)."""
 
     def reducer_override(self, obj: Any) -> Any:
+        if type(obj) is Article and type(obj.body) is BodyRef:
+            return _article, (obj.slug, obj.body.digest, "whole")
         if type(obj) is BodyRef:
             fields = dataclasses.fields(obj)
             return BodyRef, tuple("" if f.name == "path" else getattr(obj, f.name) for f in fields)
         return NotImplemented
 
 
-class _WithoutBodies(_Pickler):
-    """Pickles a ``BodyRef`` as nothing: for the section pages, which show no
-    article's text (the reading time they show is in ``Edition.reading_minutes``)."""
+class _WithoutBodies(pickle.Pickler):
+    """Pickles an ``Article`` as a digest of it without its body
+    (``without_body``): for the section pages, which show no article's text (the
+    reading time they show is in ``Edition.reading_minutes``)."""
+
+    def __init__(self, file: io.BytesIO, without_body: Callable[[Article], bytes]) -> None:
+        super().__init__(file, protocol=5)
+        self.without_body = without_body
 
     def reducer_override(self, obj: Any) -> Any:
+        if type(obj) is Article:
+            return _article, (obj.slug, self.without_body(obj).hex(), "front matter")
         if type(obj) is BodyRef:
             return BodyRef, ("", 0, 0, 0, "", 0, 0)
         return NotImplemented
+
+
+def _front_matter_digest(article: Article) -> bytes:
+    return hashlib.sha256(
+        pickle.dumps(dataclasses.replace(article, body=""), protocol=5)
+    ).digest()
 
 
 def _digest(value: Any) -> bytes:
@@ -103,15 +135,18 @@ class PageMemo:
         self._new: dict[str, tuple[bytes, tuple[str, ...], bytes]] = {}
         self._old_sections: _Sections | None = None
         self._new_sections: tuple[bytes, list[str]] | None = None
+        self._old_front: _Front = {}
+        self._new_front: _Front = {}
         path = memo_path(docs)
         try:
             if not reuse:
                 raise FileNotFoundError(path)
             with path.open("rb") as handle:
-                form, code_then, entries, sections = pickle.load(handle)
+                form, code_then, entries, sections, front = pickle.load(handle)
             if form == FORMAT and code_then == code and isinstance(entries, dict):
                 self._old = entries
                 self._old_sections = sections
+                self._old_front = front
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
             pass
         path.unlink(missing_ok=True)
@@ -129,7 +164,9 @@ class PageMemo:
         values = {f.name: getattr(edition, f.name) for f in dataclasses.fields(edition)}
         values["pages"] = sorted(edition.pages)  # a set's order changes between runs
         buffer = io.BytesIO()
-        _WithoutBodies(buffer, protocol=5).dump((values, intro, builder.config, builder.books))
+        _WithoutBodies(buffer, self._front_matter).dump(
+            (values, intro, builder.config, builder.books)
+        )
         digest = hashlib.sha256(buffer.getbuffer()).digest()
         del buffer
         old = self._old_sections
@@ -147,6 +184,20 @@ class PageMemo:
             made.append(page.path)
             yield page.path, page
 
+    def _front_matter(self, article: Article) -> bytes:
+        """The digest of an article without its body; for one loaded from its
+        file, kept from the last build by the file's digest (pickling every
+        article for the section pages' key was 0.3 s of a one-edit rebuild at
+        10,000 articles)."""
+        body = article.body
+        if type(body) is not BodyRef:
+            return _front_matter_digest(article)
+        digest = self._new_front.get(body.digest)
+        if digest is None:
+            digest = self._old_front.get(body.digest) or _front_matter_digest(article)
+            self._new_front[body.digest] = digest
+        return digest
+
     def _holds(self, path: str, size: int, mtime_ns: int) -> bool:
         """Whether the docs tree's file is still the one written."""
         try:
@@ -157,17 +208,20 @@ class PageMemo:
 
     def article(self, builder: PageBuilder, slug: str) -> Page | None:
         """The article's page, or None when the docs tree already holds it."""
-        inputs = builder.article_inputs(slug, related=False)
+        context = builder.article_context(slug)
 
         def render(asked: list[str]) -> Page:
-            # The related-reading block only for a page made again: its inputs
-            # stand for it in the key.
+            # The page's inputs, and its related-reading block, only for a page
+            # made again: its context and the block's inputs stand for them in
+            # the key.
+            inputs = builder.inputs_of(context)
             builder.add_related(inputs, slug)
             path, template, meta, values = inputs
             body = builder.article_body(slug)
             return builder._page(path, template, meta, cards=asked, body=body, **values)
 
-        page = self._page(builder, inputs, builder.related_inputs(slug), render)
+        key = (f"articles/{slug}.md", "article.html", context, None)
+        page = self._page(builder, key, builder.related_inputs(slug), render)
         if page is None:
             self.kept += 1
         return page
@@ -183,13 +237,15 @@ class PageMemo:
     def _page(
         self,
         builder: PageBuilder,
-        inputs: PageInputs,
+        key: tuple[str, str, Any, Any],
         more: Any,
         render: Callable[[list[str]], Page],
     ) -> Page | None:
-        """``more``: what the page is made from besides ``inputs`` and its cards;
-        ``render`` makes it, appending the slugs of the cards it asks for."""
-        path, template, meta, values = inputs
+        """``key``: (docs path, template, what the page is made from besides its
+        cards, ``more`` and the site's configuration: its ``PageInputs``' meta and
+        values, or an ``ArticleContext`` and None); ``render`` makes it, appending
+        the slugs of the cards it asks for."""
+        path, template, meta, values = key
         # The path (so the page's address, which the cards' links are relative
         # to) is in the key: the cards' digest needs only their fields.
         digest = _digest((path, template, meta, values, more, builder.config, builder.books))
@@ -230,5 +286,5 @@ class PageMemo:
                 stats.append((path, st.st_size, st.st_mtime_ns))
             else:
                 sections = (digest, tuple(stats))
-        data = (FORMAT, self.code, entries, sections)
+        data = (FORMAT, self.code, entries, sections, self._new_front)
         write_atomic(memo_path(self.docs), pickle.dumps(data, protocol=5))
