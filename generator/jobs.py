@@ -134,12 +134,14 @@ class BackgroundJob(Generic[T]):
             # the child (the search index's process at 3,000 synthetic articles:
             # 47 MB added to the summed PSS instead of 60, devtools.index_memory).
             # (A spawned child inherits no objects: nothing to freeze.)
+            # What the caller froze itself (the build, its edition) stays frozen.
+            frozen = gc.get_freeze_count() > 0
             if not spawn:
                 gc.freeze()
             try:
                 self._process.start()
             finally:
-                if not spawn:
+                if not spawn and not frozen:
                     gc.unfreeze()
             send.close()
 

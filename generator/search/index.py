@@ -182,6 +182,9 @@ class SearchStats:
     cpu_seconds: float = 0.0
     cached: int = 0  # articles whose entries came from the cache (or the merged state)
     linked: int = 0  # files hard-linked from the previous bundle
+    # Every file of the bundle (its path in the bundle's folder) and its size, as
+    # incremental.site_entries lists them: so the build need not list them again.
+    listing: dict[str, int] | None = dataclasses.field(default=None, repr=False, compare=False)
 
 
 def search_documents(edition: Edition) -> list[SearchDocument]:
@@ -607,6 +610,8 @@ class _Bundle:
         self._folder = str(self.data)
         self.files = self.bytes = self.linked = 0
         self.ledger = Ledger()
+        # Every file of the finished bundle and its size (``finish``).
+        self.listing: dict[str, int] | None = None
         self._old = old if previous is not None else None
         self._previous = str(previous)
 
@@ -669,7 +674,11 @@ class _Bundle:
         name = self.ledger.name()
         self.data.rename(self.out / "v" / name)
         meta = {"version": FORMAT_VERSION, "data": f"v/{name}/", **meta}
-        (self.out / "meta.json").write_bytes(_json(meta))
+        raw = _json(meta)
+        (self.out / "meta.json").write_bytes(raw)
+        files = self.ledger.files.items()
+        self.listing = {f"v/{name}/{path}": size for path, (size, _, _) in files}
+        self.listing["meta.json"] = len(raw)
         return name
 
 
@@ -1321,6 +1330,7 @@ def _full(
         files=bundle.files,
         bytes=bundle.bytes,
         cached=cache.hits if cache is not None else 0,
+        listing=bundle.listing,
     )
 
 
@@ -1734,6 +1744,7 @@ def _rebuild(
         files=bundle.files,
         bytes=bundle.bytes,
         linked=bundle.linked,
+        listing=bundle.listing,
     )
 
 

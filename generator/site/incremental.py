@@ -150,14 +150,24 @@ class Changes:
 
 
 def usable(
-    manifest: dict[str, object] | None, code: str, site: Path
+    manifest: dict[str, object] | None,
+    code: str,
+    site: Path,
+    entries: dict[str, int] | None = None,
 ) -> dict[str, int] | None:
     """site/'s listing (``site_entries``) if it is the previous build's output,
-    made by the same code; else None."""
+    made by the same code; else None. ``entries``: that listing, where the caller
+    made it already (``site_listing_or_none``, beside the build's first steps)."""
     if manifest is None or manifest.get("code") != code or not site.is_dir():
         return None
-    entries = site_entries(site)
+    if entries is None:
+        entries = site_entries(site)
     return entries if manifest.get("site") == listing_digest(entries) else None
+
+
+def site_listing_or_none(site: Path) -> dict[str, int] | None:
+    """``site_entries``, or None where there is no site/ to list."""
+    return site_entries(site) if site.is_dir() else None
 
 
 def stage(changes: Changes, docs: Path, rendered: Path, staged: Path) -> list[str]:
@@ -240,13 +250,20 @@ def _prune(site: Path, folder: Path) -> None:
 
 
 def apply_in_place(
-    work: Path, site: Path, removed: Iterable[str], entries: dict[str, int] | None = None
+    work: Path,
+    site: Path,
+    removed: Iterable[str],
+    entries: dict[str, int] | None = None,
+    listings: Mapping[str, dict[str, int] | None] | None = None,
 ) -> int:
     """Apply ``work``/new (laid out as the site) to ``site``, and remove the files
     ``removed`` (site paths; a folder of ``WHOLE`` goes whole), under a journal in ``work`` (see above). A staged
     file whose bytes are the site's already is left out (the EPUBs, written from
     their cache at every build). ``entries``, site/'s listing (``site_entries``),
-    is brought up to date. Returns how many entries changed."""
+    is brought up to date; ``listings`` gives the files of a folder of ``WHOLE``
+    that the process which wrote it listed (``SearchStats.listing``), so that it
+    is not listed again (25,118 files at 10,000 articles). Returns how many
+    entries changed."""
     staged = work / STAGED
     aside = work / ASIDE
     replace: list[tuple[str, bool, bool]] = []  # (path, existed, whole folder)
@@ -301,9 +318,10 @@ def apply_in_place(
                 prefix = rel + "/"
                 for key in [k for k in entries if k.startswith(prefix)]:
                     del entries[key]
-                entries.update(
-                    (prefix + key, size) for key, size in site_entries(site / rel).items()
-                )
+                listed = (listings or {}).get(rel)
+                if listed is None:
+                    listed = site_entries(site / rel)
+                entries.update((prefix + key, size) for key, size in listed.items())
             else:
                 entries[rel] = os.lstat(site / rel).st_size
         for rel in remove:
