@@ -66,6 +66,9 @@ class DocsLedger:
 
     def __init__(self, docs: Path, *, reuse: bool = True) -> None:
         self.docs = docs
+        # Paths joined as text: a Path made for each of the tree's 31,274 files was
+        # 0.1 s of a one-edit rebuild at 10,000 articles.
+        self._prefix = os.fspath(docs) + os.sep
         self._old: dict[str, _Entry] = {}
         self._new: dict[str, _Entry] = {}
         path = ledger_path(docs)
@@ -85,7 +88,7 @@ class DocsLedger:
         if old is None:
             return None
         try:
-            st = os.stat(self.docs / rel)
+            st = os.stat(self._prefix + rel)
         except OSError:
             return None
         return old if (st.st_size, st.st_mtime_ns) == old[1:] else None
@@ -130,7 +133,7 @@ class DocsLedger:
         self._record(rel, hashlib.sha256(data).digest())
 
     def _record(self, rel: str, digest: bytes) -> None:
-        st = os.stat(self.docs / rel)
+        st = os.stat(self._prefix + rel)
         self._new[rel] = (digest, st.st_size, st.st_mtime_ns)
 
     def digests(self) -> dict[str, bytes]:

@@ -127,6 +127,7 @@ class PageMemo:
         """``reuse=False`` (``build --full``): the previous memo is dropped unread,
         every page is generated, and a new memo is written."""
         self.docs = docs
+        self._prefix = os.fspath(docs) + os.sep  # paths joined as text, as DocsLedger
         self.code = code
         self.kept = 0  # article pages
         self.listings_kept = 0  # issues' and writers' pages
@@ -201,7 +202,7 @@ class PageMemo:
     def _holds(self, path: str, size: int, mtime_ns: int) -> bool:
         """Whether the docs tree's file is still the one written."""
         try:
-            st = os.stat(self.docs / path)
+            st = os.stat(self._prefix + path)
         except OSError:
             return False
         return (st.st_size, st.st_mtime_ns) == (size, mtime_ns)
@@ -253,7 +254,7 @@ class PageMemo:
         if old is not None and old[0] == digest:
             if builder.cards_digest(old[1]) == old[2]:
                 try:
-                    st = os.stat(self.docs / path)
+                    st = os.stat(self._prefix + path)
                 except OSError:
                     st = None
                 if st is not None and (st.st_size, st.st_mtime_ns) == old[3:]:
@@ -270,7 +271,7 @@ class PageMemo:
         entries: dict[str, _Entry] = {}
         for path, (inputs, slugs, cards) in self._new.items():
             try:
-                st = os.stat(self.docs / path)
+                st = os.stat(self._prefix + path)
             except OSError:
                 continue
             entries[path] = (inputs, slugs, cards, st.st_size, st.st_mtime_ns)
@@ -280,7 +281,7 @@ class PageMemo:
             stats = []
             for path in paths:
                 try:
-                    st = os.stat(self.docs / path)
+                    st = os.stat(self._prefix + path)
                 except OSError:
                     break
                 stats.append((path, st.st_size, st.st_mtime_ns))
