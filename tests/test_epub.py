@@ -212,6 +212,10 @@ def test_only_the_books_of_a_changed_article_are_made_again(
     again = _write(seed_copy, tmp_path / "two", cache)
     assert (again.books, again.made) == (9, 0)
     assert _books(tmp_path / "one") == _books(tmp_path / "two")
+    # A cached book is linked into the site, not copied: the cache's own file.
+    cached = {(st.st_dev, st.st_ino) for st in (p.stat() for p in cache.glob("*.epub"))}
+    linked = {(st.st_dev, st.st_ino) for st in (p.stat() for p in books_of(tmp_path / "two"))}
+    assert linked == cached
     # An editor adds a heading and a link to another page of the site to the
     # façade article: its issue and the one collection that holds it are re-made.
     path = seed_copy.content / "articles" / "the-facade-cracks.md"
@@ -228,8 +232,10 @@ def test_only_the_books_of_a_changed_article_are_made_again(
         "collections/party-lines/party-lines.epub",
         "issues/2008-10-13/2008-10-13.epub",
     ]
-    # The old books left the cache: it holds this build's books only.
+    # The old books left the cache: it holds this build's books only. The books
+    # linked from it into the second site are as they were.
     assert len(list(cache.glob("*.epub"))) == 9
+    assert _books(tmp_path / "two") == one
     docs = documents(read(tmp_path / "three", "issues/2008-10-13/2008-10-13.epub"))
     article = next(d for name, d in docs.items() if name.startswith("a"))
     link = article.find(".//x:div[@class='body']//x:a", XHTML)

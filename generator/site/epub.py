@@ -656,7 +656,23 @@ def write_books(
     def put(path: str, data: bytes) -> None:
         target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)
+        # A new file, never written into: what is there may be a link to the cache.
+        target.unlink(missing_ok=True)
         target.write_bytes(data)
+
+    def link(path: str, cached: Path) -> bool:
+        """The cached book hard-linked at ``path``, where the file system allows.
+        Copying every cached book at every build was 53 MB read and written at
+        10,000 articles (0.7 to 1.7 s of the workers' CPU in a one-edit rebuild),
+        and an incremental build then read the site's copy too to see that it was
+        the same (incremental._same_file: the same file now)."""
+        target = out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(cached, target)
+        except OSError:
+            return False
+        return True
 
     for book, handle in books:
         stats.books += 1
@@ -666,6 +682,8 @@ def write_books(
         if cache_dir is not None:
             cached = cache_dir / f"{book_digest(book, config)}.epub"
             stats.cached.append(cached.name)
+            if link(book.path, cached):
+                continue
             try:
                 data = cached.read_bytes()
             except OSError:
