@@ -72,3 +72,30 @@ def test_a_spawned_job_inherits_nothing_of_the_parent(monkeypatch: pytest.Monkey
     assert (mark, pid != os.getpid()) == ("as imported", True)
     forked = BackgroundJob(_mark_and_pid, error=EpubError, what="test")
     assert forked.wait()[0][0] == "changed in the parent"
+
+
+def test_a_build_keeps_what_it_froze_until_it_ends() -> None:
+    """``long_lived``: a fork in it leaves the frozen objects frozen (the build's
+    edition stays out of the collector's sight); at its end all is unfrozen, and
+    the collector's thresholds are as they were. Outside it, a fork unfreezes."""
+    import gc
+
+    from generator.jobs import long_lived
+
+    before = gc.get_threshold()
+    BackgroundJob(lambda: 1, error=EpubError, what="test").wait()
+    assert gc.get_freeze_count() == 0
+    with long_lived(50_000):
+        assert gc.get_threshold()[0] == 50_000
+        kept = [object() for _ in range(10)]
+        gc.freeze()
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        BackgroundJob(lambda: 1, error=EpubError, what="test").wait()
+        assert gc.get_freeze_count() >= frozen
+        with long_lived(50_000):  # a build inside the live preview's process
+            pass
+        assert gc.get_freeze_count() >= frozen
+    assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == before
+    del kept

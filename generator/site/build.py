@@ -13,7 +13,6 @@ site/ as it was.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import gc
@@ -38,7 +37,7 @@ from generator.content.article_cache import ArticleCache
 from generator.content.check import check_all
 from generator.content.edition import Edition, build_edition
 from generator.errors import BuildError, ContentError
-from generator.jobs import BackgroundJob
+from generator.jobs import BackgroundJob, long_lived
 from generator.lock import project_lock, sweep
 from generator.site import cite
 from generator.site.docs_ledger import DocsLedger, docs_digest, ledger_path, tree_files
@@ -516,7 +515,7 @@ def build(
         (project.site_dir(), "the site folder"),
     ):
         writable_folder(folder, project.root, what)
-    with project_lock(project.root, "build"), _collector_for_build():
+    with project_lock(project.root, "build"), long_lived(_YOUNG):
         return _build_locked(
             project,
             ingest_sources=ingest_sources,
@@ -527,20 +526,6 @@ def build(
             shard_out=shard_out,
             incremental=incremental,
         )
-
-
-@contextlib.contextmanager
-def _collector_for_build() -> Iterator[None]:
-    """The garbage collector tuned for a build (``_YOUNG``); what the build froze
-    (``gc.freeze`` once the edition is loaded) is unfrozen after it, so that the
-    live preview, which builds again and again in one process, can collect it."""
-    thresholds = gc.get_threshold()
-    gc.set_threshold(_YOUNG, *thresholds[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
 
 
 def _build_locked(
