@@ -583,7 +583,7 @@ def _build_locked(
         # The edition lives as long as the build: out of the collector's sight, so no
         # later collection walks it, and so the search index's forked child does not
         # copy the pages a collection there would touch (the gc module's advice).
-        gc.collect()
+        # No gc.collect first: at 10,000 articles it found no garbage, in 0.16 s.
         gc.freeze()
         timings.time("load and check", started)
     except BaseException:
