@@ -182,12 +182,21 @@ def test_no_change_renders_nothing_and_code_changes_build_in_full(tmp_path: Path
     assert again.incremental == 0
     assert again.kept == len(_articles(project))  # no article page generated again
     assert tree(project.site_dir()) == before
+    # The compiled templates, ours and the theme's, kept for the next build: one
+    # folder, for this code.
+    compiled = project.root / ".cache" / "templates"
+    (first,) = compiled.iterdir()
+    assert list((first / "pages").iterdir()) and list((first / "theme").iterdir())
     # A template change: every page may change, so every page is rendered.
     template = project.root / "overrides" / "main.html"
     template.write_text(template.read_text("utf-8") + "\n", "utf-8")
     changed = build(project, ingest_sources=False, search=False)
     assert changed.incremental is None
     assert changed.kept == 0
+    # The last code's compiled templates are gone (Jinja keys them by their text
+    # only, so a folder for each version of the code).
+    (second,) = compiled.iterdir()
+    assert second != first
     # mkdocs.yml too.
     config = project.mkdocs_yml
     config.write_text(config.read_text("utf-8") + "\n", "utf-8")

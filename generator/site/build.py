@@ -59,7 +59,7 @@ from generator.site.incremental import (
 from generator.site.offline import build_digest, write_service_worker
 from generator.site.page_memo import PageMemo, memo_path
 from generator.site.pages import Page, PageBuilder, SiteConfig
-from generator.site.render import render
+from generator.site.render import render, templates_cache_for
 from generator.site.shard import Shard, finish
 from generator.site.sitemap import write_sitemap
 
@@ -281,6 +281,7 @@ def write_docs(
     epoch: int | None = None,
     books: bool = True,
     reuse: bool = True,
+    templates_cache: Path | None = None,
 ) -> Changes:
     """Write the docs tree. With ``only_articles`` (the live preview after an edit),
     every listing page is redone but only those article pages, and nothing else in
@@ -290,12 +291,15 @@ def write_docs(
     collection pages say where the e-book comes from instead of linking it.
     With ``reuse`` (and every page), article pages the tree already holds with the
     same inputs are left as they are (PageMemo); without it, every page is made.
+    ``templates_cache``: a folder for the compiled templates (render.templates_cache_for).
 
     Returns what changed in the tree. Deletes the incremental build's manifest
     first: site/ no longer matches the docs tree once it is written."""
     take_manifest(project.docs_dir())
     started = time.perf_counter()
-    builder = PageBuilder(edition, project.site_config(), project.templates, books)
+    builder = PageBuilder(
+        edition, project.site_config(), project.templates, books, templates_cache
+    )
     intro = _intro(project)
     if epoch is None:
         epoch = source_date_epoch(edition)
@@ -659,13 +663,24 @@ def _build_locked(
                 # (unchanged until the end of the build).
                 pages=tmp if entries is None else (out, site),
             )
-        changes = write_docs(project, edition, timings, epoch=epoch, reuse=incremental)
+        compiled = templates_cache_for(project.root / ".cache" / "templates", code)
+        changes = write_docs(
+            project,
+            edition,
+            timings,
+            epoch=epoch,
+            reuse=incremental,
+            templates_cache=compiled / "pages",
+        )
         started = time.perf_counter()
         files = tree_files(docs)
         # An issue's article pages in one slice of MkDocs, whose end is passed on
         # to the books; the same slices with or without them (no byte depends on
         # which slice renders a page).
-        slicing: dict[str, Any] = {"group": issue_groups(edition)}
+        slicing: dict[str, Any] = {
+            "group": issue_groups(edition),
+            "templates_cache": compiled / "theme",
+        }
         if epub_job is not None:
             slicing["on_slice"] = epub_job.slice_ready
         if shard is not None:
@@ -685,6 +700,7 @@ def _build_locked(
                     only=changes.pages,
                     pages_only=True,
                     link_sources=None if removed_page else changes.pages,
+                    templates_cache=compiled / "theme",
                 )
             removed += stage(changes, docs, rendered, out)
             if search_job is None:

@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 from jinja2 import (
+    FileSystemBytecodeCache,
     Environment,
     FileSystemLoader,
     StrictUndefined,
@@ -224,8 +225,15 @@ class ArticleContext:
 
 class PageBuilder:
     def __init__(
-        self, edition: Edition, config: SiteConfig, templates: Path, books: bool = True
+        self,
+        edition: Edition,
+        config: SiteConfig,
+        templates: Path,
+        books: bool = True,
+        templates_cache: Path | None = None,
     ) -> None:
+        """``templates_cache``: a folder for the compiled templates
+        (``templates_cache_for``)."""
         self.edition = edition
         self.config = config
         # False in the live preview, which makes no EPUBs: no link to one that 404s.
@@ -240,6 +248,9 @@ class PageBuilder:
             # A PageBuilder lives for one generation; checking every template file's
             # modification time on every page was a tenth of the time.
             auto_reload=False,
+            bytecode_cache=(
+                None if templates_cache is None else FileSystemBytecodeCache(str(templates_cache))
+            ),
         )
         self.env.filters["long_date"] = long_date
         self.env.filters["event_label"] = event_label

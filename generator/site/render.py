@@ -23,6 +23,7 @@ import shutil
 from collections.abc import Callable, Collection, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
+from typing import Any
 
 from generator.errors import RenderError
 from generator.site.docs_ledger import tree_files
@@ -61,8 +62,15 @@ _MD_LINK_RE = re.compile(r"\]\(\s*<?([^)\s>]+?\.md)(?:#[^)\s>]*)?>?(?:\s+\"[^\"]
 
 
 def run_mkdocs(
-    mkdocs_yml: Path, site_dir: Path, docs_dir: Path | None = None, *, lenient_links: bool = False
+    mkdocs_yml: Path,
+    site_dir: Path,
+    docs_dir: Path | None = None,
+    *,
+    lenient_links: bool = False,
+    templates_cache: Path | None = None,
 ) -> None:
+    """``templates_cache``: a folder for the theme's compiled templates
+    (``templates_cache_for``)."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -76,6 +84,8 @@ def run_mkdocs(
         overrides["validation"] = {"links": {"not_found": "info"}}
     try:
         config = load_config(str(mkdocs_yml), **overrides)
+        if templates_cache is not None:
+            _cache_templates(config.theme, templates_cache)
         config.plugins.on_startup(command="build", dirty=False)
         try:
             mkdocs_build(config)
@@ -85,6 +95,40 @@ def run_mkdocs(
         raise RenderError(f"MkDocs could not render the site: {error}") from error
     except SystemExit as error:  # mkdocs aborts strict builds this way
         raise RenderError("MkDocs stopped the build (see the warnings above)") from error
+
+
+def templates_cache_for(root: Path, code: str) -> Path:
+    """The folder of ``root``'s compiled templates for the code ``code``
+    (``incremental.code_digest``), made empty if new; the folders of other code
+    are removed. Jinja keys a compiled template by its name and its text only, not
+    by the environment's options, which are compiled in: so one folder for each
+    version of the code (which holds those options: ours in pages.py, Material's
+    by MkDocs' version), and one for each environment (``pages``, ``theme``).
+    Compiling 29 templates, ours and Material's, was 0.31 s of a one-edit rebuild
+    at 10,000 articles (cProfile)."""
+    name = code[:32]
+    root.mkdir(parents=True, exist_ok=True)
+    for entry in os.scandir(root):
+        if entry.name != name:
+            shutil.rmtree(entry.path, ignore_errors=True)
+    for kind in ("pages", "theme"):
+        (root / name / kind).mkdir(parents=True, exist_ok=True)
+    return root / name
+
+
+def _cache_templates(theme: Any, folder: Path) -> None:
+    """MkDocs makes the theme's Jinja environment afresh (``Theme.get_env``) and
+    gives no option for a bytecode cache: each environment it makes gets one."""
+    from jinja2 import FileSystemBytecodeCache
+
+    make = theme.get_env
+
+    def get_env() -> Any:
+        env = make()
+        env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+        return env
+
+    theme.get_env = get_env
 
 
 def is_leaf(rel: str) -> bool:
@@ -179,9 +223,9 @@ def _link_tree(docs: Path, dest: Path, files: list[str]) -> None:
             shutil.copy2(docs / rel, target)
 
 
-def _render_shard(args: tuple[Path, Path, Path]) -> None:
-    mkdocs_yml, docs, site = args
-    run_mkdocs(mkdocs_yml, site, docs, lenient_links=True)
+def _render_shard(args: tuple[Path, Path, Path, Path | None]) -> None:
+    mkdocs_yml, docs, site, templates_cache = args
+    run_mkdocs(mkdocs_yml, site, docs, lenient_links=True, templates_cache=templates_cache)
 
 
 @contextlib.contextmanager
@@ -227,9 +271,11 @@ def render(
     link_sources: Collection[str] | None = None,
     group: Mapping[str, str] | None = None,
     on_slice: SliceDone | None = None,
+    templates_cache: Path | None = None,
 ) -> int:
     """Render ``docs`` into ``site_dir``, dated ``epoch``; returns the number of
-    MkDocs processes used.
+    MkDocs processes used. ``templates_cache``: a folder for the theme's
+    compiled templates (``templates_cache_for``).
 
     With ``only`` (a shard's slice, or the pages an incremental build must redo),
     the leaf pages outside it are not rendered; every section page still is, as
@@ -240,7 +286,16 @@ def render(
     ``site_dir`` once every slice has ended, each by one rename)."""
     with mkdocs_clock(epoch):
         return _render(
-            mkdocs_yml, docs, site_dir, work, only, pages_only, link_sources, group, on_slice
+            mkdocs_yml,
+            docs,
+            site_dir,
+            work,
+            only,
+            pages_only,
+            link_sources,
+            group,
+            on_slice,
+            templates_cache,
         )
 
 
@@ -254,11 +309,12 @@ def _render(
     link_sources: Collection[str] | None = None,
     group: Mapping[str, str] | None = None,
     on_slice: SliceDone | None = None,
+    templates_cache: Path | None = None,
 ) -> int:
     files = docs_files(docs)
     leaves = [f for f in files if is_leaf(f) and (only is None or f in only)]
     if only is None and len(leaves) < SHARD_MIN_LEAVES:
-        run_mkdocs(mkdocs_yml, site_dir, docs)
+        run_mkdocs(mkdocs_yml, site_dir, docs, templates_cache=templates_cache)
         return 1
     problems = check_markdown_links(docs, set(files), link_sources)
     if problems:
@@ -288,7 +344,8 @@ def _render(
         shard_docs = work / f"docs-{k}"
         shutil.rmtree(shard_docs, ignore_errors=True)
         _link_tree(docs, shard_docs, (shared if k == 0 else pages) + slice_leaves[k])
-        jobs.append((mkdocs_yml, shard_docs, site_dir if k == 0 else work / f"site-{k}"))
+        site = site_dir if k == 0 else work / f"site-{k}"
+        jobs.append((mkdocs_yml, shard_docs, site, templates_cache))
     workers = min(shards, os.cpu_count() or 1)
 
     def done(k: int) -> None:
