@@ -24,7 +24,9 @@ gives the same bytes and a new issue does not change the older issues' books.
 
 A build keeps each book in ``.cache/epub/`` under a digest of everything it is
 made from (its articles, introduction, the site address, this code): the next
-build re-makes only the books whose inputs changed.
+build re-makes only the books whose inputs changed, and links the others into the
+site from there. Nothing writes into a book once it is written, in the cache or in
+the site.
 """
 
 from __future__ import annotations
@@ -641,7 +643,7 @@ def write_books(
     book's inputs and a handle that ``again`` turns back into them, for a book
     made later (only its path, its slugs and the handle are kept meanwhile). With
     ``cache_dir``, a book whose inputs did not change since the last build is
-    copied from there, and with ``prune`` the books no build asks for any more are
+    hard-linked from there (copied where links cannot be made), and with ``prune`` the books no build asks for any more are
     removed from it. With ``pages``, the article bodies are read from that
     rendered site. With ``news`` (a build: MkDocs is rendering ``pages``), the
     books the cache does not hold are made as their pages are written: ``news()``
