@@ -269,8 +269,8 @@ def apply_in_place(
 ) -> int:
     """Apply ``work``/new (laid out as the site) to ``site``, and remove the files
     ``removed`` (site paths; a folder of ``WHOLE`` goes whole), under a journal in ``work`` (see above). A staged
-    file whose bytes are the site's already is left out (the EPUBs, written from
-    their cache at every build). ``entries``, site/'s listing (``site_entries``),
+    file whose bytes are the site's already is left out (the EPUBs, linked from
+    their cache at every build: the same file). ``entries``, site/'s listing (``site_entries``),
     is brought up to date; ``listings`` gives the files of a folder of ``WHOLE``
     that the process which wrote it listed (``SearchStats.listing``), so that it
     is not listed again (25,118 files at 10,000 articles). Returns how many

@@ -99,7 +99,7 @@ def run_mkdocs(
 
 def templates_cache_for(root: Path, code: str) -> Path:
     """The folder of ``root``'s compiled templates for the code ``code``
-    (``incremental.code_digest``), made empty if new; the folders of other code
+    (``incremental.code_digest``), made if missing; the folders of other code
     are removed. Jinja keys a compiled template by its name and its text only, not
     by the environment's options, which are compiled in: so one folder for each
     version of the code (which holds those options: ours in pages.py, Material's
