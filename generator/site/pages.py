@@ -22,8 +22,8 @@ from typing import Any
 
 import yaml
 from jinja2 import (
-    FileSystemBytecodeCache,
     Environment,
+    FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
     TemplateError,
@@ -206,6 +206,14 @@ def template_problem(error: TemplateError, template: str, page: str) -> str:
     )
 
 
+def _kicker_of(article: Article, first: Topic | None) -> dict[str, str | None] | None:
+    """The label above a headline: the article's first topic (``first``, its
+    curation entry, None where it has none), or nothing."""
+    if not article.topics:
+        return None
+    return {"name": article.topics[0], "url": first.url if first is not None else None}
+
+
 @dataclass(frozen=True)
 class ArticleContext:
     """What an article page takes from the edition: its article (a function of its
@@ -328,11 +336,8 @@ class PageBuilder:
 
     def _kicker(self, article: Article) -> dict[str, str | None] | None:
         """The label above a headline: the article's first topic, or nothing."""
-        if not article.topics:
-            return None
-        name = article.topics[0]
-        topic = self.edition.curation.topics.get(name)
-        return {"name": name, "url": topic.url if topic else None}
+        first = self.edition.curation.topics.get(article.topics[0]) if article.topics else None
+        return _kicker_of(article, first)
 
     def _page(
         self,
@@ -432,12 +437,7 @@ class PageBuilder:
         canonical = self.config.absolute(url)
         previous, following = context.neighbours
         jsonld = self._article_jsonld(a, canonical, context.writer_slugs)
-        first = context.topics[0] if context.topics else None
-        kicker = (
-            None
-            if not a.topics
-            else {"name": a.topics[0], "url": first.url if first is not None else None}
-        )
+        kicker = _kicker_of(a, context.topics[0] if context.topics else None)
         meta = {
             "title": a.title,
             "description": display_standfirst(a) or "",
