@@ -87,15 +87,18 @@ def test_a_build_keeps_what_it_froze_until_it_ends() -> None:
     assert gc.get_freeze_count() == 0
     with long_lived(50_000):
         assert gc.get_threshold()[0] == 50_000
-        kept = [object() for _ in range(10)]
+        kept = [[] for _ in range(10)]
         gc.freeze()
         frozen = gc.get_freeze_count()
         assert frozen > 0
+        # A frozen object still dies when its last reference goes (CI once saw
+        # 151,436 of 151,437 left), so the test asks that most stay frozen:
+        # unfreezing would leave none.
         BackgroundJob(lambda: 1, error=EpubError, what="test").wait()
-        assert gc.get_freeze_count() >= frozen
+        assert gc.get_freeze_count() > frozen // 2
         with long_lived(50_000):  # a build inside the live preview's process
             pass
-        assert gc.get_freeze_count() >= frozen
+        assert gc.get_freeze_count() > frozen // 2
     assert gc.get_freeze_count() == 0
     assert gc.get_threshold() == before
     del kept
