@@ -345,6 +345,56 @@ def test_a_build_without_books_leaves_none_behind(seed_copy: Project) -> None:
     assert "epub" not in timings.beside
 
 
+def test_a_build_starts_workers_only_for_the_books_the_cache_lacks(
+    seed_copy: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build's own process keys every book: a rebuild with nothing changed
+    starts no worker and leaves site/'s books, the cache's files, as they are; an
+    edit starts workers for the books that hold the article, and only those
+    books are new files."""
+    from generator.site import epub as epub_module
+    from generator.site.build import build
+
+    started: list[str] = []
+    real = epub_module.BackgroundJob
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        started.append(kwargs["what"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(epub_module, "BackgroundJob", counting)
+    build(seed_copy, ingest_sources=False, search=False)
+    assert len(started) == 2  # nine books to make, two workers
+    site = seed_copy.site_dir()
+
+    def files() -> dict[str, tuple[int, int]]:
+        return {
+            p.relative_to(site).as_posix(): (p.stat().st_dev, p.stat().st_ino)
+            for p in books_of(site)
+        }
+
+    first = files()
+    assert len(first) == 9
+    started.clear()
+    build(seed_copy, ingest_sources=False, search=False)
+    assert started == []
+    assert files() == first
+    path = seed_copy.content / "articles" / "the-facade-cracks.md"
+    path.write_text(path.read_text("utf-8") + "\nAn added line.\n", "utf-8")
+    build(seed_copy, ingest_sources=False, search=False)
+    assert len(started) == 2  # its issue's book and its collection's
+    now = files()
+    assert sorted(k for k in now if now[k] != first[k]) == [
+        "collections/party-lines/party-lines.epub",
+        "issues/2008-10-13/2008-10-13.epub",
+    ]
+    cached = {
+        (st.st_dev, st.st_ino)
+        for st in (p.stat() for p in (site.parent / ".cache" / "epub").glob("*.epub"))
+    }
+    assert set(now.values()) == cached
+
+
 def test_the_workers_make_the_books_from_their_inputs_alone(
     seed_project: Project, seed_site: Path, tmp_path: Path
 ) -> None:

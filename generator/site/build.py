@@ -741,7 +741,8 @@ def _build_locked(
             timings.beside_cpu["search index"] = stats.cpu_seconds
         if epub_job is not None:
             started = time.perf_counter()
-            books = epub_job.finish(out)
+            # An incremental build leaves out the books site/ has already.
+            books = epub_job.finish(out, site if entries is not None else None)
             if entries is not None:
                 # A book of an issue or collection that is gone.
                 wanted = set(books.paths)

@@ -39,6 +39,7 @@ import multiprocessing
 import os
 import pickle
 import re
+import shutil
 import struct
 import time
 import uuid
@@ -59,7 +60,8 @@ from lxml import html as lxml_html
 from generator.atomic import write_atomic
 from generator.code_digest import code_digest
 from generator.content import event_dates
-from generator.content.body import body_text
+from generator.content.article_cache import CACHE_VERSION
+from generator.content.body import BodyRef, body_text
 from generator.content.edition import Edition
 from generator.content.policy import EXTENSION_CONFIGS, EXTENSIONS, strip_comments
 from generator.content.schema import Article, IssueRef
@@ -247,11 +249,37 @@ def book_inputs(
 
 
 def book_digest(book: BookInput, config: SiteConfig) -> str:
-    """Everything the book's bytes depend on, hashed (the bodies through their
-    files' digests, in the articles' body references)."""
+    """Everything the book's bytes depend on, hashed. An article loaded from its
+    file stands as its slug and the file's digest, with the code that loads
+    articles (``article_cache.CACHE_VERSION``): the article is a function of
+    those, as the article cache and the page memo hold too. The repr of every
+    field of every article, for every book, was 0.4 s of the EPUB workers' CPU on
+    a one-edit rebuild at 10,000 articles (py-spy); the build's own process now
+    keys every book, to find the few it must make."""
     # repr, not pickle: equal values give equal text, whatever objects they share.
-    parts = [EPUB_CODE, config.site_url, book]
+    parts = [
+        EPUB_CODE,
+        CACHE_VERSION,
+        config.site_url,
+        (book.path, book.collection, book.heading, book.url, book.date, book.intro),
+        [
+            (
+                _article_key(a.article),
+                None if a.issue is None else (a.issue.date, a.issue.title),
+                a.minutes,
+                a.note,
+            )
+            for a in book.articles
+        ],
+    ]
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def _article_key(article: Article) -> object:
+    body = article.body
+    if type(body) is BodyRef:
+        return ("file", article.slug, body.digest, body.start, body.end)
+    return article  # a body held as text (tests): the whole article
 
 
 # Where the article pages are read from (BookMaker): a rendered site, or several
@@ -705,6 +733,10 @@ def write_books(
             stats.made += 1
             if cached is not None:
                 write_atomic(cached, data)
+                # The cache's file, as a held book is: the next build finds site/
+                # holding it already.
+                if link(path, cached):
+                    continue
             put(path, data)
         waiting = later
         if not waiting:
@@ -724,6 +756,21 @@ def write_books(
     return stats
 
 
+def _same_inode(one: Path, two: Path) -> bool:
+    try:
+        a, b = os.stat(one), os.stat(two)
+    except OSError:
+        return False
+    return (a.st_ino, a.st_dev) == (b.st_ino, b.st_dev)
+
+
+def _link_or_copy(source: Path, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 def prune_cache(cache_dir: Path, kept: list[str]) -> None:
     """Remove the books no build asks for any more from the cache."""
     if cache_dir.is_dir():
@@ -737,14 +784,17 @@ def prune_cache(cache_dir: Path, kept: list[str]) -> None:
 _LENGTH = struct.Struct("<Q")
 
 
-def write_inputs(books: Iterable[BookInput], files: list[BinaryIO]) -> None:
+def write_inputs(books: Iterable[BookInput], files: list[BinaryIO]) -> int:
     """Each book's inputs, pickled, into ``files`` in turn (one per worker), each
-    pickle after its length."""
+    pickle after its length; returns how many books were written."""
+    count = 0
     for i, book in enumerate(books):
         data = pickle.dumps(book, protocol=pickle.HIGHEST_PROTOCOL)
         target = files[i % len(files)]
         target.write(_LENGTH.pack(len(data)))
         target.write(data)
+        count = i + 1
+    return count
 
 
 def write_from_file(
@@ -777,19 +827,25 @@ def write_from_file(
 
 
 class EpubJob:
-    """Writes the books in two worker processes beside the build. The workers are
-    started afresh (spawned: they inherit nothing of the build's memory), and this
-    process writes every book's inputs (``BookInput``: a few values and the
-    articles' front matter, about a kilobyte an article) into one file per worker
-    first; a worker reads them one book at a time and keeps nothing of a book once
-    it is made. (Forked workers inheriting the edition model each ended up with a
-    private copy of it: 2.1 GB each at 100,000 synthetic articles, see
-    docs/performance.md.) The workers copy what the cache holds at once, then make
-    each other book as soon as MkDocs has written its articles' pages (the bodies
-    are read from them): ``slice_ready`` passes on each slice of the render as it
-    ends, ``pages_ready`` the end of the render. Where processes cannot be
-    started, the books are made on ``wait()``. ``finish`` moves the books into the
-    new site, which MkDocs empties before it renders."""
+    """Writes the books beside the build. This process keys every book
+    (``book_digest``) and takes those the cache holds (``.cache/epub/``) as they
+    are; the others are made by at most two worker processes, started only when
+    there is a book to make. The workers are started afresh (spawned: they
+    inherit nothing of the build's memory), and this process writes the inputs of
+    the books to make (``BookInput``: a few values and the articles' front matter,
+    about a kilobyte an article) into one file per worker first; a worker reads
+    them one book at a time and keeps nothing of a book once it is made. (Forked
+    workers inheriting the edition model each ended up with a private copy of it:
+    2.1 GB each at 100,000 synthetic articles, see docs/performance.md. Two
+    workers spawned for every build, each importing the book-making code and
+    linking half the cached books, were 2.6 s of CPU on a one-edit rebuild at
+    10,000 articles, which makes one book: py-spy, docs/performance.md.) A worker
+    makes each book as soon as MkDocs has written its articles' pages (the
+    bodies are read from them): ``slice_ready`` passes on each slice of the
+    render as it ends, ``pages_ready`` the end of the render. Where processes
+    cannot be started, the books are made on ``wait()``. ``finish`` puts the
+    books into the new site, which MkDocs empties before it renders: the cached
+    ones hard-linked from the cache."""
 
     def __init__(
         self,
@@ -802,22 +858,44 @@ class EpubJob:
     ) -> None:
         self._out, self._cache_dir = out, cache_dir
         out.mkdir(parents=True, exist_ok=True)
+        # The books the cache holds: (site path, the cached file), and their stats.
+        self._held: list[tuple[str, Path]] = []
+        self._held_stats = EpubStats()
+        self._made: list[str] = []  # the site paths of the books the workers made
+
+        def to_make() -> Iterator[BookInput]:
+            for book in book_inputs(edition, fallback_date):
+                if cache_dir is not None:
+                    name = f"{book_digest(book, config)}.epub"
+                    cached = cache_dir / name
+                    if cached.is_file():
+                        self._held.append((book.path, cached))
+                        self._held_stats.books += 1
+                        self._held_stats.paths.append(book.path)
+                        self._held_stats.cached.append(name)
+                        continue
+                yield book
+
         self._inputs = [out / f".inputs-{k}.pickle" for k in range(WORKERS)]
         with contextlib.ExitStack() as stack:
             files = [stack.enter_context(open(path, "wb")) for path in self._inputs]
-            write_inputs(book_inputs(edition, fallback_date), files)
+            count = write_inputs(to_make(), files)
+        # Two workers at most: once the pages are rendered, the books are the
+        # build's only work left, and the machine has two cores.
+        workers = min(WORKERS, count)
+        for path in self._inputs[workers:]:
+            path.unlink()
+        self._inputs = self._inputs[:workers]
         # One one-way pipe to each worker: what the render has written so far.
         self._news: list[Connection] = []
-        channels: list[Connection | None] = [None] * WORKERS
+        channels: list[Connection | None] = [None] * workers
         if _SPAWN:
             context = multiprocessing.get_context("spawn")
-            for k in range(WORKERS):
+            for k in range(workers):
                 channels[k], send = context.Pipe(duplex=False)
                 self._news.append(send)
         self._ended = False
         parent = os.getpid()
-        # Two workers: once the pages are rendered, the books are the build's only
-        # work left, and the machine has two cores.
         self._jobs = [
             BackgroundJob(
                 partial(
@@ -863,26 +941,48 @@ class EpubJob:
             path.unlink(missing_ok=True)
 
     def wait(self) -> EpubStats:
+        """The stats of every book, made or held: the made ones are in ``out``."""
         self.pages_ready()
-        stats = EpubStats()
+        made = EpubStats()
         try:
             for job in self._jobs:
-                stats.add(job.wait()[0])
+                made.add(job.wait()[0])
         finally:
             self._clean()
+        stats = EpubStats()
+        stats.add(self._held_stats)
+        stats.add(made)
         if self._cache_dir is not None:
             prune_cache(self._cache_dir, stats.cached)
+        self._made = list(made.paths)
         return stats
 
-    def finish(self, site: Path) -> EpubStats:
-        """Wait for the books and move them into ``site``; a book left there by an
-        incremental build for an issue or collection that is gone is removed."""
+    def finish(self, site: Path, previous: Path | None = None) -> EpubStats:
+        """Wait for the books and put them into ``site``; a book left there by an
+        incremental build for an issue or collection that is gone is removed.
+        ``previous`` (an incremental build, ``site`` the changes to apply to it):
+        a held book it has already, as the cache's very file, is not put again."""
         stats = self.wait()
         wanted = set(stats.paths)
         for old in [*site.glob("issues/*/*.epub"), *site.glob("collections/*/*.epub")]:
             if old.relative_to(site).as_posix() not in wanted:
                 old.unlink()
-        for path in stats.paths:
+        site_text = os.fspath(site)
+        for path, cached in self._held:
+            if previous is not None and _same_inode(previous / path, cached):
+                continue
+            target = os.path.join(site_text, path)
+            try:
+                os.link(cached, target)
+            except FileNotFoundError:
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                _link_or_copy(cached, target)
+            except FileExistsError:
+                os.unlink(target)
+                _link_or_copy(cached, target)
+            except OSError:
+                shutil.copyfile(cached, target)  # no links on this file system
+        for path in self._made:
             target = site / path
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self._out / path, target)
