@@ -197,3 +197,27 @@ def test_a_fresh_clone_with_the_manifest_replays_by_the_files_bytes(
     reads = _count_reads(monkeypatch)
     ingest([sources], content)
     assert reads == [1]
+
+
+def test_a_few_edits_leave_the_manifest_as_it_was_and_are_judged_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A replay after an editor's change does not write the whole manifest again
+    (it grows with the archive): the next replay judges the edited file again and
+    says the same. Past ``_judged_again`` edited files, the manifest is written."""
+    content = tmp_path / "content"
+    ingest([SEEDS], content)
+    manifest = content / MANIFEST_NAME
+    before = manifest.read_bytes()
+    edited = content / "articles" / "the-facade-cracks.md"
+    edited.write_text(edited.read_text("utf-8") + "\nAn editor's line.\n", "utf-8")
+    _forbid_reading(monkeypatch)
+    for _ in range(2):
+        report = ingest([SEEDS], content)
+        assert report.count("kept") == 1 and report.count("unchanged") == 5
+        assert manifest.read_bytes() == before
+    monkeypatch.setattr(ingest_module, "_judged_again", lambda articles: 0)
+    assert ingest([SEEDS], content).count("kept") == 1
+    assert manifest.read_bytes() != before
+    monkeypatch.setattr(ingest_module, "_status_now", None)  # nothing left to judge
+    assert ingest([SEEDS], content).count("kept") == 1
