@@ -297,9 +297,7 @@ def write_docs(
     first: site/ no longer matches the docs tree once it is written."""
     take_manifest(project.docs_dir())
     started = time.perf_counter()
-    builder = PageBuilder(
-        edition, project.site_config(), project.templates, books, templates_cache
-    )
+    builder = PageBuilder(edition, project.site_config(), project.templates, books, templates_cache)
     intro = _intro(project)
     if epoch is None:
         epoch = source_date_epoch(edition)

@@ -1,4 +1,4 @@
-""""Cite this article": Chicago, MLA and APA strings, and BibTeX and RIS files.
+""" "Cite this article": Chicago, MLA and APA strings, and BibTeX and RIS files.
 
 Everything comes from the front matter: the writers, the headline, the magazine,
 the issue date (web-only pieces have none: "n.d." / no date) and the canonical
@@ -170,10 +170,7 @@ def apa(work: Work) -> Citation:
         # No author: the title takes the author's place.
         lead = f"{title} {date}. "
     else:
-        if len(names) == 1:
-            authors = names[0]
-        else:
-            authors = ", ".join(names[:-1]) + ", & " + names[-1]
+        authors = names[0] if len(names) == 1 else ", ".join(names[:-1]) + ", & " + names[-1]
         lead = f"{authors} {date}. {title} "
     return Citation("APA", lead, work.container, f". {work.url}" if work.url else ".")
 

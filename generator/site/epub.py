@@ -672,12 +672,13 @@ def write_books(
     made later (only its path, its slugs and the handle are kept meanwhile). With
     ``cache_dir``, a book whose inputs did not change since the last build is
     hard-linked from there (copied where links cannot be made), and with
-    ``prune`` the books no build asks for any more are removed from it. With ``pages``, the article bodies are read from that
-    rendered site. With ``news`` (a build: MkDocs is rendering ``pages``), the
-    books the cache does not hold are made as their pages are written: ``news()``
-    waits for the next slice of the render (``PagesNews``), and each book is made
-    as soon as all its articles' pages are there, the rest once every page is (a
-    page never rendered, as in a shard's build, is converted from Markdown then)."""
+    ``prune`` the books no build asks for any more are removed from it. With
+    ``pages``, the article bodies are read from that rendered site. With ``news``
+    (a build: MkDocs is rendering ``pages``), the books the cache does not hold
+    are made as their pages are written: ``news()`` waits for the next slice of
+    the render (``PagesNews``), and each book is made as soon as all its
+    articles' pages are there, the rest once every page is (a page never
+    rendered, as in a shard's build, is converted from Markdown then)."""
     started, cpu = time.perf_counter(), time.process_time()
     maker = BookMaker(config, pages)
     stats = EpubStats()

@@ -125,9 +125,7 @@ def take_manifest(docs: Path) -> dict[str, object] | None:
     return manifest if isinstance(manifest, dict) and manifest.get("format") == FORMAT else None
 
 
-def save_manifest(
-    docs: Path, code: str, site: Path, entries: dict[str, int] | None = None
-) -> None:
+def save_manifest(docs: Path, code: str, site: Path, entries: dict[str, int] | None = None) -> None:
     """``entries``: the site's listing (``site_entries``) where the caller knows
     it (an incremental build: the listing it checked, with what it changed)."""
     listing = site_listing(site) if entries is None else listing_digest(entries)
@@ -268,13 +266,13 @@ def apply_in_place(
     listings: Mapping[str, dict[str, int] | None] | None = None,
 ) -> int:
     """Apply ``work``/new (laid out as the site) to ``site``, and remove the files
-    ``removed`` (site paths; a folder of ``WHOLE`` goes whole), under a journal in ``work`` (see above). A staged
-    file whose bytes are the site's already is left out (the EPUBs, linked from
-    their cache at every build: the same file). ``entries``, site/'s listing (``site_entries``),
-    is brought up to date; ``listings`` gives the files of a folder of ``WHOLE``
-    that the process which wrote it listed (``SearchStats.listing``), so that it
-    is not listed again (25,118 files at 10,000 articles). Returns how many
-    entries changed."""
+    ``removed`` (site paths; a folder of ``WHOLE`` goes whole), under a journal in
+    ``work`` (see above). A staged file whose bytes are the site's already is left
+    out (the EPUBs, linked from their cache: the same file). ``entries``, site/'s
+    listing (``site_entries``), is brought up to date; ``listings`` gives the
+    files of a folder of ``WHOLE`` that the process which wrote it listed
+    (``SearchStats.listing``), so that it is not listed again (25,118 files at
+    10,000 articles). Returns how many entries changed."""
     staged = work / STAGED
     aside = work / ASIDE
     replace: list[tuple[str, bool, bool]] = []  # (path, existed, whole folder)
@@ -295,7 +293,8 @@ def apply_in_place(
     remove = sorted(
         rel
         for rel in set(removed)
-        if rel not in placed and ((site / rel).is_file() or (rel in WHOLE and (site / rel).is_dir()))
+        if rel not in placed
+        and ((site / rel).is_file() or (rel in WHOLE and (site / rel).is_dir()))
     )
     write_atomic(
         work / JOURNAL,

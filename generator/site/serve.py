@@ -19,8 +19,8 @@ import time
 from dataclasses import dataclass, field
 
 from generator.content.article_cache import ArticleCache
-from generator.site.build import BuildError, BuildTimings, Project, load_edition, write_docs
 from generator.content.edition import Edition, Related
+from generator.site.build import BuildError, BuildTimings, Project, load_edition, write_docs
 
 DEBOUNCE_SECONDS = 0.3
 

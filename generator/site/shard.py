@@ -17,7 +17,6 @@ disagree (built from different commits) or a missing or doubled slice.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil

@@ -91,11 +91,11 @@ class _Typography(Postprocessor):
 
 
 class TypographyExtension(Extension):
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+    def extendMarkdown(self, md: Markdown) -> None:
         # Priority 5: after the raw HTML postprocessor (30) has put the templates'
         # markup back, so their text is set too.
         md.postprocessors.register(_Typography(md), "ns_typography", 5)
 
 
-def makeExtension(**kwargs: object) -> TypographyExtension:  # noqa: N802
+def makeExtension(**kwargs: object) -> TypographyExtension:
     return TypographyExtension(**kwargs)
