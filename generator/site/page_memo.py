@@ -37,20 +37,23 @@ import hashlib
 import io
 import os
 import pickle
-from pathlib import Path
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from generator.atomic import write_atomic
 from generator.content.body import BodyRef
+from generator.content.curation import Collection, Topic
+from generator.content.edition import Issue
 from generator.content.schema import Article
-from generator.site.pages import Page, PageBuilder, PageInputs
+from generator.site.pages import ArticleContext, Page, PageBuilder, PageInputs
 
 MEMO = "page-memo.pickle"
 # 2: the cards' digest from their fields (PageBuilder.cards_digest); 3: the
 # section pages (``sections``); 4: article pages keyed by their ArticleContext,
-# articles by their file's digest, and the articles' front-matter digests kept.
-FORMAT = 4
+# articles by their file's digest, and the articles' front-matter digests kept;
+# 5: an article page keyed by its context as plain values (``PageMemo._plain``).
+FORMAT = 5
 
 # path -> (inputs digest, card slugs, cards digest, size, mtime_ns)
 _Entry = tuple[bytes, tuple[str, ...], bytes, int, int]
@@ -87,6 +90,13 @@ class _Pickler(pickle.Pickler):
         return NotImplemented
 
 
+# What many article pages' contexts share (an issue with its running order, a
+# topic, a collection): each stands in an article page's key as its digest, made
+# once a build (``PageMemo._plain``).
+_SHARED = (Issue, Topic, Collection)
+_CONTEXT_FIELDS = tuple(f.name for f in dataclasses.fields(ArticleContext))
+
+
 class _WithoutBodies(pickle.Pickler):
     """Pickles an ``Article`` as a digest of it without its body
     (``without_body``): for the section pages, which show no article's text (the
@@ -105,9 +115,7 @@ class _WithoutBodies(pickle.Pickler):
 
 
 def _front_matter_digest(article: Article) -> bytes:
-    return hashlib.sha256(
-        pickle.dumps(dataclasses.replace(article, body=""), protocol=5)
-    ).digest()
+    return hashlib.sha256(pickle.dumps(dataclasses.replace(article, body=""), protocol=5)).digest()
 
 
 def _digest(value: Any) -> bytes:
@@ -138,6 +146,10 @@ class PageMemo:
         self._new_sections: tuple[bytes, list[str]] | None = None
         self._old_front: _Front = {}
         self._new_front: _Front = {}
+        # ``_plain``'s digests of shared objects, by id, each kept with its object
+        # so that the id is not reused.
+        self._shared: dict[int, tuple[object, bytes]] = {}
+        self._site: bytes | None = None  # the site's configuration, digested
         path = memo_path(docs)
         try:
             if not reuse:
@@ -171,8 +183,10 @@ class PageMemo:
         digest = hashlib.sha256(buffer.getbuffer()).digest()
         del buffer
         old = self._old_sections
-        if old is not None and old[0] == digest and all(
-            self._holds(path, size, mtime) for path, size, mtime in old[1]
+        if (
+            old is not None
+            and old[0] == digest
+            and all(self._holds(path, size, mtime) for path, size, mtime in old[1])
         ):
             self._new_sections = (digest, [path for path, _, _ in old[1]])
             self.sections_kept = len(old[1])
@@ -221,11 +235,36 @@ class PageMemo:
             body = builder.article_body(slug)
             return builder._page(path, template, meta, cards=asked, body=body, **values)
 
-        key = (f"articles/{slug}.md", "article.html", context, None)
-        page = self._page(builder, key, builder.related_inputs(slug), render)
+        path = f"articles/{slug}.md"
+        if self._site is None:
+            self._site = _digest((builder.config, builder.books))
+        key = (path, tuple([self._plain(getattr(context, f)) for f in _CONTEXT_FIELDS]))
+        digest = hashlib.sha256(
+            pickle.dumps((key, builder.related_inputs(slug), self._site), protocol=5)
+        ).digest()
+        page = self._check(builder, path, digest, render)
         if page is None:
             self.kept += 1
         return page
+
+    def _plain(self, value: Any) -> Any:
+        """A field of an ``ArticleContext`` as plain values, for its page's key: an
+        article loaded from its file as its slug and the file's digest, an object
+        of ``_SHARED`` as its digest. Pickling each page's context whole (its
+        article's every field, its issue's running order) was 0.27 s at 10,000
+        articles, this 0.17 s (one loop over the bench's 10,000-article project)."""
+        kind = type(value)
+        if kind is Article and type(value.body) is BodyRef:
+            return ("article", value.slug, value.body.digest)
+        if kind in _SHARED:
+            hit = self._shared.get(id(value))
+            if hit is None or hit[0] is not value:
+                hit = (value, _digest(value))
+                self._shared[id(value)] = hit
+            return hit[1]
+        if kind is tuple:
+            return tuple([self._plain(v) for v in value])
+        return value
 
     def listing(self, builder: PageBuilder, inputs: PageInputs) -> Page | None:
         """A page of ``PageBuilder.card_list_inputs`` (an issue's, a writer's), or
@@ -244,22 +283,31 @@ class PageMemo:
     ) -> Page | None:
         """``key``: (docs path, template, what the page is made from besides its
         cards, ``more`` and the site's configuration: its ``PageInputs``' meta and
-        values, or an ``ArticleContext`` and None); ``render`` makes it, appending
-        the slugs of the cards it asks for."""
+        values); ``render`` makes it, appending the slugs of the cards it asks for."""
         path, template, meta, values = key
         # The path (so the page's address, which the cards' links are relative
         # to) is in the key: the cards' digest needs only their fields.
         digest = _digest((path, template, meta, values, more, builder.config, builder.books))
+        return self._check(builder, path, digest, render)
+
+    def _check(
+        self,
+        builder: PageBuilder,
+        path: str,
+        digest: bytes,
+        render: Callable[[list[str]], Page],
+    ) -> Page | None:
+        """The page at ``path``, or None where the docs tree holds it with the same
+        inputs' ``digest`` and the same cards."""
         old = self._old.get(path)
-        if old is not None and old[0] == digest:
-            if builder.cards_digest(old[1]) == old[2]:
-                try:
-                    st = os.stat(self._prefix + path)
-                except OSError:
-                    st = None
-                if st is not None and (st.st_size, st.st_mtime_ns) == old[3:]:
-                    self._new[path] = old[:3]
-                    return None
+        if old is not None and old[0] == digest and builder.cards_digest(old[1]) == old[2]:
+            try:
+                st = os.stat(self._prefix + path)
+            except OSError:
+                st = None
+            if st is not None and (st.st_size, st.st_mtime_ns) == old[3:]:
+                self._new[path] = old[:3]
+                return None
         asked: list[str] = []
         page = render(asked)
         slugs = tuple(dict.fromkeys(asked))
