@@ -33,6 +33,7 @@ keyed by the whole edition but the articles' bodies (``PageMemo.sections``).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import io
 import os
@@ -52,8 +53,9 @@ MEMO = "page-memo.pickle"
 # 2: the cards' digest from their fields (PageBuilder.cards_digest); 3: the
 # section pages (``sections``); 4: article pages keyed by their ArticleContext,
 # articles by their file's digest, and the articles' front-matter digests kept;
-# 5: an article page keyed by its context as plain values (``PageMemo._plain``).
-FORMAT = 5
+# 5: an article page keyed by its context as plain values (``PageMemo._plain``);
+# 6: what a card takes from its article alone, kept by the file's digest.
+FORMAT = 6
 
 # path -> (inputs digest, card slugs, cards digest, size, mtime_ns)
 _Entry = tuple[bytes, tuple[str, ...], bytes, int, int]
@@ -146,6 +148,10 @@ class PageMemo:
         self._new_sections: tuple[bytes, list[str]] | None = None
         self._old_front: _Front = {}
         self._new_front: _Front = {}
+        # The digest of what each article's card takes from the article alone
+        # (``PageBuilder.card_own_fields``), by the file's digest.
+        self._old_cards: _Front = {}
+        self._new_cards: _Front = {}
         # ``_plain``'s digests of shared objects, by id, each kept with its object
         # so that the id is not reused.
         self._shared: dict[int, tuple[object, bytes]] = {}
@@ -155,11 +161,12 @@ class PageMemo:
             if not reuse:
                 raise FileNotFoundError(path)
             with path.open("rb") as handle:
-                form, code_then, entries, sections, front = pickle.load(handle)
+                form, code_then, entries, sections, front, cards = pickle.load(handle)
             if form == FORMAT and code_then == code and isinstance(entries, dict):
                 self._old = entries
                 self._old_sections = sections
                 self._old_front = front
+                self._old_cards = cards
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
             pass
         path.unlink(missing_ok=True)
@@ -211,6 +218,20 @@ class PageMemo:
         if digest is None:
             digest = self._old_front.get(body.digest) or _front_matter_digest(article)
             self._new_front[body.digest] = digest
+        return digest
+
+    def _card_own(self, builder: PageBuilder, article: Article) -> bytes:
+        """The digest of ``builder.card_own_fields(article)``; for an article loaded
+        from its file, kept from the last build by the file's digest."""
+        body = article.body
+        if type(body) is not BodyRef:
+            return hashlib.sha256(repr(builder.card_own_fields(article)).encode()).digest()
+        digest = self._new_cards.get(body.digest)
+        if digest is None:
+            digest = self._old_cards.get(body.digest)
+            if digest is None:
+                digest = hashlib.sha256(repr(builder.card_own_fields(article)).encode()).digest()
+            self._new_cards[body.digest] = digest
         return digest
 
     def _holds(self, path: str, size: int, mtime_ns: int) -> bool:
@@ -300,7 +321,8 @@ class PageMemo:
         """The page at ``path``, or None where the docs tree holds it with the same
         inputs' ``digest`` and the same cards."""
         old = self._old.get(path)
-        if old is not None and old[0] == digest and builder.cards_digest(old[1]) == old[2]:
+        own = functools.partial(self._card_own, builder)
+        if old is not None and old[0] == digest and builder.cards_digest(old[1], own) == old[2]:
             try:
                 st = os.stat(self._prefix + path)
             except OSError:
@@ -311,7 +333,7 @@ class PageMemo:
         asked: list[str] = []
         page = render(asked)
         slugs = tuple(dict.fromkeys(asked))
-        self._new[path] = (digest, slugs, builder.cards_digest(slugs))
+        self._new[path] = (digest, slugs, builder.cards_digest(slugs, own))
         return page
 
     def save(self) -> None:
@@ -335,5 +357,5 @@ class PageMemo:
                 stats.append((path, st.st_size, st.st_mtime_ns))
             else:
                 sections = (digest, tuple(stats))
-        data = (FORMAT, self.code, entries, sections, self._new_front)
+        data = (FORMAT, self.code, entries, sections, self._new_front, self._new_cards)
         write_atomic(memo_path(self.docs), pickle.dumps(data, protocol=5))
