@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.boundary import check_entry, inside, walk
+from generator.boundary import check_entry, inside, walk_names
 from generator.content.addresses import (
     Redirect,
     check_addresses,
@@ -44,7 +44,7 @@ def boundary_problems(content: Path) -> tuple[list[Problem], list[Problem]]:
     editors' files live and a warning among the raw sources (ingest reports those)."""
     problems: list[Problem] = []
     warnings: list[Problem] = []
-    _, skipped = walk(content, content)
+    _, skipped = walk_names(content, content)
     for item in skipped:
         problem = Problem(str(item.path), 1, "file", item.reason)
         in_sources = inside(item.path.parent, content / "sources")

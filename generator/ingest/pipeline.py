@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from generator.atomic import write_atomic
-from generator.boundary import Skipped, inside, shown, walk, writable_folder
+from generator.boundary import Skipped, inside, shown, walk_names, writable_folder
 from generator.code_digest import code_digest
 from generator.content import yamlio
 from generator.content.article_file import article_paths, dump_article
@@ -137,21 +137,22 @@ def find_sources(
     every entry skipped. A file named on the command line is read as named; in a
     folder, a symbolic link is followed only to a file inside the project (or,
     for a folder outside the project, inside that folder)."""
-    found: list[Path] = []
+    found: list[str] = []
     skipped: list[Skipped] = []
     for path in paths:
         if path.is_file():
-            found.append(path)
+            found.append(str(path))
         elif path.is_dir():
             base = project if project is not None and inside(path, project) else path
-            files, skip = walk(path, base)
+            files, skip = walk_names(path, base)
             found.extend(files)
             skipped.extend(skip)
         else:
             raise UsageError(f"{path}: no such file or folder")
-    # Sorted by name, then path: comparing Path objects cost more than finding them.
-    unique = sorted(set(found), key=lambda p: (p.name, str(p)))
-    return unique, skipped
+    # Sorted by name, then path, as text: comparing Path objects cost more than
+    # finding them.
+    unique = sorted(set(found), key=lambda p: (os.path.basename(p), p))
+    return [Path(p) for p in unique], skipped
 
 
 def find_files(paths: Iterable[Path]) -> list[Path]:
