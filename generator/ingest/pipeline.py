@@ -29,7 +29,7 @@ from generator.atomic import write_atomic
 from generator.boundary import Skipped, inside, shown, walk_names, writable_folder
 from generator.code_digest import code_digest
 from generator.content import yamlio
-from generator.content.article_file import article_paths, dump_article
+from generator.content.article_file import article_names, dump_article
 from generator.content.problems import ISSUE_YEARS
 from generator.content.schema import IssueRef, Source
 from generator.errors import GeneratorError, UsageError
@@ -569,11 +569,11 @@ _INGEST_CODE = code_digest(
 )
 
 
-def _stats(paths: Iterable[Path]) -> dict[str, list[int]]:
+def _stats(paths: Iterable[Path | str]) -> dict[str, list[int]]:
     return dict(_keyed_stats(paths))
 
 
-def _keyed_stats(paths: Iterable[Path]) -> list[tuple[str, list[int]]]:
+def _keyed_stats(paths: Iterable[Path | str]) -> list[tuple[str, list[int]]]:
     """Each path's key (its real path) and stats, in the order of ``paths``."""
     out = []
     # Path.resolve walks every component of every path (a tenth of a second at
@@ -585,8 +585,8 @@ def _keyed_stats(paths: Iterable[Path]) -> list[tuple[str, list[int]]]:
         text = str(path)
         st = os.lstat(text)
         if stat.S_ISLNK(st.st_mode):
-            st = path.stat()
-            key = str(path.resolve())
+            st = os.stat(text)
+            key = os.path.realpath(text)
         else:
             folder = os.path.dirname(text)
             real = folders.get(folder)
@@ -649,7 +649,7 @@ class _Manifest:
         restated = saved_inputs != inputs
         if restated and not _same_bytes(saved_inputs, inputs, digests):
             return None
-        articles = _stats(article_paths(content)) if content.exists() else {}
+        articles = _stats(article_names(content)) if content.exists() else {}
         saved_articles = data.get("articles")
         if not isinstance(saved_articles, dict) or articles.keys() != saved_articles.keys():
             return None  # an article added or deleted: slugs may fall differently
@@ -703,7 +703,7 @@ class _Manifest:
             "version": _INGEST_CODE,
             "inputs": inputs,
             "digests": digests or {},
-            "articles": _stats(article_paths(content)) if articles is None else articles,
+            "articles": _stats(article_names(content)) if articles is None else articles,
             "left": {slug: [w.text, w.identity] for slug, w in sorted(left.items())},
             "report": report.to_json(),
         }
