@@ -58,6 +58,20 @@ def long_lived(young: int) -> Iterator[None]:
             gc.unfreeze()
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """No collection of cycles in the block: for one that makes millions of
+    objects which all live as long as the process (a build's loaded edition),
+    where each collection of the young generations would walk them in vain."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 @dataclass(frozen=True)
 class Outcome(Generic[T]):
     """What the work gave (or the error's text) and how long it took."""

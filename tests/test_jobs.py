@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -102,3 +104,47 @@ def test_a_build_keeps_what_it_froze_until_it_ends() -> None:
     assert gc.get_freeze_count() == 0
     assert gc.get_threshold() == before
     del kept
+
+
+def test_the_collector_is_paused_for_a_block_and_left_as_it_was() -> None:
+    """``collector_paused``: no collection inside (the build's loading), the
+    collector as it was after, even when the block raises."""
+    import gc
+
+    from generator.jobs import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(ValueError), collector_paused():
+        raise ValueError("a bad article")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_build_loads_its_edition_with_the_collector_paused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from generator.site import build as build_module
+    from tests.test_incremental import synthetic_project
+
+    seen: list[bool] = []
+    real = build_module.load_edition
+
+    def noting(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "load_edition", noting)
+    project = synthetic_project(tmp_path / "project", n=4)
+    build_module.build(project, ingest_sources=False, search=False, epub=False)
+    assert seen == [False] and gc.isenabled()
