@@ -224,13 +224,12 @@ class PageMemo:
         """The digest of ``builder.card_own_fields(article)``; for an article loaded
         from its file, kept from the last build by the file's digest."""
         body = article.body
-        if type(body) is not BodyRef:
-            return hashlib.sha256(repr(builder.card_own_fields(article)).encode()).digest()
-        digest = self._new_cards.get(body.digest)
+        digest = None
+        if type(body) is BodyRef:
+            digest = self._new_cards.get(body.digest) or self._old_cards.get(body.digest)
         if digest is None:
-            digest = self._old_cards.get(body.digest)
-            if digest is None:
-                digest = hashlib.sha256(repr(builder.card_own_fields(article)).encode()).digest()
+            digest = hashlib.sha256(repr(builder.card_own_fields(article)).encode()).digest()
+        if type(body) is BodyRef:
             self._new_cards[body.digest] = digest
         return digest
 

@@ -308,12 +308,13 @@ class PageBuilder:
         if fields is None:
             edition = self.edition
             a = edition.articles[slug]
+            title, standfirst, authors, issue_date, minutes = self.card_own_fields(a)
             fields = (
-                a.title,
-                display_standfirst(a),
-                tuple((n, edition.writer_slugs[n]) for n in a.authors),
-                a.issue.date if a.issue else None,
-                edition.reading_minutes[slug],
+                title,
+                standfirst,
+                tuple((n, edition.writer_slugs[n]) for n in authors),
+                issue_date,
+                minutes,
                 self._kicker(a),
             )
             self._card_fields_of[slug] = fields
