@@ -44,6 +44,30 @@ def test_a_process_that_dies_is_reported_with_the_hint() -> None:
         job.wait()
 
 
+def test_a_child_with_much_to_say_ends_before_it_is_waited_for() -> None:
+    # A pipe holds 64 kB: a child sending more waited, holding all its memory,
+    # until the build read it after the render (the search index at 100,000
+    # articles: 7.3 GB for 15 minutes).
+    job = BackgroundJob(lambda: b"x" * 4_000_000, error=SearchIndexError, what="test")
+    process = job._process
+    assert process is not None
+    process.join(timeout=60)
+    assert process.exitcode == 0  # ended, not waiting for a reader
+    out = job._out
+    assert out is not None and os.path.getsize(out) > 4_000_000
+    value, _ = job.wait()
+    assert value == b"x" * 4_000_000
+    assert not os.path.exists(out)  # the outcome's file is not left behind
+
+
+def test_a_cancelled_job_leaves_no_file() -> None:
+    job = BackgroundJob(lambda: __import__("time").sleep(30), error=EpubError, what="test")
+    out = job._out
+    assert out is not None and os.path.exists(out)
+    job.cancel()
+    assert not os.path.exists(out)
+
+
 def test_without_fork_the_work_runs_on_wait(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("multiprocessing.get_all_start_methods", lambda: ["spawn"])
     ran: list[int] = []
