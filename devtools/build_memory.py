@@ -1,9 +1,11 @@
 """A fresh full build of a project, with the memory of every process of its tree.
 
-    python -m devtools.build_memory PROJECT [build flags...]
+    python -m devtools.build_memory [--warm] PROJECT [build flags...]
 
 Removes ``site/``, ``build/`` and ``.cache/`` (a fresh clone's state; the content
-and the ingest manifest stay), runs ``python -m generator build`` in PROJECT and
+and the ingest manifest stay), or with ``--warm`` keeps them (the build CI runs
+after a generator change, its cache restored: a full build with every cache
+warm, the search index's merged state among them), runs ``python -m generator build`` in PROJECT and
 prints its wall and CPU time, the peak of the tree's summed PSS
 (``scale_bench.PssSampler``, every 0.2 s) and each process's own peak PSS (every
 0.5 s). An EPUB worker (a spawned process holding its books' inputs file,
@@ -89,9 +91,10 @@ class Peaks:
         self._thread.join()
 
 
-def main(project: Path, flags: list[str]) -> int:
-    for output in ("site", "build", ".cache"):
-        shutil.rmtree(project / output, ignore_errors=True)
+def main(project: Path, flags: list[str], *, warm: bool = False) -> int:
+    if not warm:
+        for output in ("site", "build", ".cache"):
+            shutil.rmtree(project / output, ignore_errors=True)
     load = os.getloadavg()[0]
     started = time.perf_counter()
     build = subprocess.Popen(
@@ -118,6 +121,10 @@ def main(project: Path, flags: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
+    arguments = sys.argv[1:]
+    warm = arguments[:1] == ["--warm"]
+    if warm:
+        arguments = arguments[1:]
+    if not arguments:
         raise SystemExit(__doc__)
-    raise SystemExit(main(Path(sys.argv[1]), sys.argv[2:]))
+    raise SystemExit(main(Path(arguments[0]), arguments[1:], warm=warm))
