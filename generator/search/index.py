@@ -1256,10 +1256,8 @@ def build_search_index(
                 stats = _rebuild(sources, keys, out, cache, head, previous)
             except merged.Stale:
                 stats = None
-        # Not held while a full merge runs: the merged state is the whole
-        # archive's postings (3.3 GB on disk at 100,000 articles), and a full
-        # build after a code change, where the state proved stale, peaked at
-        # 11.8 GB in this process (docs/performance.md).
+        # Not held while a full merge runs: the state's head (every article's
+        # slug, key and place, every term and form) is not wanted by it.
         del head
     if stats is None:
         stats = _full(sources, keys, out, cache)
@@ -1475,7 +1473,14 @@ def _rebuild(
             if found is None:
                 found = _make_entry(sources[j], ids_of)
                 cache.put(documents[j].slug, keys[j], found)
-            made[j] = found
+            # Held only for the articles made again (at most REBUILD_ARTICLES):
+            # an unchanged article's entry is wanted only where its record or its
+            # rests' block cannot be linked from the previous bundle, and where
+            # none could (a previous bundle out of step with the state), holding
+            # each was every article's entry at once: 11.6 GB in this process at
+            # 100,000 articles, 0.98 GB without (docs/performance.md).
+            if old_of[j] < 0:
+                made[j] = found
         return found
 
     old_lengths = np.array(head.lengths, np.float32)
