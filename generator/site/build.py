@@ -314,6 +314,7 @@ def write_docs(
             code_digest(project.mkdocs_yml, project.root / "overrides", epoch),
             reuse=reuse,
         )
+        ledger.known = memo.verified
         # The issues' and writers' pages too, after the other listing pages as
         # listing_pages gives them.
         listings: Iterator[tuple[str, Page | None]] = itertools.chain(

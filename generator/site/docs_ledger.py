@@ -71,6 +71,9 @@ class DocsLedger:
         self._prefix = os.fspath(docs) + os.sep
         self._old: dict[str, _Entry] = {}
         self._new: dict[str, _Entry] = {}
+        # Files' (size, mtime_ns) another part of the build has just read from
+        # disk (the page memo's kept pages): trusted instead of a stat.
+        self.known: Mapping[str, tuple[int, int]] = {}
         path = ledger_path(docs)
         try:
             if reuse:
@@ -87,6 +90,9 @@ class DocsLedger:
         old = self._old.get(rel)
         if old is None:
             return None
+        known = self.known.get(rel)
+        if known is not None:
+            return old if known == old[1:] else None
         try:
             st = os.stat(self._prefix + rel)
         except OSError:
