@@ -5,6 +5,7 @@ quality gates."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import posixpath
 import re
 from typing import TYPE_CHECKING
@@ -17,6 +18,10 @@ if TYPE_CHECKING:
     from generator.content.schema import Article
 
 
+# Kept by date: an archive has a few thousand issue dates and asks for each one's
+# label once an article (163,084 calls for the search index alone at 100,000
+# articles, 0.56 s under load, cProfile).
+@functools.lru_cache(maxsize=16384)
 def long_date(date: dt.date) -> str:
     return f"{date.day} {date:%B %Y}"
 

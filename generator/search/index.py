@@ -162,11 +162,14 @@ class SearchDocument:
         return self.date[:4] or None
 
     def facet_values(self, facet: str) -> tuple[str, ...]:
-        value = {"topic": self.topics, "writer": self.writers, "events": self.event_years}.get(
-            facet
-        )
-        if value is not None:
-            return value
+        # Asked three times a facet for every article of every build (1.3 million
+        # calls at 100,000 articles): no dictionary made for each.
+        if facet == "topic":
+            return self.topics
+        if facet == "writer":
+            return self.writers
+        if facet == "events":
+            return self.event_years
         single = self.year if facet == "year" else self.issue
         return (single,) if single else ()
 
@@ -221,6 +224,8 @@ EVENT_SPAN_YEARS = 20
 def event_years(article: Article) -> tuple[str, ...]:
     """The years the article's timeline events happened in: a day's, month's or
     year's own year, a decade's ten years, a span's years."""
+    if not article.timelines:
+        return ()
     years: set[int] = set()
     for timeline in article.timelines:
         for event in timeline.events:
@@ -1178,13 +1183,14 @@ class _Source:
 
 def _sources(edition: Edition) -> list[_Source]:
     sources = []
+    # Most articles are in no collection: no tuple made for those (86,480
+    # articles at 100,000, in the process a one-edit rebuild waits for).
+    curated, of = edition.curation.collections, edition.collections_of
+    articles = edition.articles
     for doc in search_documents(edition):
-        collections = tuple(
-            edition.curation.collections[c].title
-            for c in edition.collections_of.get(doc.slug, ())
-            if c in edition.curation.collections
-        )
-        sources.append(_Source(doc, edition.articles[doc.slug], collections))
+        names = of.get(doc.slug)
+        collections = tuple(curated[c].title for c in names if c in curated) if names else ()
+        sources.append(_Source(doc, articles[doc.slug], collections))
     return sources
 
 
