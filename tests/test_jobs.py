@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +62,7 @@ def test_a_child_with_much_to_say_ends_before_it_is_waited_for() -> None:
 
 
 def test_a_cancelled_job_leaves_no_file() -> None:
-    job = BackgroundJob(lambda: __import__("time").sleep(30), error=EpubError, what="test")
+    job = BackgroundJob(lambda: time.sleep(30), error=EpubError, what="test")
     out = job._out
     assert out is not None and os.path.exists(out)
     job.cancel()

@@ -307,14 +307,13 @@ def write_docs(
     kept_pages: set[str] = set()  # the articles whose pages the memo kept
     articles: Iterator[tuple[str, Page | None]]
     if only_articles is None:
-        ledger = DocsLedger(docs, reuse=reuse)
         # Article pages whose inputs did not change are not generated again.
         memo = PageMemo(
             docs,
             code_digest(project.mkdocs_yml, project.root / "overrides", epoch),
             reuse=reuse,
         )
-        ledger.known = memo.verified
+        ledger = DocsLedger(docs, reuse=reuse, known=memo.verified)
         # The issues' and writers' pages too, after the other listing pages as
         # listing_pages gives them.
         listings: Iterator[tuple[str, Page | None]] = itertools.chain(

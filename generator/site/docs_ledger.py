@@ -64,16 +64,23 @@ class DocsLedger:
     """The previous build's record of the tree (taken: deleted on reading), and
     the record of the tree being written."""
 
-    def __init__(self, docs: Path, *, reuse: bool = True) -> None:
+    def __init__(
+        self,
+        docs: Path,
+        *,
+        reuse: bool = True,
+        known: Mapping[str, tuple[int, int]] | None = None,
+    ) -> None:
         self.docs = docs
         # Paths joined as text: a Path made for each of the tree's 31,274 files was
         # 0.1 s of a one-edit rebuild at 10,000 articles.
         self._prefix = os.fspath(docs) + os.sep
         self._old: dict[str, _Entry] = {}
         self._new: dict[str, _Entry] = {}
-        # Files' (size, mtime_ns) another part of the build has just read from
-        # disk (the page memo's kept pages): trusted instead of a stat.
-        self.known: Mapping[str, tuple[int, int]] = {}
+        # Files' (size, mtime_ns) another part of the build reads from disk as
+        # the tree is written (the page memo's kept pages, ``PageMemo.verified``):
+        # trusted instead of a stat.
+        self._known: Mapping[str, tuple[int, int]] = known if known is not None else {}
         path = ledger_path(docs)
         try:
             if reuse:
@@ -90,7 +97,7 @@ class DocsLedger:
         old = self._old.get(rel)
         if old is None:
             return None
-        known = self.known.get(rel)
+        known = self._known.get(rel)
         if known is not None:
             return old if known == old[1:] else None
         try:

@@ -145,7 +145,7 @@ class PageMemo:
         self._old: dict[str, _Entry] = {}
         self._new: dict[str, tuple[bytes, tuple[str, ...], bytes]] = {}
         # The kept pages' (size, mtime_ns), as ``_check`` found them on disk: not
-        # stat'ed again by ``save`` nor by the docs ledger (``DocsLedger.known``),
+        # stat'ed again by ``save`` nor by the docs ledger (its ``known``),
         # as no build writes a page it keeps. Two stats of each kept page fewer:
         # 173,000 at 100,000 articles.
         self.verified: dict[str, tuple[int, int]] = {}
