@@ -369,6 +369,29 @@ def test_a_ledger_line_redirects_a_writers_page(tmp_path: Path) -> None:
     assert problem.message == "/authors/nobody/ is no page of the edition"
 
 
+def test_the_ledger_read_again_is_the_file_as_it_is_now(tmp_path: Path) -> None:
+    """A build reads the address ledger three times and parses it once; a ledger
+    written again in between, to the same size and modification time, is read
+    afresh."""
+    import os
+
+    from generator.atomic import write_atomic
+    from generator.content.addresses import read_ledger
+
+    path = tmp_path / "addresses.txt"
+    path.write_text("# published\n/a/\n/b/ /c/\n", "utf-8")
+    first = read_ledger(tmp_path)
+    assert [(e.line, e.address, e.target) for e in first] == [(2, "/a/", None), (3, "/b/", "/c/")]
+    assert read_ledger(tmp_path) is first
+    before = path.stat()
+    write_atomic(path, b"# published\n/x/\n/y/ /z/\n")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    assert [(e.address, e.target) for e in read_ledger(tmp_path)] == [("/x/", None), ("/y/", "/z/")]
+    path.unlink()
+    assert read_ledger(tmp_path) == ()
+
+
 # -- events by date --------------------------------------------------------------------
 
 

@@ -24,6 +24,7 @@ The work is linear in the archive: a set of addresses and one sorted write.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,17 +120,32 @@ class LedgerLine:
     target: str | None  # an editor's redirect: "old new" on one line
 
 
-def read_ledger(content: Path) -> list[LedgerLine]:
+# The last ledger read, by its path and stat: a build reads it three times (its
+# redirects, the dangling addresses, then the addresses it adds), 0.4 s at
+# 100,000 articles (110,000 lines; py-spy of a one-edit rebuild).
+_read: dict[str, tuple[tuple[int, ...], tuple[LedgerLine, ...]]] = {}
+
+
+def read_ledger(content: Path) -> tuple[LedgerLine, ...]:
     """Every address in the ledger, with the redirect an editor gave it, if any."""
     path = content / LEDGER
-    if not path.exists():
-        return []
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return ()
+    # The inode too: each write is a new file (write_atomic), within the clock's tick.
+    key, stamp = os.fspath(path), (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    hit = _read.get(key)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
     out = []
     for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
         parts = line.split()
         if parts and not parts[0].startswith("#"):
             out.append(LedgerLine(number, parts[0], parts[1] if len(parts) > 1 else None))
-    return out
+    _read.clear()
+    _read[key] = (stamp, tuple(out))
+    return _read[key][1]
 
 
 def ledger_redirects(content: Path) -> list[Redirect]:
