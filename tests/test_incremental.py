@@ -455,3 +455,58 @@ def test_a_kept_article_page_is_stat_ed_once(
     kept = {name: n for name, n in stats.items() if name != edited}
     assert timings.kept == len(kept) > 0
     assert set(kept.values()) == {1}
+
+
+def test_the_docs_tree_is_listed_once_a_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tree the build just made hold exactly its files (a stray file removed)
+    is not listed again for the render and the service worker's digest: 0.34 s
+    of a one-edit rebuild at 100,000 articles. The files it gives are the ones
+    a listing finds."""
+    from generator.site import build as build_module
+    from generator.site.build import BuildTimings, load_edition, write_docs
+    from generator.site.docs_ledger import tree_files
+
+    project = synthetic_project(tmp_path / "project", n=12)
+    build(project, ingest_sources=False, search=False)
+    edit_body(project)
+    docs = project.docs_dir()
+    (docs / "articles" / "stray.md").write_text("# Stray\n", "utf-8")
+    listed: list[Path] = []
+
+    def listing(root: Path) -> list[str]:
+        listed.append(root)
+        return tree_files(root)
+
+    monkeypatch.setattr(build_module, "tree_files", listing)
+    timings = build(project, ingest_sources=False, search=False)
+    assert timings.incremental is not None
+    assert listed == [docs]
+    assert not (docs / "articles" / "stray.md").exists()
+    (docs / "articles" / "stray.md").write_text("# Stray\n", "utf-8")
+    changes = write_docs(project, load_edition(project), BuildTimings())
+    assert changes.files == tuple(tree_files(docs))
+    assert "articles/stray.md" in changes.removed
+
+
+def test_the_site_listing_digest_is_of_the_entries_in_any_order() -> None:
+    """The render manifest's digest of site/'s listing (incremental.listing_digest):
+    the same entries in any order give the same digest; a path or a size changed,
+    an entry added or taken away, another; a name that is not UTF-8 is digested."""
+    from generator.site.incremental import listing_digest
+
+    entries = {"index.html": 10, "a/b.html": 20, "search-index/v/1/r/0.json": 3}
+    digest = listing_digest(entries)
+    assert listing_digest(dict(reversed(list(entries.items())))) == digest
+    assert len(digest) == 32
+    others = [
+        {**entries, "index.html": 11},
+        {**entries, "a/c.html": 20},
+        {k: v for k, v in entries.items() if k != "a/b.html"},
+        {"index.html": 20, "a/b.html": 10, "search-index/v/1/r/0.json": 3},
+        {},
+    ]
+    digests = {listing_digest(other) for other in others}
+    assert digest not in digests and len(digests) == len(others)
+    assert listing_digest({"caf\udce9.html": 1}) != listing_digest({"caf\udce8.html": 1})

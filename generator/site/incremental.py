@@ -41,11 +41,13 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+import xxhash
+
 from generator.atomic import write_atomic
 from generator.site.render import output_of
 
 MANIFEST = "render-manifest.json"
-FORMAT = 1
+FORMAT = 2  # 2: listing_digest a sum of XXH3-128s
 _GENERATOR = Path(__file__).resolve().parent.parent
 # The packages whose code turns a docs file into HTML.
 _RENDERER_PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
@@ -99,10 +101,20 @@ def site_entries(site: Path) -> dict[str, int]:
 
 
 def listing_digest(entries: dict[str, int]) -> str:
-    # One text hashed at once: an update a file was 0.08 s at 10,000 articles
-    # (57,087 files), done twice a rebuild.
-    text = "".join([f"{rel_path}\0{size}\n" for rel_path, size in sorted(entries.items())])
-    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+    """A digest of a listing (``site_entries``): the sum, modulo 2**128, of each
+    entry's XXH3-128 (its path and size), so no order is needed. It tells whether
+    site/ is the one the last build left, not what an adversary made. The listing
+    of SHA-256 over the sorted entries took 1.03 s at 100,000 articles (463,899
+    files), this 0.24 s (one script, the same listing), at the end of every build
+    and beside the start of every incremental one."""
+    hash_of = xxhash.xxh3_128_intdigest
+    total = sum(
+        [
+            hash_of(f"{rel_path}\0{size}".encode("utf-8", "surrogateescape"))
+            for rel_path, size in entries.items()
+        ]
+    )
+    return f"{total % (1 << 128):032x}"
 
 
 def site_listing(site: Path) -> str:
@@ -141,6 +153,9 @@ class Changes:
     removed: frozenset[str]
     # Each file's SHA-256 in the tree as written (the docs ledger's), where known.
     digests: Mapping[str, bytes] = field(default_factory=dict, compare=False)
+    # Every file of the tree as written, sorted, where the writer knows it (it made
+    # the tree hold exactly those: ``build.sync_tree``); None: list the tree.
+    files: tuple[str, ...] | None = field(default=None, compare=False)
 
     @property
     def pages(self) -> frozenset[str]:
