@@ -451,3 +451,45 @@ def test_a_rebuild_that_can_lend_nothing_holds_only_the_entries_it_made_again(
     assert stats.linked == 0 and _differ(warm, fresh) == []
     assert len(read) >= 11  # every unchanged article's entry was read for its record
     assert held[0] == 0  # (the edited article's entry was made, not read)
+
+
+def mean_length(folder: Path) -> float:
+    """The mean length the merged state in the cache ``folder`` was scored with."""
+    head = merged.load(folder / merged.STATE, search_index.SEARCH_CODE)
+    assert head is not None
+    return search_index._mean(np.array(head.lengths, np.float32))
+
+
+def test_a_rebuild_scores_only_the_rows_it_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit that leaves the archive's mean length in whole words as it was
+    leaves every other article's impacts as they were: the rebuild makes the
+    impacts of the rows it writes (the shards an edited article's words fall in),
+    not of every row of every partition, and gives the full index's bytes."""
+    monkeypatch.setattr(search_index, "PARTITION_DOCUMENTS", 8)
+    monkeypatch.setattr(search_index, "SHARD_POSTINGS", 40)
+    project = synthetic_project(tmp_path / "project", n=12)
+    folder = tmp_path / "cache"
+    index(project, tmp_path / "cold", SearchCache(folder))
+    before = mean_length(folder)
+    _write_paragraph(project, 3, "Addendum.")  # one word more
+    scored_rows: list[int] = []
+    impact_rows: list[int] = []
+    real_score, real_impacts = search_index._score, search_index._impacts
+
+    def score(rows: search_index._Rows, *args: object, **kwargs: object) -> object:
+        scored_rows.append(len(rows.key))
+        return real_score(rows, *args, **kwargs)  # type: ignore[arg-type]
+
+    def impacts(weight: np.ndarray, *args: object) -> np.ndarray:
+        impact_rows.append(len(weight))
+        return real_impacts(weight, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search_index, "_score", score)
+    monkeypatch.setattr(search_index, "_impacts", impacts)
+    stats, warm = index(project, tmp_path / "warm", SearchCache(folder), tmp_path / "cold")
+    assert mean_length(folder) == before
+    assert 0 < sum(impact_rows) < sum(scored_rows) / 2
+    _, fresh = index(project, tmp_path / "fresh")
+    assert stats.linked > 0 and _differ(warm, fresh) == []
