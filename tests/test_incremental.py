@@ -307,6 +307,41 @@ def test_a_rebuild_keeps_every_article_page_the_edit_does_not_touch(
     assert timings.sections_kept == sections > 0
 
 
+@pytest.mark.parametrize("edit", [edit_body, edit_title], ids=["body", "title"])
+def test_an_edit_of_text_alone_keeps_the_other_article_pages_the_short_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: Any
+) -> None:
+    """Where the edition but the articles' bodies is the last build's (the section
+    pages' key), an article page whose file is the one it was made from is kept
+    without its context being made: only the edited article's is. A title edit
+    changes that key (other pages show the title), and every page is keyed as
+    before. Either way the site is byte for byte a full build's."""
+    from generator.site.pages import PageBuilder
+
+    project = synthetic_project(tmp_path / "project", n=12)
+    build(project, ingest_sources=False, search=False)
+    build(project, ingest_sources=False, search=False)  # kept the short way, twice
+    edit(project)
+    contexts: list[str] = []
+    real = PageBuilder.article_context
+
+    def noting(builder: PageBuilder, slug: str) -> object:
+        contexts.append(slug)
+        return real(builder, slug)
+
+    monkeypatch.setattr(PageBuilder, "article_context", noting)
+    timings = build(project, ingest_sources=False, search=False)
+    edited = _articles(project)[3 if edit is edit_body else 5].stem
+    articles = len(_articles(project))
+    if edit is edit_body:
+        assert contexts == [edited]
+        assert timings.kept == articles - 1
+    else:
+        assert sorted(contexts) == sorted(p.stem for p in _articles(project))
+        assert 0 < timings.kept < articles - 1  # the pages that show the title made again
+    assert_same_site(project.site_dir(), full_build_of(project, tmp_path / "full", search=False))
+
+
 def test_citations_are_made_again_only_for_articles_whose_pages_were(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
