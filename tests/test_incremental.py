@@ -233,6 +233,47 @@ def test_a_failed_build_leaves_no_manifest_behind(
     assert_same_site(project.site_dir(), full_build_of(project, tmp_path / "full", search=False))
 
 
+def test_a_problem_across_files_stops_the_build_once_the_index_started_and_keeps_it_incremental(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What is checked across files (here a link to no article) runs once the
+    search index has started, beside it: the build stops with the problem, the
+    index's process is stopped, and, the docs tree untouched, the next build is
+    still incremental and gives the full build's bytes."""
+    from generator.errors import ContentError
+    from generator.search import index as index_module
+    from generator.site import build as build_module
+
+    project = synthetic_project(tmp_path / "project", n=12)
+    build(project, ingest_sources=False)
+    path = _articles(project)[2]
+    text = path.read_text("utf-8")
+    path.write_text(text + "\nSee [the sequel](no-such-article.md).\n", "utf-8")
+    order: list[str] = []
+    jobs: list[Any] = []
+    real_job, real_check = index_module.SearchIndexJob.__init__, build_module.check_loaded_content
+
+    def job(self: Any, *args: Any, **kwargs: Any) -> None:
+        order.append("index")
+        real_job(self, *args, **kwargs)
+        jobs.append(self._job)
+
+    def check(*args: Any) -> Any:
+        order.append("check")
+        return real_check(*args)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(index_module.SearchIndexJob, "__init__", job)
+        patch.setattr(build_module, "check_loaded_content", check)
+        with pytest.raises(ContentError, match=r"no-such-article\.md names no article"):
+            build(project, ingest_sources=False)
+    assert order == ["index", "check"]
+    assert jobs and all(not j._process.is_alive() for j in jobs if j.forked)
+    path.write_text(text + "\nAn editor's added paragraph.\n", "utf-8")
+    assert build(project, ingest_sources=False).incremental is not None
+    assert_same_site(project.site_dir(), full_build_of(project, tmp_path / "full"))
+
+
 def test_a_docs_tree_touched_by_hand_is_put_right(tmp_path: Path) -> None:
     """The docs ledger (docs_ledger.py) spares the build reading the tree back, but
     only vouches for files that are as it wrote them: a listing edited in the

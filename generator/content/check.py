@@ -105,12 +105,30 @@ class ContentCheck:
         return not self.problems
 
 
-def check_all(content: Path, cache: ArticleCache | None = None) -> ContentCheck:
-    """Articles and curation files; what ``check`` prints and what stops a build.
+@dataclass(frozen=True)
+class LoadedContent:
+    """The first half of ``check_all``: every article file loaded and checked on
+    its own, and the curation files read. All an edition is made from
+    (``build_edition(articles, curation.issue_orders(), curation)``); what is
+    checked across files (links, references, addresses, the folder's entries)
+    is ``check_loaded_content``'s."""
 
-    With a cache, only articles whose files changed since it last saw them are parsed.
-    """
-    outside, skipped = boundary_problems(content)
+    loaded: tuple[LoadedArticle, ...]
+    articles: tuple[Article, ...]
+    curation: Curation
+    # The articles' own problems, then the curation files'.
+    article_problems: tuple[Problem, ...]
+    curation_problems: tuple[Problem, ...]
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return self.article_problems + self.curation_problems
+
+
+def load_content(content: Path, cache: ArticleCache | None = None) -> LoadedContent:
+    """Every article of ``content`` loaded and checked on its own, and the
+    curation read. With a cache, only articles whose files changed since it last
+    saw them are parsed."""
     paths = article_paths(content)
     if cache is None:
         loaded = [load_article(path) for path in paths]
@@ -119,8 +137,26 @@ def check_all(content: Path, cache: ArticleCache | None = None) -> ContentCheck:
         cache.forget_missing(paths)
     result = check_loaded(loaded)
     curation, problems = load_curation(content)
+    return LoadedContent(tuple(loaded), result.articles, curation, result.problems, tuple(problems))
+
+
+def check_all(content: Path, cache: ArticleCache | None = None) -> ContentCheck:
+    """Articles and curation files; what ``check`` prints and what stops a build.
+
+    With a cache, only articles whose files changed since it last saw them are parsed.
+    """
+    return check_loaded_content(content, load_content(content, cache))
+
+
+def check_loaded_content(content: Path, first: LoadedContent) -> ContentCheck:
+    """``check_all`` for content loaded already (``load_content``): what is checked
+    across files. A build makes its edition from ``first`` and starts its search
+    index before this half runs (build.py)."""
+    outside, skipped = boundary_problems(content)
+    loaded, curation = first.loaded, first.curation
+    problems = list(first.curation_problems)
     problems += check_topics(curation, loaded)
-    problems += check_references(curation, result.articles, (i.path.stem for i in loaded))
+    problems += check_references(curation, first.articles, (i.path.stem for i in loaded))
     problems += _home_problems(content)
     problems += link_problems(content / "articles", loaded)
     warnings = tuple(
@@ -128,18 +164,18 @@ def check_all(content: Path, cache: ArticleCache | None = None) -> ContentCheck:
         + cue_warnings(loaded)
         + standfirst_todos(
             content / "articles",
-            result.articles,
+            first.articles,
             {i.article.slug: i.line_of("standfirst") for i in loaded if i.article is not None},
         )
     )
-    pages = page_addresses(result.articles, curation, writer_slug)
+    pages = page_addresses(first.articles, curation, writer_slug)
     # A file that failed to load still stands for its pages (its issue's, its
     # writers'), which cannot be known: its front matter is the problem to report,
     # and the ledger is checked once every article reads.
     complete = all(i.article is not None for i in loaded)
     pages |= {f"/articles/{i.path.stem}/" for i in loaded if i.article is None}
     redirects = declared_redirects(
-        result.articles,
+        first.articles,
         curation,
         {i.article.slug: str(i.path) for i in loaded if i.article is not None},
         {i.article.slug: i.lines for i in loaded if i.article is not None},
@@ -148,9 +184,9 @@ def check_all(content: Path, cache: ArticleCache | None = None) -> ContentCheck:
     redirects += ledger_redirects(content)
     problems += check_addresses(content, pages, redirects, ledger=complete)
     return ContentCheck(
-        result.articles,
+        first.articles,
         curation,
-        tuple(outside + list(result.problems) + problems),
+        tuple(outside + list(first.article_problems) + problems),
         warnings=warnings,
         pages=frozenset(pages),
         redirects=tuple(redirects),

@@ -34,7 +34,12 @@ from generator.atomic import write_atomic
 from generator.boundary import writable_folder
 from generator.content.addresses import REDIRECTS, record_ledger, redirects_file
 from generator.content.article_cache import ArticleCache
-from generator.content.check import check_all
+from generator.content.check import (
+    ContentCheck,
+    LoadedContent,
+    check_loaded_content,
+    load_content,
+)
 from generator.content.edition import Edition, build_edition
 from generator.errors import BuildError, ContentError
 from generator.jobs import BackgroundJob, collector_paused, long_lived
@@ -48,6 +53,7 @@ from generator.site.incremental import (
     apply_in_place,
     code_digest,
     manifest_path,
+    read_manifest,
     recover,
     roll_back,
     save_manifest,
@@ -144,17 +150,30 @@ class Project:
 
 
 def load_edition(project: Project, cache: ArticleCache | None = None) -> Edition:
-    result = check_all(project.content, cache)
+    """The edition of ``project``'s content, checked whole; raises ContentError
+    with every problem."""
+    first = load_content(project.content, cache)
+    result = check_loaded_content(project.content, first)
+    stop_on_problems(result)
+    edition = edition_of(first)
+    edition.pages, edition.redirects = result.pages, result.redirects
+    return edition
+
+
+def edition_of(first: LoadedContent) -> Edition:
+    """The edition made from content loaded (``load_content``), before what is
+    checked across its files (its pages and redirects not yet set)."""
+    return build_edition(list(first.articles), first.curation.issue_orders(), first.curation)
+
+
+def stop_on_problems(result: ContentCheck) -> None:
+    """Raise ContentError with every problem of ``result``, if it has any."""
     if result.problems:
         lines = "\n".join(str(p) for p in result.problems)
         raise ContentError(
             f"{lines}\nbuild stopped: {len(result.problems)} problem(s) in the content above; "
             "fix them (python -m generator check lists them) and build again"
         )
-    curation = result.curation
-    edition = build_edition(list(result.articles), curation.issue_orders(), curation)
-    edition.pages, edition.redirects = result.pages, result.redirects
-    return edition
 
 
 def _intro(project: Project) -> str:
@@ -588,11 +607,15 @@ def _build_locked(
         # warm; 1.4 s of them loading the cache).
         with collector_paused():
             cache = ArticleCache(project.root / ".cache" / "articles", root=project.content)
-            edition = load_edition(project, cache)
-            cache.save()
-            # The loaded files' line maps and findings are check's: not held for
-            # the build.
-            del cache
+            first = load_content(project.content, cache)
+            if first.problems:
+                # Every problem at once, as check lists them, before any work starts.
+                stop_on_problems(check_loaded_content(project.content, first))
+            # What is checked across files (links, references, addresses) waits
+            # until the search index has started: it needs none of it, and is on
+            # the path of a one-edit rebuild at 100,000 articles, which waits for
+            # the index's process (3 s, py-spy).
+            edition = edition_of(first)
             # The edition lives as long as the build: out of the collector's
             # sight, so no later collection walks it, and so the search index's
             # forked child does not copy the pages a collection there would touch
@@ -615,7 +638,10 @@ def _build_locked(
             listed = None  # listed in this process instead (``usable``)
     docs = project.docs_dir()
     docs.parent.mkdir(parents=True, exist_ok=True)
-    manifest = take_manifest(docs)
+    # Read, not yet deleted: write_docs deletes it before it touches the docs tree,
+    # so a build stopped before then (by a problem the check across files finds
+    # once the search index has started) leaves the next one incremental.
+    manifest = read_manifest(docs)
     if epoch is None:
         epoch = source_date_epoch(edition)
     code = code_digest(project.mkdocs_yml, project.root / "overrides", epoch)
@@ -659,6 +685,15 @@ def _build_locked(
                 SearchCache(project.root / ".cache" / SEARCH_CACHE, reuse=incremental),
                 previous=site / BUNDLE if incremental and shard is None else None,
             )
+        started = time.perf_counter()
+        checked = check_loaded_content(project.content, first)
+        stop_on_problems(checked)
+        edition.pages, edition.redirects = checked.pages, checked.redirects
+        cache.save()
+        # The loaded files' line maps and findings are check's: not held for the
+        # build.
+        del cache, first, checked
+        timings.time("load and check", started)
         if epub and (shard is None or shard.first):
             from generator.site.epub import EpubJob
 

@@ -126,15 +126,21 @@ def manifest_path(docs: Path) -> Path:
     return docs.parent / MANIFEST
 
 
-def take_manifest(docs: Path) -> dict[str, object] | None:
-    """Read and delete the manifest (before the docs tree is touched)."""
-    path = manifest_path(docs)
+def read_manifest(docs: Path) -> dict[str, object] | None:
+    """The manifest, if there is one of this format; left in place (``take_manifest``
+    deletes it before the docs tree is touched)."""
     try:
-        manifest = json.loads(path.read_text("utf-8"))
+        manifest = json.loads(manifest_path(docs).read_text("utf-8"))
     except (OSError, ValueError):
         manifest = None
-    path.unlink(missing_ok=True)
     return manifest if isinstance(manifest, dict) and manifest.get("format") == FORMAT else None
+
+
+def take_manifest(docs: Path) -> dict[str, object] | None:
+    """Read and delete the manifest (before the docs tree is touched)."""
+    manifest = read_manifest(docs)
+    manifest_path(docs).unlink(missing_ok=True)
+    return manifest
 
 
 def save_manifest(docs: Path, code: str, site: Path, entries: dict[str, int] | None = None) -> None:
