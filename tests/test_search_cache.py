@@ -494,3 +494,21 @@ def test_a_rebuild_scores_only_the_rows_it_writes(
     assert 0 < sum(impact_rows) < sum(scored_rows) / 2
     _, fresh = index(project, tmp_path / "fresh")
     assert stats.linked > 0 and _differ(warm, fresh) == []
+
+
+def test_documents_are_in_date_order_then_by_slug_whatever_the_edition_s_order(
+    tmp_path: Path,
+) -> None:
+    """The documents' numbers are their places in (date, slug) order, web-only
+    pieces (no date) first, however the edition happens to hold its articles."""
+    import random
+
+    project = synthetic_project(tmp_path / "project", n=30)
+    edition = load_edition(project)
+    slugs_in_order = list(edition.articles)
+    random.Random(5).shuffle(slugs_in_order)
+    edition.articles = {slug: edition.articles[slug] for slug in reversed(slugs_in_order)}
+    documents = search_index.search_documents(edition)
+    order = [(d.date, d.slug) for d in documents]
+    assert order == sorted(order)
+    assert len({d.date for d in documents}) < len(documents)  # equal dates, ordered by slug

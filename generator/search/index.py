@@ -60,6 +60,7 @@ import time
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import cast
 
@@ -194,7 +195,9 @@ class SearchStats:
 def search_documents(edition: Edition) -> list[SearchDocument]:
     """Every article, in date order (web-only pieces first), then by slug."""
     documents = []
-    for slug, article in edition.articles.items():
+    articles = edition.articles
+    for slug in sorted(articles):  # by slug first: the sort below keeps it among equals
+        article = articles[slug]
         issue = article.issue
         topics = tuple(
             t.name for name in article.topics if (t := edition.curation.topics.get(name))
@@ -212,7 +215,10 @@ def search_documents(edition: Edition) -> list[SearchDocument]:
                 event_years=event_years(article),
             )
         )
-    documents.sort(key=lambda d: (d.date, d.slug))
+    # By date alone, a stable sort: a (date, slug) tuple for each of 86,480
+    # articles, and comparing them, was 0.4 s of the process a one-edit rebuild
+    # at 100,000 articles waits for (cProfile).
+    documents.sort(key=attrgetter("date"))
     return documents
 
 
