@@ -163,7 +163,7 @@ def test_a_build_loads_its_edition_with_the_collector_paused(
     from tests.test_incremental import synthetic_project
 
     seen: list[bool] = []
-    real = build_module.load_edition
+    real = build_module.load_content
 
     def noting(*args: Any, **kwargs: Any) -> Any:
         seen.append(gc.isenabled())
@@ -177,7 +177,7 @@ def test_a_build_loads_its_edition_with_the_collector_paused(
         seen.append(gc.isenabled())
         real_freeze()
 
-    monkeypatch.setattr(build_module, "load_edition", noting)
+    monkeypatch.setattr(build_module, "load_content", noting)
     monkeypatch.setattr(gc, "freeze", freezing)
     project = synthetic_project(tmp_path / "project", n=4)
     build_module.build(project, ingest_sources=False, search=False, epub=False)

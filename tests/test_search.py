@@ -469,7 +469,17 @@ def test_one_query_fetches_at_most_300_kb(page: Any, site_url: str) -> None:
         "/r/",
     ):
         assert any(wanted in p for p in paths), (wanted, paths)
-    assert all(size > 0 for _, size in cost.fetched), cost.fetched
+    # Every file's size was measured: the budget below is no sum of zeros. A file
+    # fetched twice may be served the second time from the browser's cache, with
+    # no body size, so each file's largest fetch is the one checked. (A size of 0
+    # was seen once in a while under load, its file not shown: the message now
+    # names the files and how often each was fetched.)
+    largest: dict[str, int] = {}
+    for path, size in cost.fetched:
+        largest[path] = max(size, largest.get(path, 0))
+    unmeasured = [path for path, size in largest.items() if size <= 0]
+    fetches = [(path, [s for p, s in cost.fetched if p == path]) for path in unmeasured]
+    assert unmeasured == [], fetches
     assert cost.bytes <= BUDGET_BYTES, f"{cost.bytes:,} bytes: {sorted(cost.fetched)}"
 
 
