@@ -35,6 +35,9 @@ from generator.errors import GeneratorError
 T = TypeVar("T")
 
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
+# A job's outcome file: generator-job-<the pid of the process that started it>-*.
+_OUT_PREFIX = "generator-job-"
+_OUT_SUFFIX = ".pickle"
 # How many ``long_lived`` blocks are running (a build inside the live preview's).
 _long_lived = 0
 
@@ -147,6 +150,41 @@ def _child(work: Callable[[], T], out: str, parent: int) -> None:
         pickle.dump(outcome, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+def sweep_outcomes(folder: str) -> list[str]:
+    """Delete the outcome files in ``folder`` that no process will read: those of
+    builds that are no longer running. A build killed outright (SIGKILL, the
+    out-of-memory killer) runs no clean-up, so its jobs' files stayed in the
+    temporary folder for good, empty or holding a whole outcome (the search
+    index's listing of its 178,203 files at 100,000 articles). A file of a build
+    still running, this one's or another's, is left alone. Returns the deleted."""
+    removed = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return removed
+    for name in names:
+        if not (name.startswith(_OUT_PREFIX) and name.endswith(_OUT_SUFFIX)):
+            continue
+        pid = name[len(_OUT_PREFIX) :].partition("-")[0]
+        if not pid.isdigit() or _running(int(pid)):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(os.path.join(folder, name))
+            removed.append(name)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    """Whether a process ``pid`` exists (one of another user's counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: it exists
+        return True
+    return True
+
+
 class BackgroundJob(Generic[T]):
     """``work`` started now in a forked process; ``wait`` gives its value and its
     seconds, or raises ``error(what ...)``. ``died`` is added to the message when
@@ -175,7 +213,11 @@ class BackgroundJob(Generic[T]):
         method = "spawn" if spawn else "fork"
         if method in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context(method)
-            handle, self._out = tempfile.mkstemp(prefix="generator-job-", suffix=".pickle")
+            folder = tempfile.gettempdir()
+            sweep_outcomes(folder)
+            handle, self._out = tempfile.mkstemp(
+                prefix=f"{_OUT_PREFIX}{self._parent}-", suffix=_OUT_SUFFIX, dir=folder
+            )
             os.close(handle)
             self._process = context.Process(
                 target=_child, args=(work, self._out, self._parent), daemon=True

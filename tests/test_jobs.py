@@ -69,6 +69,44 @@ def test_a_cancelled_job_leaves_no_file() -> None:
     assert not os.path.exists(out)
 
 
+def test_the_outcome_files_of_a_build_killed_outright_are_swept_by_the_next_job(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build killed with SIGKILL runs no clean-up: its job's outcome file stays.
+    The next job started on the machine deletes the files of builds no longer
+    running, and leaves those of a build that runs (its own, another's)."""
+    import subprocess
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    script = (
+        "import sys, tempfile, time; tempfile.tempdir = sys.argv[1]\n"
+        "from generator.errors import EpubError\n"
+        "from generator.jobs import BackgroundJob\n"
+        "job = BackgroundJob(lambda: time.sleep(60), error=EpubError, what='test')\n"
+        "print(job._out, flush=True); time.sleep(60)\n"
+    )
+    killed = subprocess.Popen(
+        [sys.executable, "-c", script, str(tmp_path)], stdout=subprocess.PIPE, text=True
+    )
+    running = subprocess.Popen(
+        [sys.executable, "-c", script, str(tmp_path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert killed.stdout is not None and running.stdout is not None
+        left, other = killed.stdout.readline().strip(), running.stdout.readline().strip()
+        killed.kill()
+        killed.wait()
+        assert os.path.exists(left) and os.path.exists(other)
+        job = BackgroundJob(lambda: 1, error=EpubError, what="test")
+        assert not os.path.exists(left)
+        assert os.path.exists(other) and job._out is not None and os.path.exists(job._out)
+        assert job.wait()[0] == 1
+    finally:
+        running.kill()
+        running.wait()
+
+
 def test_without_fork_the_work_runs_on_wait(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("multiprocessing.get_all_start_methods", lambda: ["spawn"])
     ran: list[int] = []
