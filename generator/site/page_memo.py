@@ -260,6 +260,15 @@ class PageMemo:
             return False
         return (st.st_size, st.st_mtime_ns) == (size, mtime_ns)
 
+    def _keep(self, path: str, old: _Entry) -> bool:
+        """Whether the docs tree's file at ``path`` is still the one ``old``
+        records; if so, it is kept as recorded."""
+        if not self._holds(path, old[3], old[4]):
+            return False
+        self._new[path] = old[:3]
+        self.verified[path] = old[3:]
+        return True
+
     def article(self, builder: PageBuilder, slug: str) -> Page | None:
         """The article's page, or None when the docs tree already holds it."""
         path = f"articles/{slug}.md"
@@ -270,17 +279,10 @@ class PageMemo:
             # the last build's, and the article's file is the one its page was
             # made from.
             old = self._old.get(path)
-            if old is not None:
-                try:
-                    st = os.stat(self._prefix + path)
-                except OSError:
-                    st = None
-                if st is not None and (st.st_size, st.st_mtime_ns) == old[3:]:
-                    self._new[path] = old[:3]
-                    self.verified[path] = old[3:]
-                    self._new_files[path] = file
-                    self.kept += 1
-                    return None
+            if old is not None and self._keep(path, old):
+                self._new_files[path] = file
+                self.kept += 1
+                return None
         context = builder.article_context(slug)
 
         def render(asked: list[str]) -> Page:
@@ -371,15 +373,13 @@ class PageMemo:
         inputs' ``digest`` and the same cards."""
         old = self._old.get(path)
         own = functools.partial(self._card_own, builder)
-        if old is not None and old[0] == digest and builder.cards_digest(old[1], own) == old[2]:
-            try:
-                st = os.stat(self._prefix + path)
-            except OSError:
-                st = None
-            if st is not None and (st.st_size, st.st_mtime_ns) == old[3:]:
-                self._new[path] = old[:3]
-                self.verified[path] = old[3:]
-                return None
+        if (
+            old is not None
+            and old[0] == digest
+            and builder.cards_digest(old[1], own) == old[2]
+            and self._keep(path, old)
+        ):
+            return None
         asked: list[str] = []
         page = render(asked)
         slugs = tuple(dict.fromkeys(asked))
