@@ -5,42 +5,26 @@ the guards as without them."""
 from __future__ import annotations
 
 import html as html_module
-from typing import Any
 
 import markdown
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.site import inline_guards
-from tests.sitekit import ROOT
+from tests.conftest import site_markdown_extensions
 
 GUARDS_EXTENSION = "generator.site.inline_guards"
 
 
-def _site_extensions() -> tuple[list[str], dict[str, Any]]:
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text("utf-8"))
-    names: list[str] = []
-    options: dict[str, Any] = {}
-    for entry in config["markdown_extensions"]:
-        if isinstance(entry, dict):
-            ((name, value),) = entry.items()
-            names.append(name)
-            options[name] = value or {}
-        else:
-            names.append(entry)
-    return names, options
-
-
 def _convert(text: str, guarded: bool) -> str:
-    names, options = _site_extensions()
+    names, options = site_markdown_extensions()
     if not guarded:
         names = [name for name in names if name != GUARDS_EXTENSION]
     return markdown.Markdown(extensions=names, extension_configs=options).convert(text)
 
 
 def test_the_site_converts_with_the_guards_and_every_guard_applies() -> None:
-    names, options = _site_extensions()
+    names, options = site_markdown_extensions()
     assert GUARDS_EXTENSION in names
     md = markdown.Markdown(extensions=names, extension_configs=options)
     md.convert("text")

@@ -38,6 +38,7 @@ EXTENSIONS: list[str] = [
     "nl2br",
     "generator.site.typography",
     "pymdownx.magiclink",
+    "generator.site.inline_guards",
 ]
 EXTENSION_CONFIGS: dict[str, dict[str, object]] = {
     "toc": {"permalink": False},
