@@ -36,19 +36,28 @@ from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
 Present = Callable[[str, int], bool]
-_WWW = re.compile(r"www\.", re.I)
 
 
-def _holds(*needles: str) -> Present:
+def _holds(needle: str) -> Present:
+    # One find, no generator: a guard runs for each pattern on each run of text,
+    # and a generator expression here was a fifth of what the guards save.
     def present(text: str, start: int) -> bool:
-        return any(text.find(needle, start) >= 0 for needle in needles)
+        return text.find(needle, start) >= 0
 
     return present
 
 
 def _holds_link(text: str, start: int) -> bool:
-    # magiclink's RE_LINK: (?:ht|f)tps?:// or www\. (case-insensitive).
-    return text.find("://", start) >= 0 or _WWW.search(text, start) is not None
+    # magiclink's RE_LINK: (?:ht|f)tps?:// or www\. (case-insensitive), so a
+    # "://" or two w's in a row, of either case.
+    find = text.find
+    return (
+        find("://", start) >= 0
+        or find("ww", start) >= 0
+        or find("WW", start) >= 0
+        or find("wW", start) >= 0
+        or find("Ww", start) >= 0
+    )
 
 
 @dataclass(frozen=True)
