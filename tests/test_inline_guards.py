@@ -5,6 +5,7 @@ the guards as without them."""
 from __future__ import annotations
 
 import html as html_module
+from typing import Any
 
 import markdown
 from hypothesis import given, settings
@@ -101,3 +102,16 @@ def test_what_each_guarded_pattern_matches_is_still_matched() -> None:
     ):
         # Python-Markdown writes a mail address as character references.
         assert made in html_module.unescape(html), made
+
+
+def test_the_cost_tool_measures_the_built_pages_with_and_without_the_guards(
+    seed_project: Any,
+) -> None:
+    from devtools import markdown_cost
+
+    costs = markdown_cost.measure(seed_project.docs_dir(), 3, compare=True)
+    folders = {c.folder for c in costs}
+    assert {"articles", "issues", "authors"} <= folders
+    for cost in costs:
+        assert cost.sampled == min(3, cost.pages) and cost.median_ms > 0, cost
+        assert cost.same_html, cost.folder
