@@ -100,9 +100,10 @@ PageInputs = tuple[str, str, dict[str, Any], dict[str, Any]]
 # Markdown, which Python-Markdown reads whole with its HTML parser (md_in_html)
 # and MkDocs reads again for anchors. The article's footer (picture note, credits,
 # topics, the previous and next, the citations: 33 of a page's 44 tags,
-# the median) was 1.6 ms of an article page's 10 ms in Python-Markdown (300 pages
-# of the 10,000-article archive, 2026-12-07). Its text is set with smarten_html here, as
-# the Markdown's postprocessor would have set it; the footer starts a block.
+# the median) was 1.6 ms of an article page's 10 ms in Python-Markdown (300
+# pages of the 10,000-article archive, 2026-12-07). Its text is set here with
+# smarten_html, as the Markdown's postprocessor would have set it: the footer
+# starts a block, so no quote in it depends on the text before it.
 _FOOTERS = {"article.html": "article_footer.html"}
 
 

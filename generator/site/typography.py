@@ -42,8 +42,8 @@ def smarten(text: str, before: str = "") -> str:
     """``text`` with typographic punctuation; ``before`` is the character that
     precedes it on the page (the end of the previous run of text), for quotes."""
     # Each expression is run only on text that holds what it needs: most runs of
-    # text on a page are short and hold none of it (the four passes were 10% of an
-    # article page's Python-Markdown time, py-spy, 2026-12-07).
+    # text on a page are short and hold none of it (run on every run, the four
+    # passes were 1.8 of an article page's 12.9 ms in Python-Markdown, 2026-12-07).
     if "." in text:
         text = _ELLIPSIS.sub("…", text)
     if " -" in text or " –" in text or "--" in text:
