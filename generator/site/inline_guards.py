@@ -5,19 +5,22 @@ Python-Markdown tries every inline pattern on every run of text of a page
 the code span's and pymdownx.magiclink's bare address and @mention patterns do,
 gives the regex engine no first character to scan for, so it is tried at every
 position of the text. Measured on 300 article pages of the 10,000-article
-synthetic archive (2026-12-07): of 20 ms a page in Python-Markdown, the code span
-took 1.7 ms, the bare e-mail address 2.0 ms, the two @mentions 0.9 ms and the bare
-link 0.7 ms, though hardly a page holds a backtick or an @; the three patterns of
-a link or a reference (a look-behind, then ``[``) 0.3 ms each. With these guards
-the page took 11 ms where it took 15 (same HTML).
+synthetic archive (2026-12-07), each pattern's searches replayed alone: of 15 ms
+a page in Python-Markdown, the code span took 2.0 ms, the bare e-mail address
+2.3 ms, the two @mentions 1.0 ms and the bare link 0.8 ms, though hardly a page
+holds a backtick or an @; the three patterns of a link or a reference (a
+look-behind, then ``[``) 0.35 to 0.4 ms each. With these guards the page took
+10.2 ms where it took 15.2, with the same HTML (``python -m
+devtools.markdown_cost build/docs --compare`` measures it again).
 
 Each guard names a string without which its pattern cannot match, read from the
 pattern's expression: a code span needs a backtick, an address or a mention an
-``@``, a bare link ``://`` or ``www.``, a link ``[``. When the text from where the search starts
-holds none, the search is not run: the same result, found without the scan. A
-guard is applied only to a pattern whose expression begins as the one it was
-written for, so a pattern changed by a new version of a library goes unguarded
-(slower, never wrong), and tests/test_inline_guards.py fails to say so.
+``@``, a bare link ``://`` or ``www.``, a link ``[``. When the text from where
+the search starts holds none, the search is not run: the same result, found
+without the scan. A guard is applied only to a pattern whose expression begins
+as the one it was written for, so a pattern changed by a new version of a
+library goes unguarded (slower, never wrong), and tests/test_inline_guards.py
+fails to say so.
 
 A Python-Markdown extension named in mkdocs.yml. It wraps the patterns when the
 first page is converted, not when it is loaded, so it sees the patterns of every
@@ -40,7 +43,8 @@ Present = Callable[[str, int], bool]
 
 def _holds(needle: str) -> Present:
     # One find, no generator: a guard runs for each pattern on each run of text,
-    # and a generator expression here was a fifth of what the guards save.
+    # and with a generator expression here (and a case-blind regex for www.) the
+    # guards' own calls were 6% of an article body's conversion (py-spy).
     def present(text: str, start: int) -> bool:
         return text.find(needle, start) >= 0
 
