@@ -2,8 +2,9 @@
 
 MkDocs spends most of a full build converting pages (81% of a 10,000-article
 build, docs/performance.md), and most of that is Python-Markdown. This converts a
-sample of each folder's pages with the site's own extensions (mkdocs.yml), one
-fresh ``Markdown`` a page as MkDocs makes them, and prints the median time a page;
+sample of each folder's pages with the site's own extensions (mkdocs.yml's, as
+generator/content/policy.py holds them), one fresh ``Markdown`` a page as MkDocs
+makes them, and prints the median time a page;
 ``--compare`` also converts them without the inline guards
 (generator/site/inline_guards.py) and checks that the HTML is the same.
 
@@ -23,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 import markdown
-import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from generator.content.policy import EXTENSION_CONFIGS, EXTENSIONS
+
 GUARDS = "generator.site.inline_guards"
 
 
@@ -37,20 +38,6 @@ class Cost:
     median_ms: float
     unguarded_ms: float | None = None
     same_html: bool | None = None
-
-
-def site_extensions(mkdocs_yml: Path) -> tuple[list[str], dict[str, Any]]:
-    config = yaml.safe_load(mkdocs_yml.read_text("utf-8"))
-    names: list[str] = []
-    options: dict[str, Any] = {}
-    for entry in config.get("markdown_extensions") or []:
-        if isinstance(entry, dict):
-            ((name, value),) = entry.items()
-            names.append(name)
-            options[name] = value or {}
-        else:
-            names.append(entry)
-    return names, options
 
 
 def _text(path: Path) -> str:
@@ -73,15 +60,10 @@ def _convert(
     return times, html
 
 
-def measure(
-    docs: Path,
-    sample: int,
-    *,
-    compare: bool = False,
-    mkdocs_yml: Path = ROOT / "mkdocs.yml",
-    seed: int = 1,
-) -> list[Cost]:
-    names, options = site_extensions(mkdocs_yml)
+def measure(docs: Path, sample: int, *, compare: bool = False, seed: int = 1) -> list[Cost]:
+    # The site's extensions as the generator holds them (policy.py; a test keeps
+    # them equal to mkdocs.yml's).
+    names, options = list(EXTENSIONS), dict(EXTENSION_CONFIGS)
     folders: dict[str, list[Path]] = {}
     for path in sorted(docs.rglob("*.md")):
         rel = path.relative_to(docs)

@@ -128,7 +128,9 @@ def test_a_key_blind_to_the_article_would_serve_a_stale_index(
     # body edit is missed and the index from the cache is not the fresh one.
     monkeypatch.setattr(
         "generator.search.index.entry_key",
-        lambda article, topics, collections: entry_key(getattr(article, "slug", article[1])),
+        lambda article, topics, collections: entry_key(
+            article[1] if isinstance(article, tuple) else article.slug
+        ),
     )
     project = synthetic_project(tmp_path / "project", n=12)
     folder = tmp_path / "cache"
